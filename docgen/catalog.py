@@ -1,0 +1,74 @@
+"""KINDS: one declaration per document kind.
+
+Adding a kind = a schema in docgen/forms/, a template in docgen/templates/docx/, a sample in
+samples/<slug>.json and one line here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import NotFound
+from docgen.forms import curator_order
+
+SAMPLES_DIR = Path(__file__).parent.parent / "samples"
+
+SCHOOL = frozenset({"director", "curator", "methodologist", "admin"})
+DIRECTOR = frozenset({"director", "curator", "admin"})
+MUNICIPAL = frozenset({"municipal", "admin"})
+
+# Names every template may use besides its schema's fields (see context.build).
+COMMON_VARIABLES = frozenset({"org", "doc", "signer", "acts", "today", "n", "acquaint_all"})
+
+# Extra template values a kind computes from its input and the registry (pairs, indicators…).
+Extras = Callable[[Mapping[str, Any], Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    title: str
+    schema: type
+    template: str
+    series: str | None = "orders"
+    roles: frozenset[str] = DIRECTOR
+    extras: Extras | None = None
+    acquaint_fields: tuple[str, ...] = ()
+    """Input fields whose people sign the familiarisation sheet before `acquaint`."""
+    provides: frozenset[str] = field(default_factory=frozenset)
+    """Template names the extras add, besides the schema's fields."""
+
+    def document_title(self, data: Mapping[str, Any]) -> str:
+        return data.get("title") or self.title
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Every name a template of this kind may use."""
+        return COMMON_VARIABLES | frozenset(self.schema().fields) | self.provides
+
+    def sample(self) -> dict[str, Any]:
+        return json.loads((SAMPLES_DIR / f"{self.slug}.json").read_text(encoding="utf-8"))
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "curator-order",
+        "Приказ о назначении куратора внедрения целевой модели наставничества",
+        curator_order.CuratorOrderForm,
+        "curator-order.docx",
+        acquaint_fields=("curator",),
+    ),
+)
+
+_BY_SLUG = {kind.slug: kind for kind in KINDS}
+
+
+def get(slug: str) -> Kind:
+    try:
+        return _BY_SLUG[slug]
+    except KeyError:
+        raise NotFound(f"Нет такого вида документа: «{slug}».") from None

@@ -1,0 +1,89 @@
+"""From form input to a rendered document: validate, build the context, render the DOCX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError
+
+from docgen import context as ctx
+from docgen import render
+from docgen.acts import ACTS
+from docgen.catalog import Kind
+from docgen.errors import FieldErrors
+
+
+class Counter:
+    """Item numbers of an order: `{{ n.next() }}` gives 1, 2, 3…; `{{ n.value }}` the current."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
+def validate(kind: Kind, payload: Any) -> dict[str, Any]:
+    """The input checked and normalised by the kind's schema, or FieldErrors naming each field."""
+    if not isinstance(payload, Mapping):
+        raise FieldErrors("Ожидается объект с полями формы.", fields={"_schema": ["Ожидается объект."]})
+    try:
+        return kind.schema().load(payload)
+    except ValidationError as err:
+        raise FieldErrors("Исправьте ошибки в полях формы.", fields=err.messages) from err
+
+
+def build_context(
+    kind: Kind,
+    data: Mapping[str, Any],
+    *,
+    organisation: Mapping[str, Any] | None = None,
+    resolve: ctx.PersonResolver | None = None,
+    requisites: ctx.Requisites | None = None,
+    sources: Any = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Template values: the input with people resolved, the organisation, requisites, acts.
+
+    `organisation` is the registry's record; without one, the input's own organisation block.
+    `sources` gives kinds with extras access to the registry (None on an empty database).
+    """
+    org_record = organisation or data.get("organisation")
+    if not org_record:
+        raise FieldErrors(
+            "Не указана организация.", fields={"organisation": ["Укажите организацию."]}
+        )
+    values = ctx.convert(kind.schema(), data, resolve)
+    org = ctx.organisation(org_record)
+    values |= {
+        "org": org,
+        "doc": requisites or ctx.Requisites(),
+        "signer": ctx.signer_of(org, ctx.head(org_record)),
+        "acts": ACTS,
+        "today": today or dt.date.today(),
+        "n": Counter(),
+    }
+    acquaint = [values[name] for name in kind.acquaint_fields if values.get(name)]
+    values["acquaint_all"] = _unique(acquaint + list(values.get("acquaint") or []))
+    if kind.extras is not None:
+        values |= kind.extras(values, sources)
+    return values
+
+
+def _unique(people: list[ctx.Person]) -> list[ctx.Person]:
+    seen, result = set(), []
+    for person in people:
+        key = (person.surname, person.name, person.patronymic)
+        if key not in seen:
+            seen.add(key)
+            result.append(person)
+    return result
+
+
+def render_docx(kind: Kind, values: Mapping[str, Any], template: bytes | None = None) -> bytes:
+    """The DOCX of a kind from its context, with the organisation's variant or the built-in."""
+    source = template if template is not None else render.builtin_template(kind.template)
+    return render.render(source, values)

@@ -1,0 +1,208 @@
+"""Shared form pieces: fields with Russian messages, people, requisites of acts, JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+REQUIRED = "Обязательное поле."
+NULL = "Поле не может быть пустым."
+
+
+def _messages(**extra: str) -> dict[str, str]:
+    return {"required": REQUIRED, "null": NULL, "validator_failed": "Недопустимое значение."} | extra
+
+
+class Str(fields.String):
+    """A string that is stripped; an empty string counts as missing when the field is required."""
+
+    default_error_messages = _messages(invalid="Ожидается строка.", invalid_utf8="Неверная кодировка.")
+
+    def __init__(self, *, max_length: int = 2000, **kwargs: Any):
+        given = kwargs.pop("validate", None)
+        validators = [] if given is None else list(given) if isinstance(given, list) else [given]
+        validators.append(validate.Length(max=max_length, error=f"Не длиннее {max_length} символов."))
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and self.required:
+            raise self.make_error("required")
+        return text
+
+
+class Text(Str):
+    """A long text typed by the user (paragraphs allowed)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=20000, **kwargs)
+
+
+class Int(fields.Integer):
+    default_error_messages = _messages(invalid="Ожидается целое число.", too_large="Слишком большое число.")
+
+
+class Decimal(fields.Decimal):
+    default_error_messages = _messages(invalid="Ожидается число.", special="Ожидается число.")
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(places=2, as_string=True, **kwargs)
+
+
+class Bool(fields.Boolean):
+    default_error_messages = _messages(invalid="Ожидается «да» или «нет».")
+
+
+class Date(fields.Date):
+    """A calendar date: ISO (2024-09-01) or as people type it (01.09.2024)."""
+
+    default_error_messages = _messages(
+        invalid="Неверная дата: ожидается ДД.ММ.ГГГГ, такой даты нет.",
+        format="Неверная дата.",
+    )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) == 10 and text[2] == "." and text[5] == ".":
+                try:
+                    return dt.datetime.strptime(text, "%d.%m.%Y").date()
+                except ValueError as err:
+                    raise self.make_error("invalid") from err
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class List(fields.List):
+    default_error_messages = _messages(invalid="Ожидается список.")
+
+
+class Nested(fields.Nested):
+    default_error_messages = _messages(type="Ожидается объект.")
+
+
+class Email(fields.Email):
+    default_error_messages = _messages(invalid="Неверный адрес электронной почты.")
+
+
+def one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error="Допустимые значения: " + ", ".join(choices) + ".")
+
+
+def at_least(n: int) -> validate.Length:
+    return validate.Length(min=n, error=f"Нужно не менее {n}.")
+
+
+def field(title: str, description: str = "", **meta: Any) -> dict[str, Any]:
+    """Field metadata: the Russian label and hint that pages and JSON Schema show."""
+    return {"title": title, "description": description, **meta}
+
+
+class Form(Schema):
+    """Base schema: unknown keys are an error, messages are Russian."""
+
+    error_messages = {"unknown": "Неизвестное поле.", "type": "Ожидается объект."}
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+GENDERS = ("m", "f")
+
+
+class PersonForm(Form):
+    """A person named by registry id, or given inline (so that the CLI and API work without one)."""
+
+    id = Int(load_default=None, metadata=field("Из реестра", "Номер человека в реестре"))
+    surname = Str(max_length=100, load_default=None, metadata=field("Фамилия"))
+    name = Str(max_length=100, load_default=None, metadata=field("Имя"))
+    patronymic = Str(max_length=100, load_default=None, metadata=field("Отчество"))
+    gender = Str(
+        load_default=None,
+        validate=one_of(GENDERS),
+        metadata=field("Пол", "m — мужской, f — женский; если не указан, определяется по отчеству"),
+    )
+    position = Str(
+        max_length=300, load_default=None, metadata=field("Должность (для обучающегося — класс)")
+    )
+    birth_date = Date(load_default=None, metadata=field("Дата рождения"))
+
+    @validates_schema
+    def _id_or_name(self, data: dict, **kwargs: Any) -> None:
+        if data.get("id") is None and not (data.get("surname") and data.get("name")):
+            raise ValidationError(
+                "Укажите человека из реестра или его фамилию и имя.", field_name="surname"
+            )
+
+
+class ActForm(Form):
+    """Requisites of an act a document relies on (a regulation, a protocol, an order)."""
+
+    date = Date(required=True, metadata=field("Дата"))
+    number = Str(required=True, max_length=50, metadata=field("Номер"))
+
+
+class TaskForm(Form):
+    text = Str(required=True, max_length=1000, metadata=field("Поручение"))
+    deadline = Str(required=True, max_length=100, metadata=field("Срок", "например: до 01.10.2024"))
+
+
+class OrganisationForm(Form):
+    """An organisation given inline: used when no registry organisation is attached."""
+
+    full_name = Str(required=True, max_length=500, metadata=field("Полное наименование (по уставу)"))
+    short_name = Str(load_default="", max_length=200, metadata=field("Сокращённое наименование"))
+    founder_line = Str(load_default="", max_length=500, metadata=field("Учредитель (верхняя строка)"))
+    locality = Str(load_default="", max_length=200, metadata=field("Место составления"))
+    address = Str(load_default="", max_length=500, metadata=field("Адрес"))
+    head_position = Str(load_default="Директор", max_length=200, metadata=field("Должность руководителя"))
+    head = Nested(PersonForm, required=True, metadata=field("Руководитель"))
+    head_acting = Bool(load_default=False, metadata=field("Руководитель исполняет обязанности"))
+
+
+def json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
+    """JSON Schema of a form, with Russian titles and hints, for pages and API clients."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
+    plugin = MarshmallowPlugin()
+    spec = APISpec("docgen", "1", "3.1.0", plugins=[plugin])
+    converter: OpenAPIConverter = plugin.converter  # type: ignore[assignment]
+    instance = schema() if isinstance(schema, type) else schema
+    result = converter.schema2jsonschema(instance)
+    nested = spec.to_dict().get("components", {}).get("schemas", {})
+    if nested:
+        result["$defs"] = nested
+    text = json.dumps(result, ensure_ascii=False).replace("#/components/schemas/", "#/$defs/")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **json.loads(text)}
+
+
+class DocumentForm(Form):
+    """Fields every document kind shares: the organisation when no registry is attached."""
+
+    organisation = Nested(
+        OrganisationForm,
+        load_default=None,
+        metadata=field("Организация", "Берётся из реестра; укажите, если реестра нет"),
+    )
+
+
+class OrderForm(DocumentForm):
+    """Fields every order shares: control, familiarisation, executor."""
+
+    control = Nested(
+        PersonForm,
+        load_default=None,
+        metadata=field("Контроль возложить на", "Пусто — «Контроль … оставляю за собой»"),
+    )
+    acquaint = List(
+        Nested(PersonForm),
+        load_default=list,
+        metadata=field("С приказом ознакомить", "Лист ознакомления"),
+    )
+    executor = Nested(PersonForm, load_default=None, metadata=field("Исполнитель"))
+    executor_phone = Str(load_default="", max_length=50, metadata=field("Телефон исполнителя"))

@@ -1,0 +1,223 @@
+"""Authoring kit for the built-in .docx templates (a developer tool, not used at run time).
+
+Every built-in template is a real Word document with named paragraph styles, A4 and the margins
+of ГОСТ Р 7.0.97; the blocks below (requisites, grifs, signature, annex header) keep the
+templates alike. Jinja tags are docxtpl's: `{%p ... %}` on a paragraph of its own, `{%tr ... %}`
+in a table row of its own. Run `python -m tools.build_templates` to write docgen/templates/docx/.
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+FONT = "Times New Roman"
+TEXT_WIDTH = Mm(210 - 30 - 10)
+CORNER_INDENT = TEXT_WIDTH - Cm(8)  # corner requisites: the longest line at most 8 cm
+
+# (style id, Word name, size pt, bold, alignment, first-line indent cm, space after pt, extra)
+STYLES = (
+    ("DocFounder", "Реквизит: учредитель", 12, False, "center", 0, 0, {}),
+    ("DocOrg", "Реквизит: организация", 14, True, "center", 0, 0, {}),
+    ("DocOrgDetails", "Реквизит: справочные данные", 10, False, "center", 0, 6, {}),
+    ("DocKind", "Реквизит: вид документа", 16, True, "center", 0, 6, {"spacing": 4}),
+    ("DocDateNumber", "Реквизит: дата и номер", 14, False, "left", 0, 0, {"right_tab": True}),
+    ("DocPlace", "Реквизит: место составления", 12, False, "center", 0, 12, {}),
+    ("DocTitle", "Заголовок к тексту", 14, True, "center", 0, 12, {"keep_next": True}),
+    ("DocText", "Текст документа", 14, False, "both", 1.25, 0, {}),
+    ("DocCommand", "Распорядительная часть", 14, True, "left", 0, 0, {"keep_next": True}),
+    ("DocItem", "Пункт", 14, False, "both", 1.25, 0, {}),
+    ("DocSignature", "Подпись", 14, False, "left", 0, 0, {"right_tab": True, "before": 24}),
+    ("DocGrif", "Гриф", 14, False, "left", 0, 0, {"corner": True}),
+    ("DocAnnexMark", "Отметка о приложении", 12, False, "left", 0, 0, {"corner": True}),
+    ("DocHeading", "Заголовок раздела", 14, True, "center", 0, 6, {"keep_next": True, "before": 6}),
+    ("DocTable", "Текст таблицы", 12, False, "left", 0, 0, {}),
+    ("DocTableHead", "Шапка таблицы", 12, True, "center", 0, 0, {}),
+    ("DocSmall", "Отметка об исполнителе", 10, False, "left", 0, 0, {"before": 24}),
+)
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def new_document(*, landscape: bool = False):
+    """An empty A4 document with the house styles and page numbers from page 2."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        from docx.enum.section import WD_ORIENT
+
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(30), Mm(10)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = Mm(10)
+    _page_numbers(section)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    for style_id, name, size, bold, align, indent, after, extra in STYLES:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), style_id)
+        style.base_style = normal
+        style.quick_style = True
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        fmt = style.paragraph_format
+        fmt.alignment = _ALIGN[align]
+        fmt.first_line_indent = Cm(indent) if indent else Cm(0)
+        fmt.space_after = Pt(after)
+        fmt.space_before = Pt(extra.get("before", 0))
+        fmt.keep_with_next = extra.get("keep_next", False)
+        if extra.get("spacing"):
+            style.font._element.get_or_add_rPr()
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(extra["spacing"] * 20))
+            style.element.get_or_add_rPr().append(spacing)
+        if extra.get("right_tab"):
+            fmt.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        if extra.get("corner"):
+            fmt.left_indent = CORNER_INDENT
+    return doc
+
+
+def _page_numbers(section) -> None:
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def par(doc, text: str = "", style: str = "DocText", *, bold: bool = False):
+    """A paragraph in a house style (by style id)."""
+    paragraph = doc.add_paragraph(style=_style(doc, style))
+    if text:
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+    return paragraph
+
+
+def _style(doc, style_id: str):
+    for style in doc.styles:
+        if style.style_id == style_id:
+            return style
+    raise KeyError(style_id)
+
+
+def tag(doc, text: str):
+    """A paragraph that holds only a docxtpl paragraph tag (`{%p ... %}`)."""
+    return doc.add_paragraph(text, style=_style(doc, "DocText"))
+
+
+def page_break(doc):
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def org_header(doc, kind_word: str = "ПРИКАЗ") -> None:
+    """Requisites of an order in ГОСТ order: founder, organisation, kind, date and number, place."""
+    tag(doc, "{%p if org.founder_line %}")
+    par(doc, "{{ org.founder_line }}", "DocFounder")
+    tag(doc, "{%p endif %}")
+    par(doc, "{{ org.full_name }}", "DocOrg")
+    tag(doc, "{%p if org.short_name %}")
+    par(doc, "({{ org.short_name }})", "DocOrg")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if org.details %}")
+    par(doc, "{{ org.details }}", "DocOrgDetails")
+    tag(doc, "{%p endif %}")
+    par(doc, "", "DocOrgDetails")
+    par(doc, kind_word, "DocKind")
+    par(doc, "{{ doc.date_text }}\t№ {{ doc.number_text }}", "DocDateNumber")
+    tag(doc, "{%p if org.locality %}")
+    par(doc, "{{ org.locality }}", "DocPlace")
+    tag(doc, "{%p endif %}")
+
+
+def title(doc, text: str) -> None:
+    par(doc, text, "DocTitle")
+
+
+def command(doc, word: str = "ПРИКАЗЫВАЮ:") -> None:
+    par(doc, word, "DocCommand")
+
+
+def signature(doc) -> None:
+    """Signature block: position at the left, «И.О. Фамилия» ending at the right margin."""
+    par(doc, "{{ signer.position_line }}\t{{ signer.sign }}", "DocSignature")
+
+
+def executor(doc) -> None:
+    tag(doc, "{%p if executor %}")
+    par(doc, "{{ executor.short() }}", "DocSmall")
+    tag(doc, "{%p if executor_phone %}")
+    par(doc, "{{ executor_phone }}", "DocSmall")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+
+
+def annex_header(doc, number_expr: str = "") -> None:
+    """«Приложение N к приказу <организации> от <дата> № <номер>» at the top right."""
+    label = "Приложение" + (f" {number_expr}" if number_expr else "")
+    par(doc, label, "DocAnnexMark")
+    par(doc, "к приказу {{ org.name_gen }}", "DocAnnexMark")
+    par(doc, "от {{ doc.date_text }} № {{ doc.number_text }}", "DocAnnexMark")
+    par(doc, "", "DocAnnexMark")
+
+
+def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
+    """A bordered table: a header row repeated on each page and one docxtpl row loop."""
+    tbl = doc.add_table(rows=4, cols=len(headers))
+    tbl.style = doc.styles["Table Grid"]
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head, start, body, end = tbl.rows
+    _repeat_header(head)
+    for cells, texts, style in ((head.cells, headers, "DocTableHead"), (body.cells, row, "DocTable")):
+        for cell, text in zip(cells, texts, strict=True):
+            cell.paragraphs[0].style = _style(doc, style)
+            cell.paragraphs[0].add_run(text)
+    start.cells[0].paragraphs[0].add_run("{%tr for r in " + loop + " %}")
+    end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    for index, width in enumerate(widths_cm):
+        for row_ in tbl.rows:
+            row_.cells[index].width = Cm(width)
+    return tbl
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def new_section(doc, *, landscape: bool = False) -> None:
+    """A new page section (for a landscape annex table)."""
+    from docx.enum.section import WD_ORIENT
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
