@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError
@@ -13,6 +14,18 @@ from docgen import render
 from docgen.acts import ACTS
 from docgen.catalog import Kind
 from docgen.errors import FieldErrors
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a kind's extras may read: the registry of one organisation at a date.
+
+    `db` is None when rendering without a registry (CLI, samples): extras then use the input only.
+    """
+
+    db: Any = None
+    org_id: int | None = None
+    on: dt.date | None = None
 
 
 class Counter:
@@ -43,7 +56,7 @@ def build_context(
     organisation: Mapping[str, Any] | None = None,
     resolve: ctx.PersonResolver | None = None,
     requisites: ctx.Requisites | None = None,
-    sources: Any = None,
+    sources: Sources | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Template values: the input with people resolved, the organisation, requisites, acts.
@@ -69,7 +82,7 @@ def build_context(
     acquaint = [values[name] for name in kind.acquaint_fields if values.get(name)]
     values["acquaint_all"] = _unique(acquaint + list(values.get("acquaint") or []))
     if kind.extras is not None:
-        values |= kind.extras(values, sources)
+        values |= kind.extras(values, sources or Sources())
     return values
 
 
