@@ -1,0 +1,239 @@
+"""Registration journals: the next number of a series, assigned in one transaction.
+
+Numbers run 1, 2, 3 … within a series and a calendar year and restart every year.
+They are never reused: a cancelled document keeps its journal row and its number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import string
+import time
+from collections.abc import Callable
+
+import sqlite_utils
+
+from docgen.db import LOCK_RETRIES, is_locked_error, transaction
+from docgen.errors import Conflict, FieldErrors, NotFound
+
+PATTERN_FIELDS = ("n", "year")
+BeforeCommit = Callable[[sqlite3.Connection, dict], None]
+
+
+def validate_pattern(pattern: str) -> None:
+    """Raise FieldErrors unless the pattern is text with {n} and optionally {year}."""
+    message = _pattern_problem(pattern)
+    if message:
+        text = f"Шаблон номера: {message}"
+        raise FieldErrors(text, fields={"pattern": [text]})
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    if not isinstance(pattern, str) or not pattern.strip():
+        return "обязательное поле"
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return "непарные фигурные скобки; пример: «{n}-од» или «01-05/{n}»"
+    names = [name for _, name, _, _ in parsed if name is not None]
+    unknown = [name for name in names if name not in PATTERN_FIELDS]
+    if unknown:
+        return (
+            f"неизвестная подстановка «{{{unknown[0]}}}»; допустимы {{n}} — порядковый номер "
+            "и {year} — год"
+        )
+    if "n" not in names:
+        return "должен содержать {n} — порядковый номер; пример: «{n}-од»"
+    try:
+        pattern.format(n=1, year=2000)
+    except (ValueError, TypeError):
+        return "неверный формат подстановки; пример: «{n:03d}»"
+    return None
+
+
+def format_number(pattern: str, n: int, year: int) -> str:
+    """The registration number for sequence n: «{n}-од» -> «145-од», «{n:03d}» -> «007»."""
+    validate_pattern(pattern)
+    return pattern.format(n=n, year=year)
+
+
+def ensure_series(
+    db: sqlite_utils.Database, org_id: int, code: str, title: str, pattern: str
+) -> int:
+    """Create the organisation's series, or update its title and pattern; return its id.
+
+    A new pattern only affects numbers assigned later: issued numbers are stored as text.
+    """
+    validate_pattern(pattern)
+    if not code or not title:
+        field_name = "code" if not code else "title"
+        text = (
+            "Код журнала: обязательное поле" if not code else "Название журнала: обязательное поле"
+        )
+        raise FieldErrors(text, fields={field_name: [text]})
+    if next(db.query("SELECT id FROM organisations WHERE id = ?", [org_id]), None) is None:
+        raise NotFound("Организация не найдена")
+    with transaction(db):
+        row = next(
+            db.query("SELECT id FROM series WHERE org_id = ? AND code = ?", [org_id, code]), None
+        )
+        if row:
+            db["series"].update(row["id"], {"title": title, "pattern": pattern})
+            return row["id"]
+        return (
+            db["series"]
+            .insert({"org_id": org_id, "code": code, "title": title, "pattern": pattern})
+            .last_pk
+        )
+
+
+def get_series(db: sqlite_utils.Database, org_id: int, code: str) -> dict:
+    row = next(db.query("SELECT * FROM series WHERE org_id = ? AND code = ?", [org_id, code]), None)
+    if row is None:
+        raise NotFound(f"Журнал регистрации «{code}» не настроен для этой организации")
+    return row
+
+
+def list_series(db: sqlite_utils.Database, org_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM series WHERE org_id = ? ORDER BY code", [org_id]))
+
+
+def register(
+    db: sqlite_utils.Database,
+    document_id: int,
+    *,
+    series_code: str,
+    on: dt.date,
+    user_id: int | None,
+    before_commit: BeforeCommit | None = None,
+) -> dict:
+    """Give a draft the next number of its series for the year of `on` and register it.
+
+    Everything happens in one BEGIN IMMEDIATE transaction, so concurrent threads and
+    processes get consecutive numbers with no duplicate and no gap.
+
+    `before_commit(conn, info)` runs inside that transaction after the number is taken
+    and before the document's status changes; `info` has document_id, version_id,
+    version_n, series_id, series_code, year, seq, number, reg_date (ISO) and on (date).
+    The rendering layer uses it to re-render the frozen version with its number and call
+    `archive.replace_frozen_files(conn, info["version_id"], docx, pdf)`. If it raises,
+    nothing is registered and the number is not consumed.
+
+    Returns the info dict plus journal_id.
+    """
+    if isinstance(on, dt.datetime):
+        on = on.date()
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return _register_once(db, document_id, series_code, on, user_id, before_commit)
+        except sqlite3.OperationalError as exc:
+            if not is_locked_error(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _register_once(
+    db: sqlite_utils.Database,
+    document_id: int,
+    series_code: str,
+    on: dt.date,
+    user_id: int | None,
+    before_commit: BeforeCommit | None,
+) -> dict:
+    conn = db.conn
+    with transaction(db):
+        doc = next(db.query("SELECT * FROM documents WHERE id = ?", [document_id]), None)
+        if doc is None:
+            raise NotFound("Документ не найден")
+        if doc["status"] == "registered":
+            raise Conflict(
+                f"Документ уже зарегистрирован: № {doc['number']} от {_ru_date(doc['reg_date'])}"
+            )
+        if doc["status"] != "draft":
+            raise Conflict("Аннулированный документ зарегистрировать нельзя")
+        version = next(
+            db.query(
+                "SELECT id, n FROM versions WHERE document_id = ? ORDER BY n DESC LIMIT 1",
+                [document_id],
+            ),
+            None,
+        )
+        if version is None:
+            raise Conflict("У документа нет ни одной версии — регистрировать нечего")
+        series = get_series(db, doc["org_id"], series_code)
+        year = on.year
+        last = next(
+            db.query(
+                "SELECT seq, number, registered_on FROM journal WHERE series_id = ? AND year = ? "
+                "ORDER BY seq DESC LIMIT 1",
+                [series["id"], year],
+            ),
+            None,
+        )
+        # A journal is kept in date order: a later number never carries an earlier date.
+        if last and last["registered_on"] > on.isoformat():
+            raise Conflict(
+                f"Дата регистрации {on:%d.%m.%Y} раньше последней записи журнала "
+                f"«{series['title']}» (№ {last['number']} от {_ru_date(last['registered_on'])})"
+            )
+        seq = (last["seq"] if last else 0) + 1
+        number = format_number(series["pattern"], seq, year)
+        journal_id = (
+            db["journal"]
+            .insert(
+                {
+                    "series_id": series["id"],
+                    "year": year,
+                    "seq": seq,
+                    "number": number,
+                    "document_id": document_id,
+                    "registered_on": on.isoformat(),
+                    "registered_by": user_id,
+                }
+            )
+            .last_pk
+        )
+        info = {
+            "document_id": document_id,
+            "version_id": version["id"],
+            "version_n": version["n"],
+            "series_id": series["id"],
+            "series_code": series_code,
+            "year": year,
+            "seq": seq,
+            "number": number,
+            "reg_date": on.isoformat(),
+            "on": on,
+        }
+        if before_commit is not None:
+            before_commit(conn, dict(info))
+        db.execute(
+            "UPDATE documents SET status = 'registered', series_id = ?, number = ?, "
+            "reg_date = ?, registered_version = ? WHERE id = ? AND status = 'draft'",
+            [series["id"], number, on.isoformat(), version["n"], document_id],
+        )
+    return {**info, "journal_id": journal_id}
+
+
+def _ru_date(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+def journal(db: sqlite_utils.Database, org_id: int, year: int) -> list[dict]:
+    """The organisation's registration journal for a year, by series and number."""
+    return list(
+        db.query(
+            "SELECT journal.*, series.code AS series_code, series.title AS series_title, "
+            "documents.title, documents.kind, documents.status, "
+            "documents.cancelled_at, documents.cancel_reason, "
+            "users.full_name AS registered_by_name "
+            "FROM journal JOIN series ON series.id = journal.series_id "
+            "JOIN documents ON documents.id = journal.document_id "
+            "LEFT JOIN users ON users.id = journal.registered_by "
+            "WHERE series.org_id = ? AND journal.year = ? "
+            "ORDER BY series.code, journal.seq",
+            [org_id, year],
+        )
+    )
