@@ -21,6 +21,11 @@ SCHOOL = frozenset({"director", "curator", "methodologist", "admin"})
 DIRECTOR = frozenset({"director", "curator", "admin"})
 MUNICIPAL = frozenset({"municipal", "admin"})
 
+# Registration journals a kind may use: code -> (title, default number pattern).
+SERIES = {
+    "orders": ("Приказы по основной деятельности", "{n}-од"),
+}
+
 # Names every template may use besides its schema's fields (see context.build).
 COMMON_VARIABLES = frozenset({"org", "doc", "signer", "acts", "today", "n", "acquaint_all"})
 
@@ -37,6 +42,8 @@ class Kind:
     series: str | None = "orders"
     roles: frozenset[str] = DIRECTOR
     extras: Extras | None = None
+    before_register: Callable[[Any, Mapping[str, Any], Any], None] | None = None
+    """A check run before a document of the kind is registered (e.g. consents of a pairs order)."""
     acquaint_fields: tuple[str, ...] = ()
     """Input fields whose people sign the familiarisation sheet before `acquaint`."""
     provides: frozenset[str] = field(default_factory=frozenset)

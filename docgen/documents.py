@@ -1,0 +1,234 @@
+"""Documents as users handle them: preview, draft, new version, register, cancel, download.
+
+The one path from form to archive: input -> schema -> context (+ registry, requisites) ->
+DOCX -> PDF -> archive. Views call these functions and nothing below them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from docgen import archive, catalog, compose, numbering, preview, registry, users
+from docgen import context as ctx
+from docgen.catalog import Kind
+from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
+
+FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
+
+
+def require_kind(user: Mapping[str, Any], kind: Kind) -> None:
+    if user["role"] not in kind.roles:
+        raise Forbidden(
+            f"Роль «{users.ROLES.get(user['role'], user['role'])}» не составляет документ "
+            f"«{kind.title}»."
+        )
+
+
+def resolver(db: sqlite_utils.Database, org_id: int) -> ctx.PersonResolver:
+    """People by registry id, only of this organisation (or its schools, for a department)."""
+    allowed = {org_id} | {school["id"] for school in registry.list_schools(db, org_id)}
+
+    def resolve(person_id: int) -> Mapping[str, Any]:
+        try:
+            record = registry.get_person(db, person_id)
+        except NotFound:
+            record = None
+        if record is None or record["org_id"] not in allowed:
+            raise FieldErrors(
+                "Человек не найден в реестре организации.",
+                fields={"id": [f"В реестре организации нет человека с номером {person_id}."]},
+            )
+        return record
+
+    return resolve
+
+
+def variant(db: sqlite_utils.Database, kind: Kind, org_id: int) -> bytes | None:
+    """The organisation's active template variant of a kind, if it uploaded one."""
+    row = next(
+        db.query(
+            "SELECT file_sha256 FROM template_variants WHERE org_id = ? AND kind = ? AND active = 1 "
+            "ORDER BY id DESC LIMIT 1",
+            [org_id, kind.slug],
+        ),
+        None,
+    )
+    return archive.get_file(db, row["file_sha256"]) if row else None
+
+
+def render(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    requisites: ctx.Requisites | None = None,
+) -> bytes:
+    """The DOCX of validated input for an organisation of the registry."""
+    on = requisites.date if requisites and requisites.date else dt.date.today()
+    values = compose.build_context(
+        kind,
+        data,
+        organisation=registry.get_organisation(db, org_id),
+        resolve=resolver(db, org_id),
+        requisites=requisites,
+        sources=compose.Sources(db, org_id, on),
+    )
+    return compose.render_docx(kind, values, variant(db, kind, org_id))
+
+
+def preview_html(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> str:
+    """The document as it would be saved, shown in the page before saving."""
+    kind = catalog.get(slug)
+    users.require(dict(user), "create_document", org_id, db)
+    require_kind(user, kind)
+    docx = render(db, kind, compose.validate(kind, payload), org_id)
+    return preview.docx_to_html(docx, fragment=True)
+
+
+def create(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> dict:
+    """A new draft with its first version."""
+    kind = catalog.get(slug)
+    users.require(dict(user), "create_document", org_id, db)
+    require_kind(user, kind)
+    data = compose.validate(kind, payload)
+    docx = render(db, kind, data, org_id)
+    document = archive.create_document(
+        db,
+        org_id=org_id,
+        kind=kind.slug,
+        title=kind.document_title(data),
+        user_id=user["id"],
+        input=_jsonable(payload),
+        docx=docx,
+        pdf=preview.docx_to_pdf(docx),
+    )
+    users.audit(db, user["id"], "create", "document", document["id"], kind.slug)
+    return document
+
+
+def update(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    payload: Any,
+    note: str | None = None,
+) -> dict:
+    """A new version of a draft; a registered document is never changed."""
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "create_document", document["org_id"], db)
+    kind = catalog.get(document["kind"])
+    require_kind(user, kind)
+    if document["status"] != "draft":
+        raise Conflict(
+            "Зарегистрированный документ не изменяется: создайте новую редакцию или новый документ."
+        )
+    data = compose.validate(kind, payload)
+    docx = render(db, kind, data, document["org_id"])
+    version = archive.add_version(
+        db,
+        document_id,
+        input=_jsonable(payload),
+        docx=docx,
+        pdf=preview.docx_to_pdf(docx),
+        user_id=user["id"],
+        note=note,
+    )
+    users.audit(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
+    return version
+
+
+def register(
+    db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, on: dt.date
+) -> dict:
+    """Number and date from the journal; the last version is re-rendered with them and frozen."""
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "register_document", document["org_id"], db)
+    kind = catalog.get(document["kind"])
+    if kind.series is None:
+        raise Conflict(f"Документ «{kind.title}» не регистрируется в журнале.")
+    if on > dt.date.today():
+        raise FieldErrors(
+            "Дата регистрации в будущем.", fields={"date": ["Дата ещё не наступила."]}
+        )
+    _series(db, document["org_id"], kind.series)
+    if kind.before_register is not None:
+        kind.before_register(db, document, on)
+
+    def freeze(conn: Any, info: dict) -> None:
+        version = archive.get_version(db, document_id, info["version_n"])
+        data = compose.validate(kind, json.loads(version["input_json"]))
+        docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
+        archive.replace_frozen_files(conn, info["version_id"], docx, preview.docx_to_pdf(docx))
+
+    result = numbering.register(
+        db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze
+    )
+    users.audit(db, user["id"], "register", "document", document_id, result["number"])
+    return result
+
+
+def _series(db: sqlite_utils.Database, org_id: int, code: str) -> dict:
+    """The organisation's journal series; created with the default pattern on first use."""
+    try:
+        return numbering.get_series(db, org_id, code)
+    except NotFound:
+        numbering.ensure_series(db, org_id, code, *catalog.SERIES[code])
+        return numbering.get_series(db, org_id, code)
+
+
+def cancel(
+    db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, reason: str
+) -> dict:
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "register_document", document["org_id"], db)
+    result = archive.cancel(db, document_id, user["id"], reason)
+    users.audit(db, user["id"], "cancel", "document", document_id, reason)
+    return result
+
+
+def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "create_document", document["org_id"], db)
+    result = archive.revise(db, document_id, user["id"])
+    users.audit(db, user["id"], "revise", "document", document_id, str(result["id"]))
+    return result
+
+
+def download(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    n: int | None,
+    fmt: str,
+) -> tuple[bytes, str, str]:
+    """A version's file, its download name and MIME type; the sha256 is checked on read."""
+    if fmt not in FORMATS:
+        raise NotFound("Нет такого формата: доступны docx и pdf.")
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "read", document["org_id"], db)
+    version = archive.get_version(db, document_id, n)
+    sha = version[f"{fmt}_sha256"]
+    if not sha:
+        raise NotFound("У этой версии нет файла в этом формате.")
+    content = archive.get_file(db, sha)
+    users.audit(db, user["id"], "download", "document", document_id, f"{fmt} v{version['n']}")
+    return content, filename(document, version["n"], fmt), FORMATS[fmt]
+
+
+def filename(document: Mapping[str, Any], n: int, fmt: str) -> str:
+    number = f"№{document['number']} " if document.get("number") else ""
+    title = "".join(ch for ch in document["title"] if ch.isalnum() or ch in " -_«»")[:80]
+    return f"{number}{title} (в{n}).{fmt}".replace("/", "-")
+
+
+def _jsonable(payload: Any) -> Any:
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))
