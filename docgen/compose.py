@@ -28,21 +28,12 @@ class Sources:
     on: dt.date | None = None
 
 
-class Counter:
-    """Item numbers of an order: `{{ n.next() }}` gives 1, 2, 3…; `{{ n.value }}` the current."""
-
-    def __init__(self) -> None:
-        self.value = 0
-
-    def next(self) -> int:
-        self.value += 1
-        return self.value
-
-
 def validate(kind: Kind, payload: Any) -> dict[str, Any]:
     """The input checked and normalised by the kind's schema, or FieldErrors naming each field."""
     if not isinstance(payload, Mapping):
-        raise FieldErrors("Ожидается объект с полями формы.", fields={"_schema": ["Ожидается объект."]})
+        raise FieldErrors(
+            "Ожидается объект с полями формы.", fields={"_schema": ["Ожидается объект."]}
+        )
     try:
         return kind.schema().load(payload)
     except ValidationError as err:
@@ -77,7 +68,6 @@ def build_context(
         "signer": ctx.signer_of(org, ctx.head(org_record)),
         "acts": ACTS,
         "today": today or dt.date.today(),
-        "n": Counter(),
     }
     acquaint = [values[name] for name in kind.acquaint_fields if values.get(name)]
     values["acquaint_all"] = _unique(acquaint + list(values.get("acquaint") or []))

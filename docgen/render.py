@@ -115,9 +115,24 @@ def _finish(xml: str, fix_tables: bool) -> str:
     return xml
 
 
+class Counter:
+    """Item numbers of an order: `{{ n.next() }}` gives 1, 2, 3…; `{{ n.value }}` the current."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
 def render(template: Compiled | bytes, context: Mapping[str, Any]) -> bytes:
-    """Render a template with a context; values are escaped, tags run sandboxed."""
+    """Render a template with a context; values are escaped, tags run sandboxed.
+
+    Every render gets its own item counter `n`, so one context can be rendered many times.
+    """
     compiled = template if isinstance(template, Compiled) else compile_template(template)
+    context = {**context, "n": Counter()}
     rendered = []
     for info, jinja_template in compiled.parts:
         try:

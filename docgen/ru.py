@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -182,6 +182,9 @@ def _decline_patronymic(patronymic: str, case: str, gender: str | None) -> str:
     return _decline_part(patronymic, "patronymic", case, gender)
 
 
+# Declension is pure and the same few names and positions recur in every document:
+# caching it takes most of the rendering time away (bench/bench_render.py).
+@lru_cache(maxsize=8192)
 def name_parts(
     surname: str,
     name: str,
@@ -356,6 +359,7 @@ def _inflect_phrase(text: str, case: str, animate: bool) -> str:
     return "".join(chunks)
 
 
+@lru_cache(maxsize=8192)
 def inflect(text: str, case: str, gender: str | None = None, kind: str = "name") -> str:
     """`text` in `case`; kind is "name" (Фамилия Имя Отчество), "position" or "org".
 

@@ -26,7 +26,7 @@ STYLES = (
     ("DocFounder", "Реквизит: учредитель", 12, False, "center", 0, 0, {}),
     ("DocOrg", "Реквизит: организация", 14, True, "center", 0, 0, {}),
     ("DocOrgDetails", "Реквизит: справочные данные", 10, False, "center", 0, 6, {}),
-    ("DocKind", "Реквизит: вид документа", 16, True, "center", 0, 6, {"spacing": 4}),
+    ("DocKind", "Реквизит: вид документа", 16, True, "center", 0, 6, {}),
     ("DocDateNumber", "Реквизит: дата и номер", 14, False, "left", 0, 0, {"right_tab": True}),
     ("DocPlace", "Реквизит: место составления", 12, False, "center", 0, 12, {}),
     ("DocTitle", "Заголовок к тексту", 14, True, "center", 0, 12, {"keep_next": True}),
