@@ -1,0 +1,86 @@
+"""Checks on uploaded Office packages (DOCX, XLSX) before any parser opens them.
+
+A package is a zip: its sizes are checked from the central directory (zipfile never reads a
+member past its declared size, so a forged header cannot smuggle more), and every XML part is
+refused if it carries a DTD, the door to entity expansion and external entities.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from docgen.errors import FieldErrors
+
+_DTD_MARKS = (b"<!doctype", b"<!entity")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_compressed: int = 10 * 1024 * 1024
+    max_total: int = 100 * 1024 * 1024
+    max_ratio: int = 200
+    max_members: int = 2000
+
+
+def _refuse(field: str, message: str) -> FieldErrors:
+    return FieldErrors(message, fields={field: [message]})
+
+
+def open_package(
+    content: bytes,
+    *,
+    what: str,
+    required: tuple[str, ...],
+    limits: Limits = Limits(),
+    field: str = "file",
+) -> zipfile.ZipFile:
+    """The package as an open ZipFile once it passes every check; FieldErrors otherwise.
+
+    `what` names the expected format, in the instrumental case («документом DOCX»); `required` lists parts
+    that must be present (e.g. word/document.xml).
+    """
+    if not isinstance(content, bytes | bytearray) or not content:
+        raise _refuse(field, "Файл пустой.")
+    if len(content) > limits.max_compressed:
+        mb = limits.max_compressed // (1024 * 1024)
+        raise _refuse(field, f"Файл больше {mb} МБ.")
+    try:
+        package = zipfile.ZipFile(io.BytesIO(bytes(content)))
+        infos = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise _refuse(field, f"Файл не является {what}.") from err
+    if len(infos) > limits.max_members:
+        raise _refuse(field, f"Файл не является {what}: в нём слишком много частей.")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total:
+        mb = limits.max_total // (1024 * 1024)
+        raise _refuse(
+            field, f"Файл в распакованном виде больше {mb} МБ — такой файл не принимается."
+        )
+    for info in infos:
+        if (
+            info.file_size > limits.max_ratio * max(info.compress_size, 1)
+            and info.file_size > 1_000_000
+        ):
+            raise _refuse(
+                field, "Файл сжат подозрительно сильно (похож на «zip-бомбу») и не принимается."
+            )
+    names = {info.filename for info in infos}
+    missing = [name for name in required if name not in names]
+    if missing:
+        raise _refuse(field, f"Файл не является {what}: нет части {missing[0]}.")
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) or info.filename.endswith(".vml"):
+                head = package.read(info).lower()
+                if any(mark in head for mark in _DTD_MARKS):
+                    raise _refuse(
+                        field,
+                        f"Файл содержит объявление DTD/сущностей ({info.filename}) — "
+                        "такие файлы не принимаются.",
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as err:
+        raise _refuse(field, f"Файл повреждён: он не является {what}.") from err
+    return package

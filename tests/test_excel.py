@@ -1,0 +1,452 @@
+"""Excel in and out: blank workbook, import with errors by sheet/row/column, round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from registry_factory import consent, department, person, school
+
+from docgen import excel, registry
+from docgen.errors import FieldErrors
+
+PEOPLE_ROWS = [
+    # surname, name, patronymic, gender, birth, category, position, experience, partner,
+    # email, phone, signed_on, signer, representative, representative doc, withdrawn
+    [
+        "Чернова",
+        "Наталья",
+        "Викторовна",
+        "ж",
+        dt.date(1980, 5, 2),
+        "педагог",
+        "учитель математики",
+        20,
+        None,
+        "chernova@example.ru",
+        "8 (86396) 2-14-55",
+        dt.date(2024, 9, 2),
+        "сам",
+        None,
+        None,
+        None,
+    ],
+    [
+        "Петров",
+        "Алексей",
+        "Сергеевич",
+        "м",
+        "12.03.1999",
+        "педагог",
+        "учитель информатики",
+        1,
+        None,
+        None,
+        None,
+        "02.09.2024",
+        "сам",
+        None,
+        None,
+        None,
+    ],
+    [
+        "Иванов",
+        "Пётр",
+        "",
+        "м",
+        dt.date(2012, 1, 10),
+        "обучающийся",
+        "7 «Б» класс",
+        None,
+        None,
+        None,
+        None,
+        dt.date(2024, 9, 3),
+        "законный представитель",
+        "Иванова Ольга Петровна",
+        "свидетельство о рождении III-АН № 123456",
+        None,
+    ],
+    [
+        "Смирнова",
+        "Ольга",
+        "Игоревна",
+        "ж",
+        dt.date(2008, 7, 15),
+        "обучающийся",
+        "10 «А» класс",
+        None,
+        None,
+        None,
+        None,
+        dt.date(2024, 9, 3),
+        "сам и законный представитель",
+        "Смирнов Игорь Петрович",
+        "паспорт 6010 123456",
+        dt.date(2025, 1, 20),
+    ],
+]
+
+
+def fill(content: bytes, rows: dict[str, list[list]]) -> bytes:
+    wb = load_workbook(io.BytesIO(content))
+    for sheet, values in rows.items():
+        for row in values:
+            wb[sheet].append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def valid_file() -> bytes:
+    return fill(
+        excel.blank_workbook(),
+        {
+            excel.PEOPLE: PEOPLE_ROWS,
+            excel.MENTORS: [
+                [
+                    "Чернова Наталья Викторовна",
+                    dt.date(1980, 5, 2),
+                    "ИКТ, олимпиадная математика",
+                    "вторник, четверг после 14:00",
+                ],
+            ],
+            excel.MENTEES: [
+                ["Петров Алексей Сергеевич", "12.03.1999", "освоить методику урока"],
+                ["Иванов Пётр", dt.date(2012, 1, 10), "подготовка к олимпиаде"],
+            ],
+            excel.PAIRS: [
+                [
+                    1,
+                    "Чернова Наталья Викторовна",
+                    dt.date(1980, 5, 2),
+                    "Петров Алексей Сергеевич",
+                    dt.date(1999, 3, 12),
+                    "учитель – учитель",
+                    "традиционное",
+                    dt.date(2024, 9, 10),
+                    dt.date(2025, 5, 31),
+                    "действует",
+                    None,
+                    None,
+                ],
+                [
+                    2,
+                    "Чернова Наталья Викторовна",
+                    dt.date(1980, 5, 2),
+                    "Иванов Пётр",
+                    dt.date(2012, 1, 10),
+                    "учитель – ученик",
+                    None,
+                    dt.date(2023, 9, 10),
+                    dt.date(2024, 5, 31),
+                    "завершена",
+                    "призёр муниципального этапа олимпиады",
+                    dt.date(2024, 5, 20),
+                ],
+            ],
+        },
+    )
+
+
+def snapshot(db, org_id: int) -> dict:
+    """The registry of an organisation without ids and timestamps."""
+    people = {}
+    for p in registry.list_people(db, org_id):
+        key = (p["surname"], p["name"], p["patronymic"], p["birth_date"])
+        consents = [
+            (c["status"], c["signer"], c["signed_on"], c["withdrawn_on"], c["representative_name"])
+            for c in registry.list_consents(db, p["id"])
+        ]
+        people[key] = {k: v for k, v in p.items() if k not in ("id", "org_id", "created_at")} | {
+            "consents": consents
+        }
+    groups = sorted(
+        (
+            g["mentor"]["surname"],
+            tuple(m["surname"] for m in g["mentees"]),
+            g["form_code"],
+            g["kind_of_mentoring"],
+            g["start_date"],
+            g["end_date"],
+            g["status"],
+            g["result"],
+            g["closed_on"],
+        )
+        for g in registry.list_groups(db, org_id)
+    )
+    return {"people": people, "groups": groups}
+
+
+@pytest.fixture
+def org(db) -> int:
+    return school(db, department(db))
+
+
+def test_blank_workbook_has_the_sheets_columns_and_lists():
+    wb = load_workbook(io.BytesIO(excel.blank_workbook()))
+    assert wb.sheetnames[:4] == ["Люди", "Наставники", "Наставляемые", "Пары и группы"]
+    headers = [c.value for c in wb["Наставники"][1]]
+    assert headers == ["ФИО", "Дата рождения", "Компетенции", "Свободное время"]
+    assert "Запрос" in [c.value for c in wb["Наставляемые"][1]]
+    assert wb["Списки"].sheet_state == "hidden"
+    lists = [v.formula1 for v in wb["Люди"].data_validations.dataValidation]
+    assert any("Списки" in f for f in lists)
+    forms = [wb["Списки"].cell(row=r, column=4).value for r in range(2, 11)]
+    assert "учитель – ученик" in forms
+
+
+def test_import_with_errors_reports_each_by_sheet_row_and_column_and_writes_nothing(db, org):
+    before = list(db.conn.iterdump())
+    mentees = [[f"Пустой{i} Ряд Рядович", None, None] for i in range(11)]
+    mentees.append(["Иванов Пётр", "31.02.2010", "подготовка к олимпиаде"])
+    content = fill(
+        valid_file(),
+        {
+            excel.PEOPLE: [
+                [
+                    "Кузнецов",
+                    "Иван1",
+                    "",
+                    "x",
+                    "01.01.1990",
+                    "ученик",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ],
+            excel.MENTEES: mentees,
+        },
+    )
+    report = excel.import_workbook(db, org, content)
+    assert not report.written and not report.ok
+    messages = report.messages()
+    assert (
+        "Лист «Наставляемые», строка 15, столбец «Дата рождения»: 31.02.2010 — такой даты нет"
+        in messages
+    )
+    assert (
+        "Лист «Люди», строка 6, столбец «Имя»: Иван1 — допустимы только буквы, дефис, апостроф и пробел"
+        in messages
+    )
+    assert "Лист «Люди», строка 6, столбец «Пол»: x — допустимые значения — м, ж" in messages
+    assert any(
+        m.startswith("Лист «Люди», строка 6, столбец «Категория»: ученик — допустимые значения")
+        for m in messages
+    )
+    assert any(
+        m.startswith(
+            "Лист «Наставляемые», строка 4, столбец «ФИО»: Пустой0 Ряд Рядович — человека без даты рождения нет"
+        )
+        for m in messages
+    )
+    assert list(db.conn.iterdump()) == before
+    with pytest.raises(FieldErrors) as err:
+        report.raise_if_errors()
+    assert len(err.value.fields["file"]) == len(messages)
+
+
+def test_valid_import_twice_gives_the_same_registry(db, org):
+    content = valid_file()
+    first = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    assert first.ok and first.written, first.messages()
+    assert (first.people_added, first.groups_added, first.consents_added) == (4, 2, 4)
+    state = snapshot(db, org)
+    chernova = state["people"][("Чернова", "Наталья", "Викторовна", "1980-05-02")]
+    assert chernova["is_mentor"] == 1 and chernova["competences"] == "ИКТ, олимпиадная математика"
+    smirnova = state["people"][("Смирнова", "Ольга", "Игоревна", "2008-07-15")]
+    assert smirnova["consents"][0][:4] == ("withdrawn", "both", "2024-09-03", "2025-01-20")
+    assert (
+        "Чернова",
+        ("Иванов",),
+        "teacher_student",
+        None,
+        "2023-09-10",
+        "2024-05-31",
+        "closed",
+        "призёр муниципального этапа олимпиады",
+        "2024-05-20",
+    ) in state["groups"]
+    second = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    assert second.ok and second.written
+    assert (second.people_added, second.people_updated, second.groups_added) == (0, 0, 0)
+    assert second.groups_existing == 2 and second.consents_added == 0
+    assert snapshot(db, org) == state
+
+
+def test_export_then_import_into_an_empty_organisation_is_the_identity(db, org):
+    assert excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
+    exported = excel.export_workbook(db, org)
+    other = school(db, None, "МБОУ «СОШ № 2»")
+    report = excel.import_workbook(db, other, exported, on=dt.date(2024, 9, 10))
+    assert report.ok, report.messages()
+    assert snapshot(db, other) == snapshot(db, org)
+    again = load_workbook(io.BytesIO(excel.export_workbook(db, other)))
+    first = load_workbook(io.BytesIO(exported))
+    for sheet in ("Люди", "Наставники", "Наставляемые", "Пары и группы"):
+        assert list(again[sheet].values) == list(first[sheet].values)
+
+
+def test_a_pair_without_consent_is_refused_and_named(db, org):
+    rows = [list(r) for r in PEOPLE_ROWS]
+    rows[1][11] = rows[1][12] = None  # Петров has no consent
+    content = fill(
+        excel.blank_workbook(),
+        {
+            excel.PEOPLE: rows,
+            excel.PAIRS: [
+                [
+                    1,
+                    "Чернова Наталья Викторовна",
+                    dt.date(1980, 5, 2),
+                    "Петров Алексей Сергеевич",
+                    dt.date(1999, 3, 12),
+                    "учитель – учитель",
+                    None,
+                    dt.date(2024, 9, 10),
+                    dt.date(2025, 5, 31),
+                    "действует",
+                    None,
+                    None,
+                ],
+            ],
+        },
+    )
+    report = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    assert not report.written
+    assert report.messages() == [
+        "Лист «Пары и группы», строка 2, столбец «Наставляемый (ФИО)»: Петров Алексей "
+        "Сергеевич — нет согласия на обработку персональных данных — подписывает сам человек"
+    ]
+    partial = excel.import_workbook(db, org, content, valid_rows_only=True, on=dt.date(2024, 9, 10))
+    assert partial.written and partial.people_added == 4 and partial.groups_added == 0
+    assert registry.list_groups(db, org) == []
+
+
+def test_duplicate_person_in_file_and_pair_contradictions(db, org):
+    content = fill(
+        valid_file(),
+        {
+            excel.PEOPLE: [PEOPLE_ROWS[0]],
+            excel.PAIRS: [
+                [
+                    1,
+                    "Петров Алексей Сергеевич",
+                    dt.date(1999, 3, 12),
+                    "Иванов Пётр",
+                    dt.date(2012, 1, 10),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ],
+        },
+    )
+    messages = excel.import_workbook(db, org, content).messages()
+    assert (
+        "Лист «Люди», строка 6, столбец «Фамилия»: Чернова — этот человек уже есть в строке 2"
+        in messages
+    )
+    assert any(
+        m.startswith(
+            "Лист «Пары и группы», строка 4, столбец «Наставник (ФИО)»: Петров Алексей Сергеевич — не совпадает со строкой 2"
+        )
+        for m in messages
+    )
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "Файл пустой"),
+        ("Фамилия;Имя\nИванов;Иван\n".encode(), "не является книгой Excel"),
+        (
+            _zip({"[Content_Types].xml": b"<a/>", "xl/workbook.xml": b"\0" * 50_000_000}),
+            "zip-бомб",
+        ),
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>',
+                    "xl/workbook.xml": b"<x/>",
+                }
+            ),
+            "DTD",
+        ),
+        (_zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), "повреждён"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(db, org, content, expected):
+    with pytest.raises(FieldErrors) as err:
+        excel.import_workbook(db, org, content)
+    assert expected in err.value.message
+    assert err.value.fields["file"]
+
+
+def test_a_workbook_without_the_sheets_is_refused(db, org):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Лист1"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(FieldErrors) as err:
+        excel.import_workbook(db, org, out.getvalue())
+    assert (
+        "В книге нет листов «Люди», «Наставники», «Наставляемые», «Пары и группы»"
+        in err.value.message
+    )
+
+
+def test_register_has_the_columns_of_the_domain(db, org):
+    assert excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
+    wb = load_workbook(io.BytesIO(excel.register_workbook(db, org, dt.date(2024, 10, 1))))
+    mentors, mentees = wb["Реестр наставников"], wb["Реестр наставляемых"]
+    assert mentors["A1"].value == "Реестр участников программы наставничества. Реестр наставников"
+    assert [c.value for c in mentors[5]][:4] == [
+        "№",
+        "ФИО",
+        "Контакты",
+        "Место работы/учёбы, должность/класс",
+    ]
+    row = [c.value for c in mentors[6]]
+    assert row[1] == "Чернова Наталья Викторовна"
+    assert "Петров Алексей Сергеевич" in row[7] and "Иванов Пётр" in row[7]
+    assert row[12] == "получено 02.09.2024"
+    names = [mentees.cell(row=r, column=2).value for r in (6, 7)]
+    assert names == ["Иванов Пётр", "Петров Алексей Сергеевич"]
+    ivanov = [c.value for c in mentees[6]]
+    assert (
+        ivanov[2].startswith("Иванова Ольга Петровна") and ivanov[7] == "Чернова Наталья Викторовна"
+    )
+
+
+def test_people_already_in_the_registry_are_matched_not_duplicated(db, org):
+    existing = person(db, org, "Чернова", "Наталья", "Викторовна", birth_date="1980-05-02")
+    consent(db, existing, "2024-09-02")
+    report = excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
+    assert report.ok and report.people_added == 3 and report.people_updated == 1
+    assert len(registry.list_people(db, org)) == 4
