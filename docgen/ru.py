@@ -412,10 +412,12 @@ def _agree_with_number(n: int, text: str) -> str:
     head_form = head.make_agree_with_number(abs(n))
     if head_form is None:
         return text
+    word = head_form.word
+    # After a numeral «год» takes the suppletive «лет» («5 лет»), not the dictionary «годов».
+    if word == "годов":
+        word = "лет"
     new_tokens = list(tokens)
-    new_tokens[head_index] = _match_case(
-        tokens[head_index], _keep_yo(tokens[head_index], head_form.word)
-    )
+    new_tokens[head_index] = _match_case(tokens[head_index], _keep_yo(tokens[head_index], word))
     last_two, last = abs(n) % 100, abs(n) % 10
     if last == 1 and last_two != 11:
         modifier_grammemes = None
