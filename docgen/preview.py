@@ -82,6 +82,9 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     font_config, font_css = _font_setup()
+    # The cached stylesheet already declares the bundled fonts; declaring them again
+    # would add them to the shared font configuration on every call.
+    html = html.replace(font_face_css(FONT_DIR.as_uri() + "/"), "")
     # The font configuration is shared between calls for speed; Pango and fontconfig
     # objects are not safe to use from several threads at once.
     with _PDF_LOCK:
@@ -168,8 +171,7 @@ def _font_setup():
 def _parsed_css(css: str):
     from weasyprint import CSS
 
-    font_config, _ = _font_setup()
-    return CSS(string=css, font_config=font_config)
+    return CSS(string=css)  # no @font-face here: the fonts come from _font_setup
 
 
 def _page(conv: _Converter, *, font_base: str | None, css: str | None) -> str:
@@ -812,7 +814,8 @@ def _split_sections(body) -> list[tuple[list, object]]:
             if sect_pr is not None:
                 sections.append((current, sect_pr))
                 current = []
-    sections.append((current, final))
+    if current or not sections:
+        sections.append((current, final))  # an empty last section would add a blank page
     return sections
 
 

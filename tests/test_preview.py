@@ -10,7 +10,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
@@ -291,6 +291,43 @@ def test_paragraph_style_and_direct_formatting_reach_the_css():
     assert "text-align:justify" in page.split(".doc .s-Normal {")[1].split("}")[0]
     assert '<span style="font-weight:bold">жирный</span>' in page
     assert '<span style="font-style:italic">курсив</span>' in page
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+INLINE_CASES = [
+    # a complex field shows its result, not its instruction
+    '<w:r><w:t xml:space="preserve">Стр. </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/>'
+    '</w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+    '</w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    # hidden text is not shown, caps are, a hyperlink's text is, soft hyphens are dropped
+    "<w:hyperlink><w:r><w:t>ссылка </w:t></w:r></w:hyperlink>"
+    "<w:r><w:rPr><w:vanish/></w:rPr><w:t>скрытый текст</w:t></w:r>"
+    "<w:r><w:rPr><w:caps/></w:rPr><w:t>капитель</w:t></w:r>"
+    '<w:r><w:t xml:space="preserve"> нас\u00adтавник</w:t></w:r>',
+]
+
+
+def test_fields_hidden_text_caps_tabs_and_spaces():
+    doc = _a4_document()
+    doc.add_paragraph("Один  два   три\tчетыре")
+    last = doc.element.body[-1]
+    for runs in INLINE_CASES:
+        last.addprevious(parse_xml(f"<w:p {W_NS}>{runs}</w:p>"))
+    docx = _save(doc)
+    assert docx_text(docx).splitlines() == [
+        "Один  два   три\tчетыре",
+        "Стр. 7",
+        "ссылка КАПИТЕЛЬ наставник",
+    ]
+    pdf = docx_to_pdf(docx)
+    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        words = opened.pages[0].extract_words()
+    one, two = (next(w for w in words if w["text"] == t) for t in ("Один", "два"))
+    three, four = (next(w for w in words if w["text"] == t) for t in ("три", "четыре"))
+    space = two["x0"] - one["x1"]
+    assert space > 5  # two spaces stay two spaces wide
+    assert four["x0"] - three["x1"] > 2 * space  # a tab is wider than spaces
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
