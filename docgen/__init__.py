@@ -34,6 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     cli.init_app(app)
+    from docgen.blueprints import ui
+
+    ui.init_app(app)
     from docgen.blueprints import api as api_blueprint
 
     app.register_blueprint(api_blueprint.bp)

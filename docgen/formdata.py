@@ -18,8 +18,11 @@ from marshmallow import Schema, fields, validate
 
 from docgen.forms.common import PersonForm, Text
 
-ROW = "__i__"
-"""Placeholder index in the row template that the page's script replaces when adding a row."""
+
+def row_placeholder(depth: int) -> str:
+    """The index placeholder of a row template at a nesting depth (rows inside rows differ)."""
+    return f"__i{depth}__"
+
 
 CHOICE_LABELS = {"m": "мужской", "f": "женский"}
 _DMY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
@@ -52,6 +55,7 @@ class Bound:
     children: list[Bound] = field(default_factory=list)
     rows: list[Bound] = field(default_factory=list)
     blank_row: Bound | None = None
+    placeholder: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -159,14 +163,17 @@ def _indices(form: Mapping[str, Any], path: str) -> list[int]:
 def _read(spec: Spec, form: Mapping[str, Any], path: str) -> Any:
     """The value of one field, or None when nothing was entered."""
     if spec.widget in ("group", "person"):
-        return _read_all(spec.children, form, path + ".") or None
+        values = _read_all(spec.children, form, path + ".")
+        # Unticked boxes alone do not make an optional block filled in.
+        return values if any(v is not False for v in values.values()) else None
     if spec.widget == "rows":
         assert spec.item is not None
         items = [_read(spec.item, form, f"{path}.{i}") for i in _indices(form, path)]
         return [item for item in items if item is not None] or None
     raw = _get(form, path)
     if spec.widget == "checkbox":
-        return True if raw else None
+        # Pages send a hidden "" before each box, so an unticked box reads as False.
+        return None if raw is None else bool(raw)
     if raw is None or not raw.strip():
         return None
     return raw
@@ -251,21 +258,26 @@ class _Binder:
         self.used.add(path)
         return _own(list(self.errors.get(path, [])), title)
 
-    def bind(self, spec: Spec, value: Any, path: str) -> Bound:
+    def bind(self, spec: Spec, value: Any, path: str, depth: int = 0) -> Bound:
         bound = Bound(spec, path, errors=self.errors_at(path, spec.title))
         if spec.widget in ("group", "person"):
             data = value if isinstance(value, Mapping) else {}
             bound.children = [
-                self.bind(c, data.get(c.name), f"{path}.{c.name}") for c in spec.children
+                self.bind(c, data.get(c.name), f"{path}.{c.name}", depth) for c in spec.children
             ]
             if spec.widget == "person":
                 bound.options = list(self.options.get("person", []))
         elif spec.widget == "rows":
             assert spec.item is not None
             items = value if isinstance(value, list) else []
-            bound.rows = [self.bind(spec.item, item, f"{path}.{i}") for i, item in enumerate(items)]
+            bound.rows = [
+                self.bind(spec.item, item, f"{path}.{i}", depth + 1) for i, item in enumerate(items)
+            ]
             template = _Binder({}, self.options)
-            bound.blank_row = template.bind(spec.item, None, f"{path}.{ROW}")
+            bound.placeholder = row_placeholder(depth)
+            bound.blank_row = template.bind(
+                spec.item, None, f"{path}.{bound.placeholder}", depth + 1
+            )
         elif spec.widget == "date":
             bound.value = _date_value(value)
         else:

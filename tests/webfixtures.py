@@ -1,0 +1,57 @@
+"""Web fixtures: an app on a seeded temporary database, a test client, signing in by login."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from docgen import create_app, demo
+from docgen.db import connect, migrate
+
+PASSWORD = demo.PASSWORD
+
+
+def make_app(tmp_path: Path, **config: object) -> Flask:
+    """The application on a fresh database holding the demo district."""
+    path = tmp_path / "web.sqlite"
+    db = connect(path)
+    migrate(db)
+    demo.seed(db)
+    db.close()
+    settings = {
+        "TESTING": True,
+        "DATABASE": str(path),
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+    }
+    instance = tmp_path / "instance"
+    app = create_app({**settings, **config})
+    app.instance_path = str(instance)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    yield make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, name: str, password: str = PASSWORD) -> None:
+    """Sign in through the page, as a person would; fails the test if it does not work."""
+    response = client.post("/login", data={"login": name, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
