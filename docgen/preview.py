@@ -4,8 +4,8 @@ The converter reads the document XML of the rendered DOCX (never a second copy o
 template text) and keeps what ГОСТ Р 7.0.97 layouts rely on: page geometry, paragraph
 styles, right-tab signature lines, borderless and bordered tables with merged cells,
 page breaks.  Page numbers are always printed from page 2, centred in the top margin
-(ГОСТ Р 7.0.97 п. 6.5 numbers every multi-page document that way), whatever the DOCX
-header holds; other header and footer content is not rendered.
+(ГОСТ Р 7.0.97 numbers every multi-page document that way, DOMAIN.md §3.1), whatever
+the DOCX header holds; other header and footer content is not rendered.
 
 Not converted: automatic list numbering (numbering.xml), images and shapes, paragraph
 borders, multi-column sections, fonts other than the bundled Liberation Serif.
@@ -640,7 +640,8 @@ class _Converter:
             spans = [f"<span>{_inline_html(part)}</span>" for part in parts[:-1]]
             last_style = f' style="margin-right:{_pt(gap)}"' if gap > 0 else ""
             spans.append(f'<span class="tabend"{last_style}>{_inline_html(parts[-1])}</span>')
-            content = "".join(spans)
+            # whitespace between flex items is not laid out, but keeps the words apart as text
+            content = " ".join(spans)
         else:
             content = _inline_html(items)
         if not text.strip("\n"):
