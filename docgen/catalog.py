@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen import programmes as programme_values
 from docgen.errors import NotFound
-from docgen.forms import curator_order
+from docgen.forms import curator_order, programmes
 
 SAMPLES_DIR = Path(__file__).parent.parent / "samples"
 
@@ -68,6 +69,48 @@ KINDS: tuple[Kind, ...] = (
         curator_order.CuratorOrderForm,
         "curator-order.docx",
         acquaint_fields=("curator",),
+    ),
+    # Approved local acts: not numbered in the orders journal — their number and date are those
+    # of the approving order (filled in when the act is that order's annex).
+    Kind(
+        "regulation",
+        "Положение о системе (целевой модели) наставничества",
+        programmes.RegulationForm,
+        "regulation.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=programme_values.regulation_extras,
+        provides=programme_values.PROVIDES["regulation"],
+    ),
+    Kind(
+        "roadmap",
+        "Дорожная карта (план мероприятий) внедрения целевой модели наставничества",
+        programmes.RoadmapForm,
+        "roadmap.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=programme_values.roadmap_extras,
+        provides=programme_values.PROVIDES["roadmap"],
+    ),
+    Kind(
+        "programme",
+        "Программа наставничества образовательной организации",
+        programmes.ProgrammeForm,
+        "programme.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=programme_values.programme_extras,
+        provides=programme_values.PROVIDES["programme"],
+    ),
+    Kind(
+        "personal-programme",
+        "Персонализированная программа наставничества педагогического работника",
+        programmes.PersonalProgrammeForm,
+        "personal-programme.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=programme_values.personal_extras,
+        provides=programme_values.PROVIDES["personal-programme"],
     ),
 )
 

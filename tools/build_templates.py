@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tools import docxkit as kit
+from tools import tpl_programmes
 
 OUT = Path(__file__).resolve().parent.parent / "docgen" / "templates" / "docx"
 
@@ -91,6 +92,7 @@ def curator_order():
 
 
 TEMPLATES: dict[str, Callable] = {
+    **tpl_programmes.TEMPLATES,
     "curator-order.docx": curator_order,
 }
 
