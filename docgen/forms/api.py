@@ -47,6 +47,13 @@ class Secret(fields.String):
     }
 
 
+class Flag(fields.Boolean):
+    """A yes/no stored by SQLite as 0/1, answered as true/false."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> bool | None:
+        return None if value is None else bool(value)
+
+
 class InputDict(fields.Dict):
     """A document's form input; the kind's own schema checks it."""
 
@@ -262,7 +269,7 @@ class OrganisationOut(Out):
     head_name = fields.String(allow_none=True)
     head_patronymic = fields.String(allow_none=True)
     head_gender = fields.String(allow_none=True)
-    head_acting = fields.Boolean()
+    head_acting = Flag()
     region = fields.String(allow_none=True)
 
 
@@ -283,8 +290,8 @@ class PersonOut(Out):
     competences = fields.String(allow_none=True)
     time_available = fields.String(allow_none=True)
     request = fields.String(allow_none=True)
-    is_mentor = fields.Boolean()
-    is_mentee = fields.Boolean()
+    is_mentor = Flag()
+    is_mentee = Flag()
 
 
 class MentoringFormOut(Out):
