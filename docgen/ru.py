@@ -400,6 +400,7 @@ def agree(gender: str | None, masc: str, fem: str, neutral: str | None = None) -
     return f"{masc}/{fem}"
 
 
+@lru_cache(maxsize=4096)
 def _agree_with_number(n: int, text: str) -> str:
     """`text` (a nominative singular noun, optionally with adjectives) agreed with `n`."""
     tokens = text.split()
