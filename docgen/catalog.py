@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen import orders as order_values
 from docgen import programmes as programme_values
 from docgen.errors import NotFound
-from docgen.forms import curator_order, programmes
+from docgen.forms import curator_order, orders, programmes
 
 SAMPLES_DIR = Path(__file__).parent.parent / "samples"
 
 SCHOOL = frozenset({"director", "curator", "methodologist", "admin"})
 DIRECTOR = frozenset({"director", "curator", "admin"})
 MUNICIPAL = frozenset({"municipal", "admin"})
+HEAD = frozenset({"director", "admin"})
 
 # Registration journals a kind may use: code -> (title, default number pattern).
 SERIES = {
@@ -68,7 +70,64 @@ KINDS: tuple[Kind, ...] = (
         "Приказ о назначении куратора внедрения целевой модели наставничества",
         curator_order.CuratorOrderForm,
         "curator-order.docx",
+        roles=HEAD,
         acquaint_fields=("curator",),
+    ),
+    Kind(
+        "pairs-order",
+        "Приказ о закреплении наставнических пар (групп)",
+        orders.PairsOrderForm,
+        "pairs-order.docx",
+        extras=order_values.pairs_extras,
+        acquaint_fields=("curator",),
+        provides=order_values.PAIRS_PROVIDES,
+    ),
+    Kind(
+        "implementation-order",
+        "Приказ о внедрении целевой модели наставничества",
+        orders.ImplementationOrderForm,
+        "implementation-order.docx",
+        roles=HEAD,
+        extras=order_values.implementation_extras,
+        acquaint_fields=("curator", "responsible_mto", "website"),
+        provides=order_values.IMPLEMENTATION_PROVIDES,
+    ),
+    Kind(
+        "municipal-roadmap-order",
+        "Приказ об утверждении муниципального плана мероприятий (дорожной карты) внедрения "
+        "целевой модели наставничества",
+        orders.MunicipalRoadmapOrderForm,
+        "municipal-roadmap-order.docx",
+        roles=MUNICIPAL,
+        extras=order_values.municipal_extras,
+        acquaint_fields=("coordinator",),
+        provides=order_values.MUNICIPAL_PROVIDES,
+    ),
+    Kind(
+        "council-order",
+        "Приказ о создании Совета наставников",
+        orders.CouncilOrderForm,
+        "council-order.docx",
+        roles=HEAD,
+        extras=order_values.council_extras,
+        provides=order_values.COUNCIL_PROVIDES,
+    ),
+    Kind(
+        "approval-order",
+        "Приказ об утверждении документа",
+        orders.ApprovalOrderForm,
+        "approval-order.docx",
+        roles=HEAD,
+        acquaint_fields=("website",),
+    ),
+    Kind(
+        "award-order",
+        "Приказ о поощрении наставников",
+        orders.AwardOrderForm,
+        "award-order.docx",
+        roles=HEAD,
+        extras=order_values.award_extras,
+        provides=order_values.AWARD_PROVIDES,
     ),
     # Approved local acts: not numbered in the orders journal — their number and date are those
     # of the approving order (filled in when the act is that order's annex).

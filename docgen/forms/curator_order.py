@@ -14,16 +14,13 @@ from docgen.forms.common import (
     field,
     one_of,
 )
+from docgen.forms.orders import order_title
 
 MODELS = ("обучающиеся", "педагоги", "обучающиеся и педагоги")
 
 
 class CuratorOrderForm(OrderForm):
-    title = Str(
-        load_default="О назначении куратора внедрения целевой модели наставничества",
-        max_length=300,
-        metadata=field("Заголовок", "Начинается с «О» или «Об», без точки в конце"),
-    )
+    title = order_title("О назначении куратора внедрения целевой модели наставничества")
     model = Str(
         load_default="обучающиеся и педагоги",
         validate=one_of(MODELS),

@@ -1,0 +1,136 @@
+"""Values the order templates compute: pairs from the registry or the input, acts, annex lists.
+
+Kinds whose participants sign the order (mentors, council members, awarded people) extend
+`acquaint_all`, so the familiarisation item and sheet name exactly the people of the order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from docgen import context as ctx
+from docgen.acts import Act
+from docgen.errors import FieldErrors
+from docgen.ru import date_short
+
+NO_PAIRS = "Нет наставнических пар: укажите их в форме или закрепите в реестре организации."
+
+
+def unique_people(people: Iterable[ctx.Person]) -> list[ctx.Person]:
+    """People in order of first appearance, each once (same name = same person)."""
+    seen, result = set(), []
+    for person in people:
+        key = person.id if person.id is not None else (person.surname, person.name, person.patronymic)
+        if key not in seen:
+            seen.add(key)
+            result.append(person)
+    return result
+
+
+def _registry_pairs(sources: Any) -> list[dict[str, Any]]:
+    """Active pairs/groups of the organisation in the registry, as template rows."""
+    if sources.db is None or sources.org_id is None:
+        return []
+    from docgen import registry
+
+    groups = registry.list_groups(sources.db, sources.org_id, status="active", on=sources.on)
+    rows = []
+    for group in groups:
+        form = group["form"]["title"]
+        if group.get("kind_of_mentoring"):
+            form += f" ({group['kind_of_mentoring']})"
+        rows.append(
+            {
+                "mentor": ctx.person(group["mentor"]),
+                "mentees": [ctx.person(m) for m in group["mentees"]],
+                "form": form,
+                "start": dt.date.fromisoformat(group["start_date"]),
+                "end": dt.date.fromisoformat(group["end_date"]),
+            }
+        )
+    return rows
+
+
+def pairs_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    """The pairs table (input first, else the registry), the period and who signs the sheet."""
+    rows = list(values.get("pairs") or []) or _registry_pairs(sources)
+    if not rows:
+        raise FieldErrors(NO_PAIRS, fields={"pairs": [NO_PAIRS]})
+    mentors = [row["mentor"] for row in rows]
+    return {
+        "pair_rows": rows,
+        "period_start": min(row["start"] for row in rows),
+        "period_end": max(row["end"] for row in rows),
+        "acquaint_all": unique_people(mentors + list(values.get("acquaint_all") or [])),
+    }
+
+
+PAIRS_PROVIDES = frozenset({"pair_rows", "period_start", "period_end", "acquaint_all"})
+
+
+def cited(acts: Iterable[Mapping[str, Any]]) -> list[Act]:
+    """Acts typed in a form, as citable `Act`s (`a.cite('ins')`)."""
+    return [
+        Act(
+            code="",
+            kind=a["kind"],
+            issuer=a["issuer"],
+            date=date_short(a["date"]),
+            number=a["number"],
+            title=a["title"],
+        )
+        for a in acts
+    ]
+
+
+def implementation_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    return {"local_acts": cited(values.get("regional_acts") or [])}
+
+
+IMPLEMENTATION_PROVIDES = frozenset({"local_acts"})
+
+
+def municipal_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    """Regional acts before municipal ones; the approved documents in the order of their annexes."""
+    approved = [{"number": a["number"], "title": a["title"]} for a in values["other_annexes"]]
+    approved.append({"number": values["roadmap_number"], "title": values["roadmap_title"]})
+    approved.sort(key=lambda a: a["number"])
+    acts = cited(values.get("regional_acts") or []) + cited(values.get("municipal_acts") or [])
+    return {"basis_acts": acts, "approved": approved}
+
+
+MUNICIPAL_PROVIDES = frozenset({"basis_acts", "approved"})
+
+
+def council_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    """Members by role: chair, deputy, secretary, then the members, as the order lists them."""
+    order = {"председатель": 0, "заместитель председателя": 1, "секретарь": 2, "член": 3}
+    members = sorted(values["members"], key=lambda m: order[m["role"]])
+    by_role = {role: [m["person"] for m in members if m["role"] == role] for role in order}
+    return {
+        "chair": by_role["председатель"][0],
+        "deputy": (by_role["заместитель председателя"] or [None])[0],
+        "secretary": by_role["секретарь"][0],
+        "plain_members": by_role["член"],
+        "acquaint_all": unique_people(
+            [m["person"] for m in members] + list(values.get("acquaint_all") or [])
+        ),
+    }
+
+
+COUNCIL_PROVIDES = frozenset({"chair", "deputy", "secretary", "plain_members", "acquaint_all"})
+
+
+def award_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    awards = values["awards"]
+    return {
+        "has_premium": any(a["award"] == "премия" for a in awards),
+        "acquaint_all": unique_people(
+            [a["person"] for a in awards] + list(values.get("acquaint_all") or [])
+        ),
+    }
+
+
+AWARD_PROVIDES = frozenset({"has_premium", "acquaint_all"})
