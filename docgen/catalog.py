@@ -15,7 +15,7 @@ from typing import Any
 from docgen import orders as order_values
 from docgen import programmes as programme_values
 from docgen.errors import NotFound
-from docgen.forms import curator_order, orders, programmes
+from docgen.forms import consents, curator_order, orders, programmes, reports
 
 SAMPLES_DIR = Path(__file__).parent.parent / "samples"
 
@@ -128,6 +128,43 @@ KINDS: tuple[Kind, ...] = (
         roles=HEAD,
         extras=order_values.award_extras,
         provides=order_values.AWARD_PROVIDES,
+    ),
+    Kind(
+        "consent",
+        "Согласие на обработку персональных данных участника программы наставничества",
+        consents.ConsentForm,
+        "consent.docx",
+        series=None,
+        extras=consents.consent_extras,
+        provides=consents.PROVIDES,
+    ),
+    Kind(
+        "consent-dissemination",
+        "Согласие на обработку персональных данных, разрешённых для распространения",
+        consents.DisseminationForm,
+        "consent-dissemination.docx",
+        series=None,
+        extras=consents.dissemination_extras,
+        provides=consents.PROVIDES,
+    ),
+    Kind(
+        "monitoring-report",
+        "Отчёт о реализации целевой модели наставничества",
+        reports.MonitoringReportForm,
+        "monitoring-report.docx",
+        series=None,
+        roles=DIRECTOR | MUNICIPAL,
+        extras=reports.report_extras,
+        provides=reports.REPORT_PROVIDES,
+    ),
+    Kind(
+        "disclosure",
+        "Информация о внедрении и реализации целевой модели наставничества",
+        reports.DisclosureForm,
+        "disclosure.docx",
+        series=None,
+        extras=reports.disclosure_extras,
+        provides=reports.DISCLOSURE_PROVIDES,
     ),
     # Approved local acts: not numbered in the orders journal — their number and date are those
     # of the approving order (filled in when the act is that order's annex).

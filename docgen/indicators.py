@@ -47,8 +47,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "pairs_groups",
         "Количество наставнических пар/групп",
         "ед.",
-        "число пар (один наставляемый) / групп (два и более наставляемых), действующих на "
-        "отчётную дату, всего и по формам наставничества",
+        "число пар (один наставляемый) и групп (два и более наставляемых), действующих на "
+        "отчётную дату, всего и по формам наставничества; показывается как «пары/группы»",
     ),
     Indicator(
         "personal_programmes",
@@ -434,7 +434,9 @@ def from_input(rows: Iterable[Mapping[str, Any]]) -> list[Value]:
         pairs, groups = row.get("pairs"), row.get("groups")
         if indicator.code == "pairs_groups" and pairs is not None and groups is not None:
             value = pairs + groups
-        target = row.get("target", indicator.default_target)
+        target = row.get("target")
+        if target is None:
+            target = indicator.default_target
         result.append(
             Value(
                 code=indicator.code,
@@ -454,3 +456,41 @@ def from_input(rows: Iterable[Mapping[str, Any]]) -> list[Value]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of an indicator table as printed: texts, with form breakdown lines under pairs."""
+
+    n: str
+    code: str
+    title: str
+    unit: str
+    numerator: str
+    denominator: str
+    value: str
+    target: str
+    sub: bool = False
+
+
+def table_rows(values: Iterable[Value]) -> list[Row]:
+    """The rows the report, its XLSX and the disclosure page print, in one order."""
+    rows = []
+    for n, value in enumerate(values, start=1):
+        rows.append(
+            Row(
+                str(n),
+                value.code,
+                value.title,
+                value.unit,
+                value.numerator_text if value.is_share else "",
+                value.denominator_text if value.is_share else "",
+                value.text,
+                value.target_text,
+            )
+        )
+        for item in value.breakdown:
+            rows.append(
+                Row("", value.code, f"в том числе «{item.form}»", "", "", "", item.text, "", True)
+            )
+    return rows

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tools import tpl_orders, tpl_programmes
+from tools import tpl_consents, tpl_orders, tpl_programmes
 
 OUT = Path(__file__).resolve().parent.parent / "docgen" / "templates" / "docx"
 
@@ -18,6 +18,7 @@ OUT = Path(__file__).resolve().parent.parent / "docgen" / "templates" / "docx"
 # order_end, the familiarisation table) in tools/tpl_orders.py.
 TEMPLATES: dict[str, Callable] = {
     **tpl_orders.TEMPLATES,
+    **tpl_consents.TEMPLATES,
     **tpl_programmes.TEMPLATES,
 }
 
