@@ -10,6 +10,8 @@ import sqlite_utils
 
 from docgen.db import connect, migrate
 
+pytest_plugins = ["webfixtures"]
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on the tree being complete
 def _people_options(org_id: int) -> list[tuple[int, str]]:
     options = []
     for person in registry.list_people(get_db(), org_id):
-        label = registry.short_name(person)
+        label = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
         if person.get("position"):
             label += f" — {person['position']}"
         options.append((person["id"], label))
@@ -237,6 +237,7 @@ def _act(document_id: int, run: Any) -> Any:
 @ui.login_required
 def register(document_id: int) -> Any:
     db, me = get_db(), ui.user()
+    _document(document_id, "register_document")
 
     def run() -> Any:
         on = ui.parse_date(request.form.get("date"), "date", "Дата регистрации")
@@ -251,6 +252,7 @@ def register(document_id: int) -> Any:
 @ui.login_required
 def cancel(document_id: int) -> Any:
     db, me = get_db(), ui.user()
+    _document(document_id, "register_document")
 
     def run() -> Any:
         documents.cancel(db, me, document_id, request.form.get("reason") or "")
@@ -264,6 +266,7 @@ def cancel(document_id: int) -> Any:
 @ui.login_required
 def revise(document_id: int) -> Any:
     db, me = get_db(), ui.user()
+    _document(document_id, "create_document")
 
     def run() -> Any:
         new = documents.revise(db, me, document_id)
