@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,13 +22,36 @@ MISSING = "отсутствует"
 
 @dataclass(frozen=True)
 class Required:
-    """A document the page must list: archive kind, and a word its title must contain."""
+    """A document the page must list: its archive kind and, for the two regulations, which.
+
+    A regulation is told by its input's `variant` (docgen.forms.programmes), or failing that by
+    a word of its title.
+    """
 
     code: str
     title: str
     kind: str
     title_has: str = ""
+    variant: str = ""
     many: bool = False
+
+    def matches(self, row: Mapping[str, Any]) -> bool:
+        if row["kind"] != self.kind:
+            return False
+        if not (self.variant or self.title_has):
+            return True
+        variant = _input(row.get("input_json")).get("variant")
+        if variant:
+            return variant == self.variant
+        return self.title_has in (row["title"] or "").casefold()
+
+
+def _input(text: str | None) -> dict:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 REQUIRED: tuple[Required, ...] = (
@@ -41,12 +65,14 @@ REQUIRED: tuple[Required, ...] = (
         "Положение о системе наставничества педагогических работников",
         "regulation",
         "педагог",
+        "педагоги",
     ),
     Required(
         "regulation_students",
         "Положение о системе наставничества обучающихся",
         "regulation",
         "обучающ",
+        "обучающиеся",
     ),
     Required(
         "roadmap",
@@ -112,7 +138,9 @@ def from_archive(db: Any, org_id: int, on: dt.date, pdf_url_pattern: str = "") -
     rows = list(
         db.query(
             "SELECT d.id, d.kind, d.title, d.number, d.reg_date, d.status, "
-            "o.number AS order_number, o.reg_date AS order_date "
+            "o.number AS order_number, o.reg_date AS order_date, "
+            "(SELECT v.input_json FROM versions v WHERE v.document_id = d.id "
+            "ORDER BY v.n DESC LIMIT 1) AS input_json "
             "FROM documents d LEFT JOIN links l ON l.child_document_id = d.id "
             "LEFT JOIN documents o ON o.id = l.parent_document_id AND o.status = 'registered' "
             "WHERE d.org_id = ? AND d.status IN ('registered', 'draft') "
@@ -125,9 +153,7 @@ def from_archive(db: Any, org_id: int, on: dt.date, pdf_url_pattern: str = "") -
     for required in REQUIRED:
         found = []
         for row in rows:
-            if row["kind"] != required.kind:
-                continue
-            if required.title_has and required.title_has not in row["title"].casefold():
+            if not required.matches(row):
                 continue
             if row["status"] == "registered" and row["reg_date"] <= day:
                 number, date, by_order = row["number"], row["reg_date"], False

@@ -241,14 +241,21 @@ def _registered(db, org, kind, title, on, *, annexes=()):
     return doc["id"]
 
 
-def _draft(db, org, kind, title):
+def _draft(db, org, kind, title, data=None):
     return archive.create_document(
-        db, org_id=org, kind=kind, title=title, user_id=None, input={}, docx=b"PK"
+        db, org_id=org, kind=kind, title=title, user_id=None, input=data or {}, docx=b"PK"
     )["id"]
 
 
 def test_disclosure_from_the_archive_marks_missing_documents(db, known):
-    regulation = _draft(db, known, "regulation", "Положение о наставничестве обучающихся")
+    # The regulation's title does not say which: its input's variant does.
+    regulation = _draft(
+        db,
+        known,
+        "regulation",
+        "Положение о системе (целевой модели) наставничества",
+        {"variant": "обучающиеся"},
+    )
     _registered(
         db, known, "implementation-order", "О внедрении", dt.date(2024, 8, 28), annexes=[regulation]
     )
