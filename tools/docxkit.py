@@ -192,7 +192,10 @@ def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], lo
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     head, start, body, end = tbl.rows
     _repeat_header(head)
-    for cells, texts, style in ((head.cells, headers, "DocTableHead"), (body.cells, row, "DocTable")):
+    for cells, texts, style in (
+        (head.cells, headers, "DocTableHead"),
+        (body.cells, row, "DocTable"),
+    ):
         for cell, text in zip(cells, texts, strict=True):
             cell.paragraphs[0].style = _style(doc, style)
             cell.paragraphs[0].add_run(text)

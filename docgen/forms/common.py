@@ -14,18 +14,26 @@ NULL = "Поле не может быть пустым."
 
 
 def _messages(**extra: str) -> dict[str, str]:
-    return {"required": REQUIRED, "null": NULL, "validator_failed": "Недопустимое значение."} | extra
+    return {
+        "required": REQUIRED,
+        "null": NULL,
+        "validator_failed": "Недопустимое значение.",
+    } | extra
 
 
 class Str(fields.String):
     """A string that is stripped; an empty string counts as missing when the field is required."""
 
-    default_error_messages = _messages(invalid="Ожидается строка.", invalid_utf8="Неверная кодировка.")
+    default_error_messages = _messages(
+        invalid="Ожидается строка.", invalid_utf8="Неверная кодировка."
+    )
 
     def __init__(self, *, max_length: int = 2000, **kwargs: Any):
         given = kwargs.pop("validate", None)
         validators = [] if given is None else list(given) if isinstance(given, list) else [given]
-        validators.append(validate.Length(max=max_length, error=f"Не длиннее {max_length} символов."))
+        validators.append(
+            validate.Length(max=max_length, error=f"Не длиннее {max_length} символов.")
+        )
         super().__init__(validate=validators, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -43,7 +51,9 @@ class Text(Str):
 
 
 class Int(fields.Integer):
-    default_error_messages = _messages(invalid="Ожидается целое число.", too_large="Слишком большое число.")
+    default_error_messages = _messages(
+        invalid="Ожидается целое число.", too_large="Слишком большое число."
+    )
 
 
 class Decimal(fields.Decimal):
@@ -154,12 +164,18 @@ class TaskForm(Form):
 class OrganisationForm(Form):
     """An organisation given inline: used when no registry organisation is attached."""
 
-    full_name = Str(required=True, max_length=500, metadata=field("Полное наименование (по уставу)"))
+    full_name = Str(
+        required=True, max_length=500, metadata=field("Полное наименование (по уставу)")
+    )
     short_name = Str(load_default="", max_length=200, metadata=field("Сокращённое наименование"))
-    founder_line = Str(load_default="", max_length=500, metadata=field("Учредитель (верхняя строка)"))
+    founder_line = Str(
+        load_default="", max_length=500, metadata=field("Учредитель (верхняя строка)")
+    )
     locality = Str(load_default="", max_length=200, metadata=field("Место составления"))
     address = Str(load_default="", max_length=500, metadata=field("Адрес"))
-    head_position = Str(load_default="Директор", max_length=200, metadata=field("Должность руководителя"))
+    head_position = Str(
+        load_default="Директор", max_length=200, metadata=field("Должность руководителя")
+    )
     head = Nested(PersonForm, required=True, metadata=field("Руководитель"))
     head_acting = Bool(load_default=False, metadata=field("Руководитель исполняет обязанности"))
 
