@@ -435,12 +435,12 @@ def council_order():
         "{{ n.next() }}. Создать Совет наставников {{ org.name_gen }}{% if period %} {{ period }}"
         "{% endif %} в следующем составе:",
     )
-    item(doc, "председатель — {{ chair.short() }}, {{ chair.position }};")
+    item(doc, "Председатель — {{ chair.short() }}, {{ chair.position }};")
     kit.tag(doc, "{%p if deputy %}")
-    item(doc, "заместитель председателя — {{ deputy.short() }}, {{ deputy.position }};")
+    item(doc, "Заместитель председателя — {{ deputy.short() }}, {{ deputy.position }};")
     kit.tag(doc, "{%p endif %}")
-    item(doc, "секретарь — {{ secretary.short() }}, {{ secretary.position }};")
-    item(doc, "члены Совета:")
+    item(doc, "Секретарь — {{ secretary.short() }}, {{ secretary.position }};")
+    item(doc, "Члены Совета:")
     kit.tag(doc, "{%p for p in plain_members %}")
     item(doc, "{{ p.short() }}, {{ p.position }}{{ ';' if not loop.last else '.' }}")
     kit.tag(doc, "{%p endfor %}")
