@@ -1,0 +1,131 @@
+"""Bulk generation: a ZIP of DOCX and one merged PDF, kept in the archive, with progress."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from registry_factory import consent, department, person, school
+
+from docgen import archive, bulk, catalog, preview, registry, users
+
+ON = dt.date(2024, 9, 2)
+
+
+@pytest.fixture
+def setup(db):
+    if "bulk_jobs" not in db.table_names():
+        bulk.m003_bulk_jobs(db)
+    org = registry.get_organisation(db, school(db, department(db)))
+    user_id = users.create_user(
+        db, "curator1", "nastavnik2024", "curator", org["id"], "Чернова Н.В."
+    )
+    return org["id"], users.get_user(db, user_id)
+
+
+def item(surname: str) -> dict:
+    data = copy.deepcopy(catalog.get("consent").sample())
+    data["subject"]["surname"] = surname
+    return data
+
+
+def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
+    org_id, user = setup
+    bad = item("Ошибкина")
+    del bad["subject_address"]
+    seen = []
+    result = bulk.generate(
+        db,
+        user,
+        "consent",
+        [item("Савченко"), item("Кузнецова"), bad, item("Волкова")],
+        on=ON,
+        org_id=org_id,
+        progress=lambda done, total, phase: seen.append((done, total, phase)),
+        workers=1,
+    )
+    assert result.count == 3
+    assert len(result.errors) == 1 and result.errors[0].startswith("Документ 3: ")
+    assert "Адрес субъекта" in result.errors[0] or "subject_address" in result.errors[0]
+    with zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))) as package:
+        names = package.namelist()
+        texts = [preview.docx_text(package.read(name)) for name in names]
+    assert names == [
+        "0001 Савченко Д.А..docx",
+        "0002 Кузнецова Д.А..docx",
+        "0003 Волкова Д.А..docx",
+    ]
+    assert "Савченко Дарья Андреевна" in texts[0] and "Волкова Дарья Андреевна" in texts[2]
+    pdf = archive.get_file(db, result.pdf_sha256)
+    single = len(
+        PdfReader(
+            io.BytesIO(
+                preview.docx_to_pdf(
+                    zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))).read(
+                        names[0]
+                    )
+                )
+            )
+        ).pages
+    )
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3 * single
+    text = preview.normalize_text(preview.pdf_text(pdf))
+    assert text.index("Савченко") < text.index("Кузнецова") < text.index("Волкова")
+    assert seen[0][2] == "docx" and (4, 4, "docx") in seen and seen[-1][2] == "pdf"
+    job = bulk.get_job(db, result.job_id, org_id)
+    assert job["status"] == "done" and job["zip_sha256"] == result.zip_sha256
+    assert job["errors"] == result.errors
+
+
+def test_a_person_who_withdrew_consent_is_left_out(db, setup):
+    org_id, user = setup
+    kept = person(db, org_id, "Кузнецова", "Мария", "Ивановна", birth_date="1985-02-03")
+    gone = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03")
+    consent(db, gone, "2024-08-01")
+    registry.withdraw_consent(db, person_id=gone, kind="processing", withdrawn_on="2024-08-20")
+    items = []
+    for pid in (kept, gone):
+        data = item("x")
+        data["subject"] = {"id": pid}
+        for key in (
+            "representative",
+            "representative_relation",
+            "representative_address",
+            "representative_doc",
+            "authority_doc",
+        ):
+            data.pop(key, None)
+        items.append(data)
+    result = bulk.generate(db, user, "consent", items, on=ON, org_id=org_id, pdf=False)
+    assert result.count == 1 and result.pdf_sha256 is None
+    assert (
+        "Волков П.И. отозвал согласие на обработку персональных данных 20.08.2024"
+        in result.errors[0]
+    )
+    with zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))) as package:
+        assert package.namelist() == ["0001 Кузнецова М.И..docx"]
+
+
+def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):
+    org_id, _ = setup
+    a = person(
+        db, org_id, "Кузнецова", "Мария", "Ивановна", birth_date="1985-02-03", is_mentor=True
+    )
+    b = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03", is_mentee=True)
+    consent(db, b, "2024-08-01")
+    items = bulk.consent_items(db, org_id, ON, {"purpose": "организация наставничества"})
+    assert items == [
+        {"purpose": "организация наставничества", "subject": {"id": a}, "role": "наставник"}
+    ]
+
+
+def test_nothing_to_generate_is_refused(db, setup):
+    org_id, user = setup
+    from docgen.errors import FieldErrors
+
+    with pytest.raises(FieldErrors):
+        bulk.generate(db, user, "consent", [], on=ON, org_id=org_id)
