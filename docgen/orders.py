@@ -6,14 +6,17 @@ Kinds whose participants sign the order (mentors, council members, awarded peopl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from docgen import context as ctx
+from docgen import registry
 from docgen.acts import Act
 from docgen.errors import FieldErrors
-from docgen.ru import date_short
+from docgen.ru import agree, date_short
 
 NO_PAIRS = "Нет наставнических пар: укажите их в форме или закрепите в реестре организации."
 
@@ -22,20 +25,52 @@ def unique_people(people: Iterable[ctx.Person]) -> list[ctx.Person]:
     """People in order of first appearance, each once (same name = same person)."""
     seen, result = set(), []
     for person in people:
-        key = person.id if person.id is not None else (person.surname, person.name, person.patronymic)
+        key = (
+            person.id if person.id is not None else (person.surname, person.name, person.patronymic)
+        )
         if key not in seen:
             seen.add(key)
             result.append(person)
     return result
 
 
+# A student's «position» as registries hold it: «8 «А» класс», «11А класс».
+_CLASS = re.compile(r"^(\d{1,2})\s*«?([А-ЯЁа-яё]?)»?\s*класс$")
+
+
+def as_participant(person: ctx.Person) -> ctx.Person:
+    """A student named by class becomes «обучающийся 8 «А» класса», which declines in the text."""
+    found = _CLASS.match(person.position.strip())
+    if not found:
+        return person
+    grade, letter = found.groups()
+    label = f"{grade} «{letter.upper()}» класса" if letter else f"{grade} класса"
+    word = agree(person.gender, "обучающийся", "обучающаяся")
+    return dataclasses.replace(person, position=f"{word} {label}")
+
+
+def _row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "mentor": as_participant(row["mentor"]),
+        "mentees": [as_participant(m) for m in row["mentees"]],
+    }
+
+
 def _registry_pairs(sources: Any) -> list[dict[str, Any]]:
-    """Active pairs/groups of the organisation in the registry, as template rows."""
+    """Planned and active pairs/groups of the organisation not yet over, as template rows.
+
+    Not `list_groups(on=…)`: an order usually fixes pairs that start after its own date.
+    """
     if sources.db is None or sources.org_id is None:
         return []
-    from docgen import registry
-
-    groups = registry.list_groups(sources.db, sources.org_id, status="active", on=sources.on)
+    groups = [
+        group
+        for status in ("active", "planned")
+        for group in registry.list_groups(sources.db, sources.org_id, status=status)
+        if sources.on is None or group["end_date"] >= sources.on.isoformat()
+    ]
+    groups.sort(key=lambda group: (group["start_date"], group["id"]))
     rows = []
     for group in groups:
         form = group["form"]["title"]
@@ -55,7 +90,7 @@ def _registry_pairs(sources: Any) -> list[dict[str, Any]]:
 
 def pairs_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     """The pairs table (input first, else the registry), the period and who signs the sheet."""
-    rows = list(values.get("pairs") or []) or _registry_pairs(sources)
+    rows = [_row(row) for row in list(values.get("pairs") or []) or _registry_pairs(sources)]
     if not rows:
         raise FieldErrors(NO_PAIRS, fields={"pairs": [NO_PAIRS]})
     mentors = [row["mentor"] for row in rows]
@@ -63,7 +98,9 @@ def pairs_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
         "pair_rows": rows,
         "period_start": min(row["start"] for row in rows),
         "period_end": max(row["end"] for row in rows),
-        "acquaint_all": unique_people(mentors + list(values.get("acquaint_all") or [])),
+        "acquaint_all": unique_people(
+            mentors + [as_participant(p) for p in values.get("acquaint_all") or []]
+        ),
     }
 
 

@@ -628,3 +628,41 @@ def test_pdf_pages_carry_the_order_and_the_annex_starts_a_page(slug):
         annex = next(p for p in pages if "к приказу МБОУ «СОШ № 1» от 02.09.2024 № 145-од" in p)
         assert re.match(r"(\d+ )?Приложение к приказу", annex)
         assert "Петрова Елена Сергеевна" in annex
+
+
+def test_a_student_named_by_class_declines_as_a_student_everywhere():
+    payload = pairs_payload()
+    student = {
+        "surname": "Гаджиева",
+        "name": "Патимат",
+        "patronymic": "Магомедовна",
+        "gender": "f",
+        "position": "7 «Б» класс",
+    }
+    payload["pairs"] = [
+        {
+            "mentor": KOH,
+            "mentees": [student],
+            "form": "учитель – ученик",
+            "start": "02.09.2024",
+            "end": "30.05.2025",
+        }
+    ]
+    docx = render("pairs-order", payload)
+    text = text_of(docx)
+    assert (
+        "наставником за Гаджиевой П.М., обучающейся 7 «Б» класса (форма «учитель – ученик»" in text
+    )
+    row = [c.text for c in annex_table(docx).rows[1].cells]
+    assert row[2] == "Гаджиева Патимат Магомедовна, обучающаяся 7 «Б» класса"
+
+
+def test_a_deadline_ending_in_a_period_gets_no_second_one():
+    payload = sample("curator-order")
+    payload["duties"][-1]["deadline"] = "май 2025 г."
+    text = text_of(render("curator-order", payload))
+    assert "— май 2025 г.\n" in text and "г.." not in text
+    payload = sample("council-order")
+    payload["first_meeting"] = "сентябрь 2024 г."
+    text = text_of(render("council-order", payload))
+    assert "Срок — сентябрь 2024 г.\n" in text and "г.." not in text

@@ -64,10 +64,17 @@ def item(doc, text: str) -> None:
     kit.par(doc, text, "DocItem")
 
 
-def items_loop(doc, loop: str, text: str) -> None:
-    """Sub-items «N.1.», «N.2.» … of the current item, one paragraph each."""
+def items_loop(doc, loop: str, text: str, last: str = "") -> None:
+    """Sub-items «N.1.», «N.2.» … of the current item, one paragraph each.
+
+    `last` is the value that ends the text: no second period after one it already has («г.»).
+    """
+    end = "'.'" if not last else f"('' if {last}.endswith('.') else '.')"
     kit.tag(doc, "{%p for " + loop + " %}")
-    item(doc, "{{ n.value }}.{{ loop.index }}. " + text + "{{ ';' if not loop.last else '.' }}")
+    item(
+        doc,
+        "{{ n.value }}.{{ loop.index }}. " + text + "{{ ';' if not loop.last else " + end + " }}",
+    )
     kit.tag(doc, "{%p endfor %}")
 
 
@@ -104,9 +111,21 @@ def acquaint_table(doc) -> None:
             "",
             "",
         ],
-        widths_cm=[1.3, 3.9, 4.9, 2.9, 2.2, 1.8],
+        widths_cm=[1.5, 3.9, 4.7, 2.9, 2.2, 1.8],
         loop="acquaint_all",
     )
+    kit.tag(doc, "{%p endif %}")
+
+
+def executor(doc) -> None:
+    """Отметка об исполнителе: name and phone as two tight lines at the bottom left."""
+    kit.tag(doc, "{%p if executor %}")
+    name = kit.par(doc, "{{ executor.short() }}", "DocSmall")
+    name.paragraph_format.keep_with_next = True
+    kit.tag(doc, "{%p if executor_phone %}")
+    phone = kit.par(doc, "{{ executor_phone }}", "DocSmall")
+    phone.paragraph_format.space_before = Pt(0)
+    kit.tag(doc, "{%p endif %}")
     kit.tag(doc, "{%p endif %}")
 
 
@@ -115,10 +134,10 @@ def order_end(doc) -> None:
     kit.tag(doc, "{%p if acquaint_all %}")
     item(doc, ACQUAINT_ITEM)
     kit.tag(doc, "{%p endif %}")
-    item(doc, CONTROL_ITEM)
+    kit.par(doc, CONTROL_ITEM, "DocItem").paragraph_format.keep_with_next = True
     kit.signature(doc)
     acquaint_table(doc)
-    kit.executor(doc)
+    executor(doc)
 
 
 def annex_start(doc, number_expr: str = "") -> None:
@@ -150,7 +169,7 @@ def curator_order():
         "наставничества в {{ org.name_in('pre') }} с {{ start_date|date_short }}.{% endif %}",
     )
     item(doc, "{{ n.next() }}. Куратору {{ curator.short('dat') }}:")
-    items_loop(doc, "d in duties", "{{ d.text }} — {{ d.deadline }}")
+    items_loop(doc, "d in duties", "{{ d.text }} — {{ d.deadline }}", last="d.deadline")
     kit.tag(doc, "{%p if pay_amount %}")
     item(
         doc,
@@ -203,13 +222,13 @@ def pairs_order():
         doc,
         "{{ n.next() }}. Наставникам совместно с наставляемыми разработать персонализированные "
         "программы наставничества и представить их куратору {{ curator.short('dat') }} "
-        "на согласование. Срок — {{ plans_deadline }}.",
+        "на согласование. Срок — {{ plans_deadline }}{{ '' if plans_deadline.endswith('.') else '.' }}",
     )
     item(
         doc,
         "{{ n.next() }}. Куратору {{ curator.short('dat') }} обеспечить методическое "
         "сопровождение наставнических пар (групп) и мониторинг реализации программ "
-        "наставничества, представить отчёт о результатах. Срок — {{ report_deadline }}.",
+        "наставничества, представить отчёт о результатах. Срок — {{ report_deadline }}{{ '' if report_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p if employee_mentors %}")
     item(
@@ -218,7 +237,7 @@ def pairs_order():
         "подготовить{% else %}Подготовить{% endif %} дополнительные соглашения к трудовым "
         "договорам с наставниками из числа работников, определяющие содержание, срок и форму "
         "наставничества{% if pay_amount %} и выплату за наставническую деятельность{% endif %} "
-        "(статья 351.8 Трудового кодекса Российской Федерации). Срок — {{ agreements_deadline }}.",
+        "(статья 351.8 Трудового кодекса Российской Федерации). Срок — {{ agreements_deadline }}{{ '' if agreements_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p endif %}")
     kit.tag(doc, "{%p if pay_amount %}")
@@ -248,7 +267,7 @@ def pairs_order():
             "Срок",
         ],
         ["{{ loop.index }}", "{{ r.mentor.fio }}", "{%p for m in r.mentees %}", "{{ r.form }}", ""],
-        widths_cm=[1.3, 4.4, 4.5, 3.8, 3.0],
+        widths_cm=[1.5, 4.3, 4.4, 3.8, 3.0],
         loop="pair_rows",
     )
     body = tbl.rows[2].cells
@@ -313,7 +332,7 @@ def implementation_order():
         "{{ n.value }}.3. провести мониторинг эффективности реализации программ наставничества "
         "— {{ monitoring }};",
         "{{ n.value }}.4. представить отчёт о внедрении целевой модели наставничества — "
-        "{{ report_deadline }}.",
+        "{{ report_deadline }}{{ '' if report_deadline.endswith('.') else '.' }}",
     ):
         item(doc, text)
     kit.tag(doc, "{%p if responsible_mto %}")
@@ -330,7 +349,7 @@ def implementation_order():
         doc,
         "{{ n.next() }}. " + ucfirst("website.pos('dat')") + " {{ website.short('dat') }} "
         "разместить настоящий приказ и утверждённые им документы на официальном сайте "
-        "{{ org.name_gen }} в разделе «Наставничество». Срок — {{ website_deadline }}.",
+        "{{ org.name_gen }} в разделе «Наставничество». Срок — {{ website_deadline }}{{ '' if website_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p endif %}")
     order_end(doc)
@@ -386,11 +405,11 @@ def municipal_roadmap_order():
         doc,
         "{{ n.value }}.{{ heads_tasks|length + 1 }}. представлять в {{ org.name_in('acc') }} "
         "информацию о реализации целевой модели наставничества {{ report_form }} — "
-        "{{ report_deadline }}.",
+        "{{ report_deadline }}{{ '' if report_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p if service_tasks %}")
     item(doc, "{{ n.next() }}. " + ucfirst("service|inflect('dat', None, 'org')") + ":")
-    items_loop(doc, "t in service_tasks", "{{ t.text }} — {{ t.deadline }}")
+    items_loop(doc, "t in service_tasks", "{{ t.text }} — {{ t.deadline }}", last="t.deadline")
     kit.tag(doc, "{%p endif %}")
     order_end(doc)
     annex_start(doc, "{{ roadmap_number }}")
@@ -411,7 +430,7 @@ def municipal_roadmap_order():
             "{{ r.responsible }}",
             "{{ r.result }}",
         ],
-        widths_cm=[1.3, 6.1, 2.4, 3.5, 3.7],
+        widths_cm=[1.5, 5.9, 2.4, 3.5, 3.7],
         loop="rows",
     )
     return doc
@@ -447,12 +466,12 @@ def council_order():
     item(
         doc,
         "{{ n.next() }}. Председателю Совета наставников {{ chair.short('dat') }} провести первое "
-        "заседание Совета. Срок — {{ first_meeting }}.",
+        "заседание Совета. Срок — {{ first_meeting }}{{ '' if first_meeting.endswith('.') else '.' }}",
     )
     item(
         doc,
         "{{ n.next() }}. Совету наставников разработать и утвердить план работы"
-        "{% if period %} {{ period }}{% endif %}. Срок — {{ plan_deadline }}.",
+        "{% if period %} {{ period }}{% endif %}. Срок — {{ plan_deadline }}{{ '' if plan_deadline.endswith('.') else '.' }}",
     )
     item(
         doc,
@@ -515,7 +534,7 @@ def approval_order():
         doc,
         "{{ n.next() }}. " + ucfirst("website.pos('dat')") + " {{ website.short('dat') }} "
         "разместить настоящий приказ и утверждённые им документы на официальном сайте "
-        "{{ org.name_gen }} в разделе «Наставничество». Срок — {{ website_deadline }}.",
+        "{{ org.name_gen }} в разделе «Наставничество». Срок — {{ website_deadline }}{{ '' if website_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p endif %}")
     order_end(doc)
@@ -572,7 +591,7 @@ def award_order():
         + ucfirst("accountant.pos('dat')")
         + " {{ accountant.short('dat') }} произвести{% else %}Бухгалтерии произвести{% endif %} "
         "выплату премий, назначенных настоящим приказом, в пределах фонда оплаты труда "
-        "в соответствии с Положением об оплате труда работников. Срок — {{ pay_deadline }}.",
+        "в соответствии с Положением об оплате труда работников. Срок — {{ pay_deadline }}{{ '' if pay_deadline.endswith('.') else '.' }}",
     )
     kit.tag(doc, "{%p endif %}")
     order_end(doc)
