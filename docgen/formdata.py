@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from docgen.forms.common import PersonForm, Text
 
@@ -42,6 +42,7 @@ class Spec:
     choices: tuple[tuple[str, str], ...] = ()
     children: tuple[Spec, ...] = ()
     item: Spec | None = None  # the element of a `rows` field
+    default: Any = None  # what the schema takes when the field is left out
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Bound:
     rows: list[Bound] = field(default_factory=list)
     blank_row: Bound | None = None
     placeholder: str = ""
+    given: bool = False  # the value came from the input, not from the schema's default
     options: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -71,6 +73,13 @@ class Bound:
     @property
     def hint(self) -> str:
         return self.spec.hint
+
+    @property
+    def filled(self) -> bool:
+        """Whether anything was entered here or below, or an error points here."""
+        if self.errors or (self.given and self.value):
+            return True
+        return any(b.filled for b in (*self.children, *self.rows))
 
     @property
     def dom_id(self) -> str:
@@ -97,11 +106,13 @@ def _max_length(schema_field: fields.Field) -> int | None:
 
 def _spec(name: str, schema_field: fields.Field) -> Spec:
     meta = schema_field.metadata
+    default = schema_field.load_default
     common = {
         "name": name,
         "title": meta.get("title") or name,
         "hint": meta.get("description") or "",
         "required": schema_field.required,
+        "default": None if default is missing or callable(default) else default,
     }
     if isinstance(schema_field, fields.Nested):
         nested = _schema(schema_field.schema)
@@ -126,14 +137,22 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
     return Spec(widget="textarea" if long_text else "text", **common)
 
 
+def _rank(schema_class: type, name: str) -> int:
+    """How far up the class tree a field is declared: the kind's own fields come first."""
+    # marshmallow moves declared fields off the class into _declared_fields, inherited ones
+    # included, so a field is declared just below the first base that lacks it.
+    for depth, klass in enumerate(schema_class.__mro__):
+        if name not in getattr(klass, "_declared_fields", {}):
+            return depth - 1
+    return len(schema_class.__mro__)
+
+
 def describe(schema: type[Schema] | Schema) -> tuple[Spec, ...]:
-    """The fields of a schema in declaration order, as pages draw them."""
+    """The fields of a schema as pages draw them: its own fields first, shared ones after."""
     instance = _schema(schema)
-    return tuple(
-        _spec(name, schema_field)
-        for name, schema_field in instance.fields.items()
-        if not schema_field.dump_only
-    )
+    names = [name for name, f in instance.fields.items() if not f.dump_only]
+    names.sort(key=lambda name: _rank(type(instance), name))  # stable: keeps declaration order
+    return tuple(_spec(name, instance.fields[name]) for name in names)
 
 
 # --- form -> input ----------------------------------------------------------------
@@ -258,8 +277,17 @@ class _Binder:
         self.used.add(path)
         return _own(list(self.errors.get(path, [])), title)
 
+    @staticmethod
+    def shown(spec: Spec, value: Any, path: str) -> Any:
+        """A top-level field left out shows the value the schema will use for it.
+
+        Not inside blocks: a default shown there would be sent back and make an optional
+        block (the organisation, say) look filled in.
+        """
+        return spec.default if value is None and "." not in path else value
+
     def bind(self, spec: Spec, value: Any, path: str, depth: int = 0) -> Bound:
-        bound = Bound(spec, path, errors=self.errors_at(path, spec.title))
+        bound = Bound(spec, path, errors=self.errors_at(path, spec.title), given=value is not None)
         if spec.widget in ("group", "person"):
             data = value if isinstance(value, Mapping) else {}
             bound.children = [
@@ -279,9 +307,9 @@ class _Binder:
                 spec.item, None, f"{path}.{bound.placeholder}", depth + 1
             )
         elif spec.widget == "date":
-            bound.value = _date_value(value)
+            bound.value = _date_value(self.shown(spec, value, path))
         else:
-            bound.value = _text(value)
+            bound.value = _text(self.shown(spec, value, path))
         return bound
 
 
