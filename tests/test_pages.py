@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -515,3 +516,58 @@ def test_csrf_token_required_on_page_forms(tmp_path: Path) -> None:
     # The token API is not a page form: no CSRF token is asked for.
     api = client.post("/api/token", json={"login": "curator", "password": "nastavnik2024"})
     assert api.status_code == 201 and api.get_json()["token"]
+
+
+# --- Excel, district table, template variants ---------------------------------------------------
+
+
+def test_excel_export_imports_back_and_a_bad_file_is_reported(client: FlaskClient) -> None:
+    login(client, "curator")
+    exported = client.get("/registry/export.xlsx")
+    assert exported.status_code == 200 and exported.data[:2] == b"PK"
+    again = client.post(
+        "/registry/import", data={"file": (io.BytesIO(exported.data), "реестр.xlsx")}
+    )
+    assert again.status_code == 200
+    assert "без изменений — 13" in again.get_data(as_text=True)
+    bad = client.post("/registry/import", data={"file": (io.BytesIO(b"not excel"), "x.xlsx")})
+    assert bad.status_code == 422
+    assert "flash-error" in bad.get_data(as_text=True)
+    assert client.get("/registry/import/blank.xlsx").data[:2] == b"PK"
+
+
+def test_methodologist_cannot_import(client: FlaskClient) -> None:
+    login(client, "methodologist")
+    assert client.get("/registry/import").status_code == 403
+    assert client.get("/registry/export.xlsx").status_code == 200
+
+
+def test_district_table_shows_registered_documents(app: Flask, client: FlaskClient) -> None:
+    document_id = _document_of(app, "curator")
+    login(client, "director")
+    client.post(f"/documents/{document_id}/register", data={"date": dt.date.today().isoformat()})
+    client.post("/logout")
+    login(client, "municipal")
+    page = client.get("/registry/district").get_data(as_text=True)
+    assert "№ 1-од от" in page
+    assert client.get("/registry/district.xlsx").data[:2] == b"PK"
+
+
+def test_director_uploads_template_variant(client: FlaskClient) -> None:
+    login(client, "director")
+    wrong = client.post(
+        "/admin/variants", data={"kind": "pairs-order", "file": (io.BytesIO(b"x"), "a.txt")}
+    )
+    assert wrong.status_code == 422
+    assert "Шаблон должен быть файлом .docx." in wrong.get_data(as_text=True)
+    template = Path(catalog.__file__).parent / "templates" / "docx" / "pairs-order.docx"
+    good = client.post(
+        "/admin/variants",
+        data={"kind": "pairs-order", "file": (io.BytesIO(template.read_bytes()), "наш.docx")},
+        follow_redirects=True,
+    )
+    page = good.get_data(as_text=True)
+    assert "Вариант шаблона загружен и включён." in page and "наш.docx" in page
+    client.post("/logout")
+    login(client, "curator")
+    assert client.get("/admin/variants").status_code == 403

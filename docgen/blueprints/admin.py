@@ -1,4 +1,4 @@
-"""Administration pages: users and roles, numbering series, the audit log."""
+"""Administration pages: users and roles, numbering series, template variants, the audit log."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from docgen import catalog, numbering, registry, users
+from docgen import catalog, numbering, registry, users, variants
 from docgen.blueprints import ui
-from docgen.errors import FieldErrors
+from docgen.errors import FieldErrors, NotFound
 from docgen.web import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -91,3 +91,53 @@ def audit() -> Any:
         entries=users.audit_log(db, limit=300),
         names={u["id"]: u["login"] for u in users.list_users(db)},
     )
+
+
+def _variants_page(org: dict, error: str | None, status: int = 200) -> Any:
+    return render_template(
+        "admin_variants.html",
+        org=org,
+        variants=variants.list_variants(get_db(), org["id"]),
+        kinds=catalog.KINDS,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        error=error,
+    ), status
+
+
+@bp.route("/variants", methods=["GET", "POST"])
+@ui.login_required
+def variants_page() -> Any:
+    org = _managed("manage")
+    if request.method == "GET":
+        return _variants_page(org, None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _variants_page(org, "Выберите файл .docx.", 422)
+    try:
+        stored = variants.check_and_store(
+            get_db(), org["id"], request.form.get("kind", ""), upload.read(), ui.user()["id"],
+            upload.filename,
+        )  # fmt: skip
+    except (FieldErrors, NotFound) as err:
+        return _variants_page(org, err.message, 422)
+    users.audit(
+        get_db(), ui.user()["id"], "change", "template_variant", stored["id"], stored["kind"]
+    )
+    flash("Вариант шаблона загружен и включён.", "ok")
+    return redirect(url_for("admin.variants_page"))
+
+
+@bp.post("/variants/<int:variant_id>/<any(activate, deactivate):action>")
+@ui.login_required
+def switch_variant(variant_id: int, action: str) -> Any:
+    db = get_db()
+    org = users.require_on(db, ui.user(), "manage", "template_variant", variant_id)
+    try:
+        switch = variants.activate if action == "activate" else variants.deactivate
+        switch(db, org["id"], variant_id)
+    except FieldErrors as err:
+        ui.flash_error(err)
+        return redirect(url_for("admin.variants_page"))
+    users.audit(db, ui.user()["id"], "change", "template_variant", variant_id, action)
+    flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
+    return redirect(url_for("admin.variants_page"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
-from docgen import formdata, registry, users
+from docgen import catalog, district, excel, formdata, registry, users
 from docgen.blueprints import ui
 from docgen.errors import Conflict, FieldErrors, Forbidden
 from docgen.forms.registry import (
@@ -285,11 +286,58 @@ def close_group(group_id: int) -> Any:
     return redirect(url_for("registry_pages.groups"))
 
 
-@bp.get("/district")
-@ui.login_required
-def district() -> Any:
-    from docgen import indicators
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+def _xlsx(content: bytes, name: str) -> Any:
+    response = send_file(
+        io.BytesIO(content), mimetype=XLSX_MIME, as_attachment=True, download_name=name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@ui.login_required
+def import_excel() -> Any:
+    org = _editable()
+    if request.method == "GET":
+        return render_template("import.html", org=org, report=None, error=None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template(
+            "import.html", org=org, report=None, error="Выберите файл .xlsx."
+        ), 422
+    try:
+        report = excel.import_workbook(
+            get_db(), org["id"], upload.read(), valid_rows_only=bool(request.form.get("partial"))
+        )
+    except FieldErrors as err:
+        return render_template("import.html", org=org, report=None, error=err.message), 422
+    if report.written:
+        users.audit(get_db(), ui.user()["id"], "import", "organisation", org["id"], upload.filename)
+    return render_template("import.html", org=org, report=report, error=None), (
+        200 if report.ok else 422
+    )
+
+
+@bp.get("/import/blank.xlsx")
+@ui.login_required
+def blank_excel() -> Any:
+    _school()
+    return _xlsx(excel.blank_workbook(), "Реестр наставничества (бланк).xlsx")
+
+
+@bp.get("/export.xlsx")
+@ui.login_required
+def export_excel() -> Any:
+    org = _school()
+    users.audit(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
+    name = f"Реестр наставничества — {org.get('short_name') or org['full_name']}.xlsx"
+    return _xlsx(excel.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
+
+
+def _department() -> dict:
     me, org = ui.user(), ui.org()
     department = org
     if org["kind"] == "school" and org.get("parent_id"):
@@ -299,10 +347,29 @@ def district() -> Any:
             "Сводная таблица района доступна специалисту органа управления образованием"
         )
     users.require(me, "read", department, get_db())
-    on = dt.date.today()
-    schools = registry.list_schools(get_db(), department["id"])
-    rows = [(school, indicators.compute(get_db(), [school["id"]], on)) for school in schools]
-    total = indicators.compute(get_db(), [s["id"] for s in schools], on) if schools else []
+    return department
+
+
+@bp.get("/district")
+@ui.login_required
+def district_page() -> Any:
+    department, on = _department(), dt.date.today()
     return render_template(
-        "district.html", department=department, rows=rows, total=total, on=on, org=org
+        "district.html",
+        department=department,
+        rows=district.table(get_db(), department["id"], on),
+        total=district.district_totals(get_db(), department["id"], on),
+        required=district.REQUIRED_KINDS,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        on=on,
+        org=ui.org(),
+    )
+
+
+@bp.get("/district.xlsx")
+@ui.login_required
+def district_xlsx() -> Any:
+    department, on = _department(), dt.date.today()
+    return _xlsx(
+        district.table_xlsx(get_db(), department["id"], on), f"Свод по району на {on:%d.%m.%Y}.xlsx"
     )
