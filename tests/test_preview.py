@@ -248,12 +248,23 @@ def test_header_row_repeats_on_every_page():
     for number in range(80):
         row = table.add_row()
         row.cells[0].text, row.cells[1].text = f"Наставник {number}", f"Ученик {number}"
-    with pdfplumber.open(io.BytesIO(docx_to_pdf(_save(doc)))) as pdf:
-        assert len(pdf.pages) >= 2
-        for page in pdf.pages:
+    docx = _save(doc)
+    pdf = docx_to_pdf(docx)
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        assert len(opened.pages) >= 2
+        for page in opened.pages:
             assert page.extract_text().splitlines()[int(page.page_number > 1)] == (
                 "Наставник Наставляемый"
             )
+    # the repeats are layout: the PDF's text is still the DOCX's text
+    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+
+
+def test_normalize_text_ignores_line_breaks_after_hyphens_and_nbsp():
+    assert normalize_text("учебно-\nвоспитательной\u00a0работе 2024–\n2025") == normalize_text(
+        "учебно-воспитательной  работе\n2024–2025"
+    )
+    assert normalize_text("Иванов И.И.") != normalize_text("ИвановИ.И.")
 
 
 def test_landscape_section_gets_its_own_page_size():
