@@ -28,8 +28,6 @@ def run(kind_slug: str, count: int, pdf: bool) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     db = connect(tmp / "bench.sqlite")
     migrate(db)
-    if "bulk_jobs" not in db.table_names():
-        bulk.m003_bulk_jobs(db)
     dept = registry.create_organisation(
         db, {"kind": "department", "full_name": "Отдел образования Администрации Обливского района"}
     )

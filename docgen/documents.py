@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import archive, catalog, compose, numbering, preview, registry, users
+from docgen import archive, bases, catalog, compose, numbering, preview, registry, users
 from docgen import context as ctx
 from docgen.catalog import Kind
 from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -29,8 +29,11 @@ def require_kind(user: Mapping[str, Any], kind: Kind) -> None:
         )
 
 
-def resolver(db: sqlite_utils.Database, org_id: int) -> ctx.PersonResolver:
-    """People by registry id, only of this organisation (or its schools, for a department)."""
+def resolver(
+    db: sqlite_utils.Database, org_id: int, on: dt.date | None = None
+) -> ctx.PersonResolver:
+    """People by registry id, only of this organisation (or its schools, for a department),
+    and never a person who has withdrawn their consent to the processing of their data."""
     allowed = {org_id} | {school["id"] for school in registry.list_schools(db, org_id)}
 
     def resolve(person_id: int) -> Mapping[str, Any]:
@@ -43,6 +46,9 @@ def resolver(db: sqlite_utils.Database, org_id: int) -> ctx.PersonResolver:
                 "Человек не найден в реестре организации.",
                 fields={"id": [f"В реестре организации нет человека с номером {person_id}."]},
             )
+        usable, reason = bases.usable(db, person_id, on)
+        if not usable:
+            raise FieldErrors(reason, fields={"id": [reason]})
         return record
 
     return resolve
@@ -74,7 +80,7 @@ def render(
         kind,
         data,
         organisation=registry.get_organisation(db, org_id),
-        resolve=resolver(db, org_id),
+        resolve=resolver(db, org_id, on),
         requisites=requisites,
         sources=compose.Sources(db, org_id, on),
     )

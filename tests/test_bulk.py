@@ -18,8 +18,6 @@ ON = dt.date(2024, 9, 2)
 
 @pytest.fixture
 def setup(db):
-    if "bulk_jobs" not in db.table_names():
-        bulk.m003_bulk_jobs(db)
     org = registry.get_organisation(db, school(db, department(db)))
     user_id = users.create_user(
         db, "curator1", "nastavnik2024", "curator", org["id"], "Чернова Н.В."

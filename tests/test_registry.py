@@ -72,7 +72,7 @@ def school(db) -> int:
 
 def test_migrate_is_idempotent_and_seeds_forms(db_path):
     db = connect(db_path)
-    assert migrate(db) == ["m001_initial", "m002_mentoring_forms"]
+    assert migrate(db) == ["m001_initial", "m002_mentoring_forms", "m003_bulk_jobs"]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in registry.list_forms(db)]
     assert "учитель – ученик" in titles and "педагог вуза/колледжа – молодой педагог" in titles
