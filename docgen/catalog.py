@@ -6,6 +6,7 @@ samples/<slug>.json and one line here.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,10 +56,15 @@ class Kind:
     def document_title(self, data: Mapping[str, Any]) -> str:
         return data.get("title") or self.title
 
+    @functools.cached_property
+    def form(self) -> Any:
+        """The kind's schema instance, built once: building one deep-copies every field."""
+        return self.schema()
+
     @property
     def variables(self) -> frozenset[str]:
         """Every name a template of this kind may use."""
-        return COMMON_VARIABLES | frozenset(self.schema().fields) | self.provides
+        return COMMON_VARIABLES | frozenset(self.form.fields) | self.provides
 
     def sample(self) -> dict[str, Any]:
         return json.loads((SAMPLES_DIR / f"{self.slug}.json").read_text(encoding="utf-8"))

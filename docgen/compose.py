@@ -35,7 +35,7 @@ def validate(kind: Kind, payload: Any) -> dict[str, Any]:
             "Ожидается объект с полями формы.", fields={"_schema": ["Ожидается объект."]}
         )
     try:
-        return kind.schema().load(payload)
+        return kind.form.load(payload)
     except ValidationError as err:
         raise FieldErrors("Исправьте ошибки в полях формы.", fields=err.messages) from err
 
@@ -60,7 +60,7 @@ def build_context(
         raise FieldErrors(
             "Не указана организация.", fields={"organisation": ["Укажите организацию."]}
         )
-    values = ctx.convert(kind.schema(), data, resolve)
+    values = ctx.convert(kind.form, data, resolve)
     org = ctx.organisation(org_record)
     values |= {
         "org": org,
