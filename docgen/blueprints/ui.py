@@ -11,7 +11,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from docgen import registry, users
-from docgen.errors import DocgenError, Forbidden
+from docgen.errors import DocgenError, FieldErrors, Forbidden
 from docgen.web import current_user, error_response, get_db
 
 csrf = CSRFProtect()
@@ -77,8 +77,6 @@ def switchable_orgs() -> list[dict]:
 
 
 def parse_date(text: str | None, field_name: str, label: str) -> dt.date:
-    from docgen.errors import FieldErrors
-
     value = (text or "").strip()
     try:
         if len(value) == 10 and value[2] == ".":
