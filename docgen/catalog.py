@@ -85,6 +85,7 @@ KINDS: tuple[Kind, ...] = (
         orders.PairsOrderForm,
         "pairs-order.docx",
         extras=order_values.pairs_extras,
+        before_register=order_values.pairs_before_register,
         acquaint_fields=("curator",),
         provides=order_values.PAIRS_PROVIDES,
     ),

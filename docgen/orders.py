@@ -15,7 +15,7 @@ from typing import Any
 from docgen import context as ctx
 from docgen import registry
 from docgen.acts import Act
-from docgen.errors import FieldErrors
+from docgen.errors import Conflict, FieldErrors
 from docgen.ru import agree, date_short
 
 NO_PAIRS = "Нет наставнических пар: укажите их в форме или закрепите в реестре организации."
@@ -171,3 +171,34 @@ def award_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
 
 
 AWARD_PROVIDES = frozenset({"has_premium", "acquaint_all"})
+
+
+def pairs_before_register(db: Any, document: Mapping[str, Any], on: dt.date) -> None:
+    """A pairs order is registered only when every participant's consent is in force on `on`.
+
+    Pairs typed in the form are checked by their registry people (people typed without a
+    registry id have no consent record to check); without typed pairs the order lists the
+    registry's pairs, and those are checked.
+    """
+    from docgen import archive, bases
+
+    version = archive.get_version(db, document["id"])
+    pairs = (version.get("input") or {}).get("pairs") or []
+    if not pairs:
+        bases.check_pairs_consents(db, document["org_id"], on)
+        return
+    participants = []
+    for pair in pairs:
+        people = [(pair.get("mentor") or {}, "mentor")]
+        people += [(mentee, "mentee") for mentee in pair.get("mentees") or []]
+        participants += [
+            (registry.get_person(db, person["id"]), role)
+            for person, role in people
+            if isinstance(person, Mapping) and isinstance(person.get("id"), int)
+        ]
+    gaps = bases.consent_gaps(db, participants, on)
+    if gaps:
+        raise Conflict(
+            "Приказ нельзя зарегистрировать. " + bases.gaps_message(gaps),
+            fields={"consents": [line for lines in gaps.values() for line in lines]},
+        )

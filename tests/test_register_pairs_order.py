@@ -1,0 +1,79 @@
+"""A pairs order is refused registration while a participant lacks consent, accepted once signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docgen import catalog, demo, documents, preview, registry, users
+from docgen.errors import Conflict
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def school(db):
+    demo.seed(db)
+    curator = next(u for u in users.list_users(db) if u["login"] == "curator")
+    director = next(u for u in users.list_users(db) if u["login"] == "director")
+    return db, curator["org_id"], curator, director
+
+
+def _person(db, org_id, surname):
+    return next(p for p in registry.list_people(db, org_id) if p["surname"] == surname)
+
+
+def _pairs_order_from_registry(db, org_id, curator):
+    payload = catalog.get("pairs-order").sample()
+    payload.pop("organisation", None)
+    payload.pop("pairs", None)
+    return documents.create(db, curator, "pairs-order", payload, org_id)
+
+
+def test_registration_waits_for_the_legal_representatives_consent(school):
+    db, org_id, curator, director = school
+    child = _person(db, org_id, "Морозова")  # 10 years old, no consent signed in the demo
+    mentor = _person(db, org_id, "Кузнецова")
+    registry.create_group(
+        db,
+        org_id,
+        form_code="student_student",
+        mentor_id=mentor["id"],
+        mentee_ids=[child["id"]],
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=200),
+    )
+    order = _pairs_order_from_registry(db, org_id, curator)
+    with pytest.raises(Conflict) as refused:
+        documents.register(db, director, order["id"], TODAY)
+    assert "Морозова А.И." in refused.value.message
+    assert "законный представитель" in refused.value.message
+    assert documents.archive.get_document(db, order["id"])["status"] == "draft"
+
+    registry.sign_consent(
+        db,
+        child["id"],
+        "processing",
+        TODAY,
+        "representative",
+        representative_name="Морозов Игорь Васильевич",
+        representative_doc="свидетельство о рождении",
+    )
+    result = documents.register(db, director, order["id"], TODAY)
+    content, _, _ = documents.download(db, director, order["id"], None, "pdf")
+    text = preview.normalize_text(preview.pdf_text(content))
+    assert result["number"] in text
+    assert "Морозова Алина Игоревна" in text
+
+
+def test_withdrawn_consent_keeps_the_person_out_of_new_documents(school):
+    db, org_id, curator, _ = school
+    person = _person(db, org_id, "Петрова")
+    registry.withdraw_consent(db, person_id=person["id"], kind="processing", withdrawn_on=TODAY)
+    payload = catalog.get("curator-order").sample()
+    payload.pop("organisation", None)
+    payload["curator"] = {"id": person["id"]}
+    director = next(u for u in users.list_users(db) if u["login"] == "director")
+    with pytest.raises(documents.FieldErrors, match="отозвала согласие"):
+        documents.create(db, director, "curator-order", payload, org_id)
