@@ -978,7 +978,7 @@ def _inline_html(items) -> str:
             pending.append("".join(chars))
         else:
             flush()
-            out.append("<br>" if item[0] == "br" else '<span class="tab"></span>')
+            out.append("<br>" if item[0] == "br" else '<span class="tab"> </span>')
             prev_space = item[0] == "br"
     flush()
     return "".join(out)
