@@ -142,7 +142,7 @@ def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> di
         errors.add(401)
     if api_doc.query is not None:
         operation["parameters"].append({"in": "query", "schema": api_doc.query})
-        errors.add(422)
+        errors |= {400, 422}
     if api_doc.body is not None:
         operation["requestBody"] = {"required": False, "content": _json(api_doc.body, False)}
         errors |= {400, 422}
@@ -150,6 +150,11 @@ def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> di
         success = {
             "description": "Файл",
             "content": {mime: {"schema": {"type": "string"}} for mime in api_doc.binary},
+        }
+    elif api_doc.html:
+        success = {
+            "description": "Страница",
+            "content": {"text/html": {"schema": {"type": "string"}}},
         }
     elif api_doc.status == 204:
         success = {"description": "Готово"}

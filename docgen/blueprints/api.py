@@ -27,10 +27,20 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 class IdConverter(IntegerConverter):
-    """A record id in a path: 1 … 2^63-1, so that no path can overflow SQLite."""
+    """A record id in a path: a positive integer of at most 19 digits.
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
-        super().__init__(map, min=1, max=schemas.MAX_ID)
+    Out-of-range values must not fail inside the converter: werkzeug would then answer 405
+    when the same path has a rule for another method, instead of 404.
+    """
+
+    regex = r"[1-9]\d{0,18}"
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # 19 digits can still exceed SQLite's 64-bit integers.
+    if values and any(isinstance(v, int) and v > schemas.MAX_ID for v in values.values()):
+        raise NotFound("Запись не найдена.")
 
 
 @bp.record_once
@@ -70,6 +80,8 @@ class ApiDoc:
     public: bool = False
     binary: tuple[str, ...] = ()
     """MIME types of a file response instead of JSON."""
+    html: bool = False
+    """The answer is a page for people (text/html)."""
 
 
 def doc(summary: str, tag: str, **kwargs: Any) -> Callable:
@@ -713,6 +725,6 @@ def openapi_json() -> Response:
 
 
 @bp.get("/docs")
-@doc("Описание API для человека (HTML)", "Описание", public=True)
+@doc("Описание API для человека (HTML)", "Описание", public=True, html=True)
 def docs() -> Response:
     return Response(openapi.html(openapi.spec(current_app)), mimetype="text/html")

@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from docgen import catalog
 from docgen.errors import FieldErrors
 from docgen.forms.common import Date, Form, Int, Str, field, one_of
 from docgen.forms.registry import (
@@ -26,6 +27,8 @@ from docgen.forms.registry import List as RegistryList
 # SQLite integers are signed 64-bit: a larger id can name no record.
 MAX_ID = 2**63 - 1
 DOCUMENT_STATUSES = ("draft", "registered", "cancelled")
+# Documented as an enum; at run time an unknown kind is a 404 from the catalog.
+KIND_SLUGS = [kind.slug for kind in catalog.KINDS]
 
 
 def Id(**kwargs: Any) -> Int:  # noqa: N802 - reads as a field class at the call sites
@@ -90,7 +93,7 @@ class OrgRef(Form):
 
 
 class DocumentCreateRequest(OrgRef):
-    kind = Str(required=True, max_length=100, metadata=field("Вид документа"))
+    kind = Str(required=True, max_length=100, metadata=field("Вид документа", enum=KIND_SLUGS))
     input = InputDict(
         required=True,
         metadata=field("Поля формы", "По схеме вида документа: GET /api/kinds/{slug}/schema"),

@@ -1,0 +1,149 @@
+"""The OpenAPI description: valid, complete, and a property-based run against it finds no 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from docgen import catalog, create_app, openapi
+
+pytest_plugins = ["apifixtures"]
+
+
+@pytest.fixture
+def description(api) -> dict:
+    response = api(None).get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def test_description_validates(description):
+    validate(description)
+    assert description["openapi"] == "3.1.0"
+
+
+def test_description_covers_every_api_route(api_app, description):
+    documented = {
+        (path, method.upper()) for path, item in description["paths"].items() for method in item
+    }
+    for rule in api_app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        path, _ = openapi._path(rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented
+
+
+def test_kinds_inputs_and_security_are_components(description):
+    components = description["components"]
+    assert components["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Токен из POST /api/token",
+    }
+    for kind in catalog.KINDS:
+        assert openapi.kind_component(kind) in components["schemas"]
+    create = components["schemas"]["DocumentCreateRequest"]
+    assert create["required"] == ["input", "kind"] or set(create["required"]) == {"input", "kind"}
+    refs = {ref["$ref"].rsplit("/", 1)[1] for ref in create["properties"]["input"]["anyOf"]}
+    assert refs == {openapi.kind_component(kind) for kind in catalog.KINDS}
+    curator = components["schemas"]["input.curator-order"]["properties"]["start_date"]
+    assert curator["title"] == "Куратор с"
+    token = description["paths"]["/api/token"]["post"]
+    assert token["security"] == []
+    assert description["security"] == [{"bearer": []}]
+
+
+def test_docs_page_lists_operations(api):
+    response = api(None).get("/api/docs")
+    assert response.status_code == 200
+    assert "/api/documents/{document_id}/register" in response.text
+    assert "Зарегистрировать" in response.text
+
+
+# The description depends only on the routes, so it is built at import for parametrisation;
+# every generated request then goes to the test's own app with the seeded database.
+_description_app = create_app(
+    {"TESTING": True, "DATABASE": "unused-by-the-description", "SECRET_KEY": "test"}
+)
+schema = schemathesis.openapi.from_dict(openapi.build(_description_app))
+# The coverage phase sends thousands of boundary cases per operation (minutes for the suite);
+# the fuzzing phase, positive and negative, stays bounded by max_examples.
+schema.config.phases.coverage.enabled = False
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_property_based_run_finds_no_server_error(case, api, api_app):
+    """Generated requests as the school's director: any status but 5xx, answers as described."""
+    token = api("director").token
+    case.call_and_validate(
+        app=api_app,
+        headers={"Authorization": f"Bearer {token}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
+
+
+def _leaves(value, path=()):
+    """Paths of the scalar values of a sample input."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replace(value[path[0]], path[1:], new)
+    return copy
+
+
+_ODD_VALUES = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=300),
+    st.sampled_from(["{{ 7*7 }}", "{% for x in y %}", "<w:p>&amp;", "\"'&<>", "", " ", "ё" * 5000]),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+@pytest.mark.parametrize("kind", catalog.KINDS, ids=lambda kind: kind.slug)
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_odd_values_in_any_field_of_a_kind_never_give_500(api, kind, data):
+    """Each kind's sample with one value replaced by something odd: a document or a 4xx."""
+    form = kind.sample()
+    path = data.draw(st.sampled_from(list(_leaves(form))))
+    form = _replace(form, path, data.draw(_ODD_VALUES))
+    response = api("director").post("/api/preview", json={"kind": kind.slug, "input": form})
+    assert response.status_code in (200, 400, 403, 404, 409, 422), (path, response.json)
+    if response.status_code != 200:
+        assert response.json["error"]
