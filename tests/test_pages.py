@@ -401,8 +401,17 @@ def test_edit_person_can_untick_a_base(app: Flask, client: FlaskClient) -> None:
 
 def test_form_a_pair_from_the_bases_and_close_it(app: Flask, client: FlaskClient) -> None:
     mentor = _person_id(app, SCHOOL1, "Чернова")
-    mentee = _person_id(app, SCHOOL1, "Морозова")
+    mentee = _person_id(app, SCHOOL1, "Фёдоров")
+    unsigned = _person_id(app, SCHOOL1, "Морозова")
     login(client, "curator")
+    refused = client.post(
+        "/registry/groups/new",
+        data={"form_code": "teacher_student", "mentor_id": mentor, "mentee_ids": [unsigned],
+              "start_date": "2024-09-02", "end_date": "2025-05-30"},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert "Морозова А.И." in refused.get_data(as_text=True)
+    assert "законный представитель" in refused.get_data(as_text=True)
     bad = client.post(
         "/registry/groups/new",
         data={"form_code": "teacher_student", "mentor_id": "", "start_date": "2024-09-02",
@@ -418,7 +427,7 @@ def test_form_a_pair_from_the_bases_and_close_it(app: Flask, client: FlaskClient
     )  # fmt: skip
     assert response.status_code == 302
     groups = client.get("/registry/groups").get_data(as_text=True)
-    assert "Морозова" in groups
+    assert "Фёдоров" in groups
     group = next(g for g in registry.list_groups(_db(app), SCHOOL1) if g["mentor_id"] == mentor)
     closed = client.post(
         f"/registry/groups/{group['id']}/close",

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
+from docgen import bases as pairing
 from docgen import catalog, district, excel, formdata, registry, users
 from docgen.blueprints import ui
 from docgen.errors import Conflict, FieldErrors, Forbidden
@@ -254,7 +255,7 @@ def new_group() -> Any:
         "status": form.get("status", "active"),
     }
     try:
-        group_id = registry.create_group(
+        group_id = pairing.form_pair(
             get_db(),
             org["id"],
             form_code=values["form_code"],
