@@ -14,7 +14,7 @@ from docgen.forms.common import (
     field,
     one_of,
 )
-from docgen.forms.orders import order_title
+from docgen.forms.orders import not_negative, order_title
 
 MODELS = ("обучающиеся", "педагоги", "обучающиеся и педагоги")
 
@@ -43,5 +43,7 @@ class CuratorOrderForm(OrderForm):
         metadata=field("Обязанности куратора", "Каждая со сроком исполнения"),
     )
     pay_amount = Decimal(
-        load_default=None, metadata=field("Доплата, руб. в месяц", "Необязательно")
+        load_default=None,
+        validate=not_negative,
+        metadata=field("Доплата, руб. в месяц", "Необязательно"),
     )

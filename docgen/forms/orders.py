@@ -33,6 +33,13 @@ MODELS = ("обучающиеся", "педагоги", "обучающиеся 
 TITLE_HINT = "Начинается с «О» или «Об», без точки в конце"
 
 
+def not_negative(value: Any) -> None:
+    """A sum of money is never below zero (the words «минус … рублей» make no order)."""
+    # A function, not validate.Range: apispec would print Range's Decimal bound as a string.
+    if value is not None and value < 0:
+        raise ValidationError("Не может быть отрицательной.")
+
+
 def check_title(value: str) -> None:
     """A title «О …»/«Об …» without a final period, else a Russian message."""
     if not (value.startswith("О ") or value.startswith("Об ")):
@@ -170,7 +177,9 @@ class PairsOrderForm(OrderForm):
         PersonForm, load_default=None, metadata=field("Специалист по кадрам", "Готовит соглашения")
     )
     pay_amount = Decimal(
-        load_default=None, metadata=field("Выплата наставнику, руб. в месяц", "Необязательно")
+        load_default=None,
+        validate=not_negative,
+        metadata=field("Выплата наставнику, руб. в месяц", "Необязательно"),
     )
 
 
@@ -404,7 +413,11 @@ class AwardForm(Form):
         max_length=500,
         metadata=field("За что", "за высокие результаты наставнической деятельности"),
     )
-    amount = Decimal(load_default=None, metadata=field("Размер премии, руб."))
+    amount = Decimal(
+        load_default=None,
+        validate=not_negative,
+        metadata=field("Размер премии, руб."),
+    )
 
     @validates_schema
     def _amount(self, data: dict, **kwargs: Any) -> None:
