@@ -13,7 +13,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -30,7 +29,7 @@ from typing import Any
 import sqlite_utils
 from marshmallow import ValidationError
 
-from docgen import archive, bases, catalog, compose, documents, registry, users
+from docgen import archive, catalog, compose, documents, registry, users
 from docgen import context as ctx
 from docgen.db import now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors, NotFound
@@ -40,8 +39,6 @@ CHUNK = 50
 MAX_ITEMS = 5000
 # (done, total, phase) with phase 'docx' or 'pdf'.
 Progress = Callable[[int, int, str], None]
-
-
 
 
 @dataclass
@@ -169,31 +166,13 @@ def _safe(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum() or ch in " .-_«»")[:80].strip()
 
 
-def _usable_resolver(db: sqlite_utils.Database, org_id: int, on: dt.date) -> ctx.PersonResolver:
-    base = documents.resolver(db, org_id)
-
-    def resolve(person_id: int) -> Mapping[str, Any]:
-        record = base(person_id)
-        ok, reason = bases.usable(db, person_id, on)
-        if not ok:
-            raise FieldErrors(reason, fields={"id": [reason]})
-        return record
-
-    return resolve
-
-
 def _pdf_chunk(args: tuple[list[bytes], str]) -> tuple[str, int]:
-    """Worker: render each DOCX to PDF on its own and merge them into one file."""
-    from pypdf import PdfWriter
-
+    """Worker: lay out each DOCX of a chunk on its own and write them as one PDF file."""
     from docgen import preview
 
     docxs, path = args
-    writer = PdfWriter()
-    for docx in docxs:
-        writer.append(io.BytesIO(preview.docx_to_pdf(docx)))
     with open(path, "wb") as out:
-        writer.write(out)
+        out.write(preview.docxs_to_pdf(docxs))
     return path, len(docxs)
 
 
@@ -267,7 +246,7 @@ def generate(
         )
     organisation = registry.get_organisation(db, org_id)
     template = documents.variant(db, kind, org_id)
-    resolve = _usable_resolver(db, org_id, on)
+    resolve = documents.resolver(db, org_id, on)
     # One schema instance for every item: building a schema (nested ones included) costs
     # more than loading a payload with it.
     schema = kind.schema()

@@ -20,6 +20,7 @@ import io
 import re
 import threading
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,6 +113,29 @@ def docx_to_pdf(docx: bytes) -> bytes:
         return HTML(string=page).write_pdf(
             stylesheets=[font_css, page_css], font_config=font_config
         )
+
+
+def docxs_to_pdf(docxs: Iterable[bytes]) -> bytes:
+    """Several documents as one PDF to print: each starts on a new page and numbers its own
+    pages; they are laid out one by one and written once, so fonts are embedded once."""
+    from weasyprint import HTML
+
+    font_config, font_css = _font_setup()
+    first = None
+    pages = []
+    with _PDF_LOCK:
+        for docx in docxs:
+            conv = _Converter(docx)
+            conv.convert()
+            page_css = _parsed_css(conv.css(fragment=False))
+            document = HTML(string=_page(conv, font_base=None, css=None)).render(
+                stylesheets=[font_css, page_css], font_config=font_config
+            )
+            first = first or document
+            pages.extend(document.pages)
+        if first is None:
+            raise ValueError("no documents to put into a PDF")
+        return first.copy(pages).write_pdf()
 
 
 def docx_text(docx: bytes) -> str:

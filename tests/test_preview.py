@@ -352,3 +352,25 @@ def test_first_page_renders_to_png(order_pdf, tmp_path):
     (png,) = tmp_path.glob("page*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 5000  # a page with text, not a blank sheet
+
+
+def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
+    from docgen import catalog, compose, preview
+
+    kind = catalog.get("consent")
+    docx = compose.render_docx(
+        kind, compose.build_context(kind, compose.validate(kind, kind.sample()))
+    )
+    single = preview.docx_to_pdf(docx)
+    with pdfplumber.open(io.BytesIO(single)) as pdf:
+        per_document = len(pdf.pages)
+    assert per_document >= 2
+    combined = preview.docxs_to_pdf([docx, docx])
+    with pdfplumber.open(io.BytesIO(combined)) as pdf:
+        assert len(pdf.pages) == 2 * per_document
+        tops = [
+            (page.crop((0, 0, page.width, 56)).extract_text() or "").strip() for page in pdf.pages
+        ]
+    expected = ["", *[str(n) for n in range(2, per_document + 1)]]
+    assert tops == expected * 2
+    assert preview.normalize_text(preview.pdf_text(combined)).count("Согласие на обработку") == 2
