@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import archive, bases, catalog, compose, numbering, preview, registry, users
+from docgen import archive, bases, catalog, compose, merge, numbering, preview, registry, users
 from docgen import context as ctx
 from docgen.catalog import Kind
 from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -84,7 +84,41 @@ def render(
         requisites=requisites,
         sources=compose.Sources(db, org_id, on),
     )
-    return compose.render_docx(kind, values, variant(db, kind, org_id))
+    docx = compose.render_docx(kind, values, variant(db, kind, org_id))
+    annexes = [annex_docx(db, annex_id, org_id, requisites) for _, annex_id in annex_ids(data)]
+    return merge.merge_docx([docx, *annexes]) if annexes else docx
+
+
+def annex_ids(data: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """(annex number, archive document id) of the documents an order approves as its annexes."""
+    listed = data.get("annexes") or []
+    return [
+        (position, annex["document_id"])
+        for position, annex in enumerate(listed, start=1)
+        if isinstance(annex, Mapping) and annex.get("document_id")
+    ]
+
+
+def annex_docx(
+    db: sqlite_utils.Database, annex_id: int, org_id: int, requisites: ctx.Requisites | None
+) -> bytes:
+    """An annex rendered from its latest input with its order's number and date (or blanks),
+    so that the order and every annex carry the same requisites."""
+    try:
+        annex = archive.get_document(db, annex_id)
+    except NotFound:
+        annex = None
+    if annex is None or annex["org_id"] != org_id:
+        message = f"В архиве организации нет документа № {annex_id}."
+        raise FieldErrors(message, fields={"annexes": [message]})
+    kind = catalog.get(annex["kind"])
+    data = compose.validate(kind, archive.get_version(db, annex_id)["input"])
+    return render(db, kind, data, org_id, requisites)
+
+
+def _link_annexes(db: sqlite_utils.Database, order_id: int, data: Mapping[str, Any]) -> None:
+    for position, annex_id in annex_ids(data):
+        archive.link_annex(db, order_id, annex_id, position)
 
 
 def preview_html(
@@ -117,6 +151,7 @@ def create(
         docx=docx,
         pdf=preview.docx_to_pdf(docx),
     )
+    _link_annexes(db, document["id"], data)
     users.audit(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
 
@@ -148,6 +183,7 @@ def update(
         user_id=user["id"],
         note=note,
     )
+    _link_annexes(db, document_id, data)
     users.audit(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
     return version
 
