@@ -65,8 +65,12 @@ def run(kind_slug: str, count: int, pdf: bool) -> dict:
         db, user, kind_slug, items, on=dt.date(2024, 9, 2), org_id=org_id, pdf=pdf
     )
     seconds = time.perf_counter() - start
-    zip_size = db["files"].get(result.zip_sha256)["size"]
-    pdf_size = db["files"].get(result.pdf_sha256)["size"] if result.pdf_sha256 else 0
+    def size(sha: str | None) -> int:
+        # only the size column: selecting the row would read the whole file into memory
+        row = db.execute("SELECT size FROM files WHERE sha256 = ?", [sha]).fetchone()
+        return row[0] if row else 0
+
+    zip_size, pdf_size = size(result.zip_sha256), size(result.pdf_sha256)
     pages = 0
     if result.pdf_sha256:
         from pypdf import PdfReader

@@ -247,9 +247,7 @@ def generate(
     organisation = registry.get_organisation(db, org_id)
     template = documents.variant(db, kind, org_id)
     resolve = documents.resolver(db, org_id, on)
-    # One schema instance for every item: building a schema (nested ones included) costs
-    # more than loading a payload with it.
-    schema = kind.schema()
+    schema = kind.form
     schema_fields = list(schema.fields)
     if job_id is None:
         job_id = start_job(db, org_id, kind.slug, len(items), user.get("id"))

@@ -218,8 +218,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     db["users"].create_index(["login"], unique=True)
     db["users"].create_index(["api_token_hash"], unique=True)
+    # content last: a large file is written in pieces into a zeroblob, and only a blob at the
+    # end of the row can be written without SQLite building the whole row in memory.
     db["files"].create(
-        {"sha256": str, "content": bytes, "size": int, "mime": str},
+        {"sha256": str, "size": int, "mime": str, "content": bytes},
         pk="sha256",
         not_null=["content", "size", "mime"],
     )

@@ -193,6 +193,10 @@ def test_municipal_sees_district_table_school_user_does_not(client: FlaskClient)
     page = client.get("/registry/district").get_data(as_text=True)
     assert "МБОУ «Обливская СОШ № 1»" in page and "МОУ «Заречная СОШ»" in page
     assert "Итого по району" in page
+    # the district roadmap order is issued from the table
+    assert "/documents/new/municipal-roadmap-order" in page
+    form = client.get("/documents/new/municipal-roadmap-order")
+    assert form.status_code == 200
     client.post("/logout")
     login(client, "curator")
     assert client.get("/registry/district").status_code == 403
