@@ -65,6 +65,7 @@ def run(kind_slug: str, count: int, pdf: bool) -> dict:
         db, user, kind_slug, items, on=dt.date(2024, 9, 2), org_id=org_id, pdf=pdf
     )
     seconds = time.perf_counter() - start
+
     def size(sha: str | None) -> int:
         # only the size column: selecting the row would read the whole file into memory
         row = db.execute("SELECT size FROM files WHERE sha256 = ?", [sha]).fetchone()
