@@ -239,3 +239,29 @@ def test_dissemination_needs_a_contact_and_operator_numbers():
     with pytest.raises(FieldErrors) as err:
         compose.build_context(kind, compose.validate(kind, payload))
     assert set(err.value.fields) == {"operator_inn", "operator_ogrn"}
+
+
+def test_a_blank_to_fill_in_by_hand_keeps_every_element_as_a_line_to_complete():
+    kind = catalog.get("consent")
+    payload = {
+        "organisation": kind.sample()["organisation"],
+        "by_hand": True,
+        "role": "наставляемый",
+        "subject": {
+            "surname": "Морозова",
+            "name": "Алина",
+            "patronymic": "Игоревна",
+            "gender": "f",
+            "birth_date": "30.03.2016",
+        },
+    }
+    data = compose.validate(kind, payload)
+    text = docx_text(compose.render_docx(kind, compose.build_context(kind, data)))
+    assert "несовершеннолетней Морозовой Алины Игоревны" in text
+    assert "(фамилия, имя, отчество)" in text  # the representative writes their name in
+    assert "документ, подтверждающий полномочия законного представителя: ____" in text
+    assert "Законный представитель (____________)" in text
+    without = dict(payload, by_hand=False)
+    with pytest.raises(FieldErrors) as refused:
+        compose.validate(kind, without)
+    assert "representative" in refused.value.fields

@@ -14,20 +14,41 @@ DOC_TEXT = (
 )
 
 
+# On a form printed to be filled in by hand (`by_hand`), what the registry does not keep is a
+# blank line with its caption, so every element of ст. 9 is still there to complete.
+BLANK = "______________________________"
+BLANK_DOC = (
+    "документ, удостоверяющий личность: " + BLANK + ", серия и номер ____________, "
+    "дата выдачи «___» ____________ ______ г., выдавший орган: " + BLANK
+)
+
+
 def _identity(prefix: str) -> str:
-    return DOC_TEXT.replace("doc_", prefix)
+    return (
+        "{% if "
+        + prefix
+        + " %}"
+        + DOC_TEXT.replace("doc_", prefix)
+        + "{% else %}"
+        + BLANK_DOC
+        + "{% endif %}"
+    )
 
 
 AUTHORITY = (
-    "документ, подтверждающий полномочия законного представителя: {{ authority_doc.kind }} "
+    "документ, подтверждающий полномочия законного представителя: {% if authority_doc %}"
+    "{{ authority_doc.kind }} "
     "№ {{ authority_doc.number }} от {{ authority_doc.date|date_short }}"
     "{% if authority_doc.issuer %}, выдавший орган: {{ authority_doc.issuer }}{% endif %}"
+    "{% else %}" + BLANK + " № ____________ от «___» ____________ ______ г.{% endif %}"
 )
 REPRESENTATIVE = (
-    "{{ representative.fio }}, {{ representative.agree('зарегистрированный', "
-    "'зарегистрированная') }} по адресу: {{ representative_address }}, "
-    + _identity("representative_doc")
+    "{% if representative %}{{ representative.fio }}{% else %}" + BLANK + " (фамилия, имя, "
+    "отчество){% endif %}, {{ (representative.gender if representative else none)|agree("
+    "'зарегистрированный', 'зарегистрированная') }} по адресу: "
+    "{{ representative_address or '" + BLANK + "' }}, " + _identity("representative_doc")
 )
+RELATION = "{{ representative_relation or '____________' }}"
 OPERATOR = (
     "оператору — {{ org.full_name }} (адрес: {{ org.address }}"
     "{% if operator_inn %}, ИНН {{ operator_inn }}{% endif %}"
@@ -51,8 +72,10 @@ def _who(doc, subject_line: str) -> None:
     kit.tag(doc, "{%p if variant == 'child' %}")
     kit.par(
         doc,
-        "Я, " + REPRESENTATIVE + ", {{ representative.agree('являющийся', 'являющаяся') }} "
-        "законным представителем ({{ representative_relation }}) "
+        "Я, "
+        + REPRESENTATIVE
+        + ", {{ (representative.gender if representative else none)|agree('являющийся', 'являющаяся') }} "
+        "законным представителем (" + RELATION + ") "
         "{{ subject.agree('несовершеннолетнего', 'несовершеннолетней') }} "
         "{{ subject.full('gen') }}, {{ subject.birth_date|date_short }} г. р., "
         + subject_line
@@ -69,7 +92,9 @@ def _who(doc, subject_line: str) -> None:
     kit.tag(doc, "{%p if variant == 'teen' %}")
     kit.par(
         doc,
-        "действуя с согласия законного представителя ({{ representative_relation }}) — "
+        "действуя с согласия законного представителя ("
+        + RELATION
+        + ") — "
         + REPRESENTATIVE
         + ", "
         + AUTHORITY
@@ -87,8 +112,8 @@ def _signatures(doc) -> None:
     kit.tag(doc, "{%p if variant != 'adult' %}")
     kit.par(
         doc,
-        "Законный представитель ({{ representative_relation }})\t____________ "
-        "{{ representative.sign }}",
+        "Законный представитель (" + RELATION + ")\t____________ "
+        "{{ representative.sign if representative else '________________' }}",
         "DocSignature",
     )
     kit.tag(doc, "{%p endif %}")
@@ -101,7 +126,7 @@ def consent():
     _who(
         doc,
         "{{ subject.agree('зарегистрированный', 'зарегистрированная') }} по адресу: "
-        "{{ subject_address }}, " + _identity("subject_doc"),
+        "{{ subject_address or '" + BLANK + "' }}, " + _identity("subject_doc"),
     )
     kit.par(
         doc,

@@ -151,6 +151,15 @@ def missing_representative(data: Mapping[str, Any], birth: dt.date, on: dt.date)
 class _SubjectForm(DocumentForm):
     """Subject, representative and signing date, shared by both consents."""
 
+    by_hand = Bool(
+        load_default=False,
+        metadata=field(
+            "Бланк для заполнения от руки",
+            "Адреса, документы и сведения о представителе, которых нет в реестре, "
+            "остаются пустыми строками",
+        ),
+    )
+
     date = Date(
         load_default=None,
         metadata=field("Дата подписания", "Пусто — бланк с датой для заполнения от руки"),
@@ -196,7 +205,7 @@ class _SubjectForm(DocumentForm):
         on = data.get("date") or dt.date.today()
         if birth > on:
             raise ValidationError({"date": ["Дата подписания: раньше даты рождения."]})
-        if variant_of(birth, on) != VARIANT_ADULT:
+        if variant_of(birth, on) != VARIANT_ADULT and not data.get("by_hand"):
             errors = missing_representative(data, birth, on)
             if errors:
                 raise ValidationError(errors)
@@ -214,15 +223,31 @@ class ConsentForm(_SubjectForm):
         metadata=field("Роль в программе наставничества"),
     )
     subject_address = Str(
-        required=True, max_length=500, metadata=field("Адрес субъекта", "Адрес регистрации")
+        load_default=None, max_length=500, metadata=field("Адрес субъекта", "Адрес регистрации")
     )
     subject_doc = Nested(
         IdentityDocForm,
-        required=True,
+        load_default=None,
         metadata=field(
             "Документ субъекта", "Паспорт; для ребёнка до 14 лет — свидетельство о рождении"
         ),
     )
+
+    @validates_schema
+    def _subject_details(self, data: dict, **kwargs: Any) -> None:
+        if data.get("by_hand"):
+            return
+        errors = {
+            name: [f"{title}: обязательное поле (или отметьте «Бланк для заполнения от руки»)."]
+            for name, title in (
+                ("subject_address", "Адрес субъекта"),
+                ("subject_doc", "Документ субъекта"),
+            )
+            if not data.get(name)
+        }
+        if errors:
+            raise ValidationError(errors)
+
     processor = Nested(
         ProcessorForm,
         load_default=None,
@@ -363,7 +388,7 @@ def consent_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     on = values.get("date") or values["today"]
     subject = values["subject"]
     variant = variant_of(subject.birth_date, on)
-    if variant != VARIANT_ADULT:
+    if variant != VARIANT_ADULT and not values.get("by_hand"):
         errors = missing_representative(values, subject.birth_date, on)
         if errors:
             raise FieldErrors("Не хватает сведений о законном представителе.", fields=errors)
