@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
@@ -31,7 +32,7 @@ from marshmallow import ValidationError
 
 from docgen import archive, catalog, compose, documents, registry, users
 from docgen import context as ctx
-from docgen.db import now_iso, transaction
+from docgen.db import connect, now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors, NotFound
 
 ZIP_MIME = "application/zip"
@@ -82,32 +83,112 @@ def consent_items(
 def personal_programme_items(
     db: sqlite_utils.Database, org_id: int, on: dt.date, common: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """A personalised programme payload for every active pair of a mentor and a young teacher."""
+    """A personalised programme for every young teacher (0–3 years) in a pair active on `on`:
+    the pair is named by its registry id, so mentor, mentee, form and period come from it."""
     items = []
     for group in registry.list_groups(db, org_id, on=on):
         if group["status"] == "planned":
             continue
         for mentee in group["mentees"]:
-            young = mentee["category"] == "педагог" and (mentee["experience_years"] or 0) <= 3
-            if not young or mentee["experience_years"] is None:
+            years = mentee["experience_years"]
+            if mentee["category"] != "педагог" or years is None or years > 3:
                 continue
             items.append(
-                {
-                    **common,
-                    "mentor": {
-                        **dict(common.get("mentor") or {}),
-                        "person": {"id": group["mentor_id"]},
-                    },
-                    "mentee": {**dict(common.get("mentee") or {}), "person": {"id": mentee["id"]}},
-                    "form": group["form"]["title"],
-                    "start": group["start_date"],
-                    "end": group["end_date"],
-                }
+                {**common, "group_id": group["id"], "mentee": {"person": {"id": mentee["id"]}}}
             )
     return items
 
 
-# --- jobs ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    """A bulk action a school starts with one button."""
+
+    kind: str
+    title: str
+    items: Callable[[sqlite_utils.Database, int, dt.date, Mapping[str, Any]], list[dict]]
+    common: Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _consent_common(choices: Mapping[str, Any]) -> dict[str, Any]:
+    # Printed to be signed: what the registry does not keep is filled in by hand.
+    return {"by_hand": True}
+
+
+def _programme_common(choices: Mapping[str, Any]) -> dict[str, Any]:
+    """The model programme of the sample, for the pairs' own participants and curator."""
+    model = catalog.get("personal-programme").sample()
+    keep = ("deficits", "request", "strengths", "goal", "tasks", "plan")
+    common = {key: model[key] for key in keep if key in model}
+    curator = choices.get("curator_id")
+    if not curator:
+        message = "Выберите куратора программ."
+        raise FieldErrors(message, fields={"curator_id": [message]})
+    return {**common, "curator": {"id": int(curator)}}
+
+
+ACTIONS = {
+    "consents": Action(
+        "consent",
+        "Согласия на обработку персональных данных — всем участникам, у кого их нет",
+        consent_items,
+        _consent_common,
+    ),
+    "personal-programmes": Action(
+        "personal-programme",
+        "Персонализированные программы наставничества — всем парам молодых педагогов",
+        personal_programme_items,
+        _programme_common,
+    ),
+}
+
+
+def start(
+    db_path: str,
+    user: Mapping[str, Any],
+    action_code: str,
+    org_id: int,
+    on: dt.date,
+    choices: Mapping[str, Any] | None = None,
+) -> int:
+    """Start a bulk action in the background; returns the job to poll with get_job."""
+    action = ACTIONS.get(action_code)
+    if action is None:
+        raise NotFound("Нет такого массового действия.")
+    db = connect(db_path)
+    try:
+        kind = catalog.get(action.kind)
+        users.require(dict(user), "create_document", org_id, db)
+        documents.require_kind(user, kind)
+        items = action.items(db, org_id, on, action.common(choices or {}))
+        if not items:
+            message = "Формировать нечего: у всех участников документы уже есть."
+            raise FieldErrors(message, fields={"action": [message]})
+        job_id = start_job(db, org_id, kind.slug, len(items), user.get("id"))
+    finally:
+        db.conn.close()
+    worker = threading.Thread(
+        target=_run, args=(db_path, dict(user), kind.slug, items, on, org_id, job_id), daemon=True
+    )
+    worker.start()
+    return job_id
+
+
+def _run(
+    db_path: str,
+    user: dict,
+    kind_slug: str,
+    items: list[dict],
+    on: dt.date,
+    org_id: int,
+    job_id: int,
+) -> None:
+    db = connect(db_path)
+    try:
+        generate(db, user, kind_slug, items, on=on, org_id=org_id, job_id=job_id)
+    except DocgenError:
+        pass  # recorded on the job row, which the page shows
+    finally:
+        db.conn.close()
 
 
 def start_job(

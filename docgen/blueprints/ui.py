@@ -144,7 +144,7 @@ def _globals() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """CSRF on every page form, cookie settings, template helpers and the pages' blueprints."""
-    from docgen.blueprints import admin, auth, pages, registry_pages
+    from docgen.blueprints import admin, auth, bulk_pages, pages, registry_pages
 
     app.config.setdefault("WTF_CSRF_ENABLED", True)
     # The check runs in _protect so that the API is left out by path, whatever its blueprint.
@@ -154,5 +154,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_failed)
     app.context_processor(_globals)
     app.add_template_filter(ru_date, "ru_date")
-    for blueprint in (auth.bp, pages.bp, registry_pages.bp, admin.bp):
+    for blueprint in (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp):
         app.register_blueprint(blueprint)
