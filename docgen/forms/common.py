@@ -134,7 +134,7 @@ class PersonForm(Form):
     gender = Str(
         load_default=None,
         validate=one_of(GENDERS),
-        metadata=field("Пол", "m — мужской, f — женский; если не указан, определяется по отчеству"),
+        metadata=field("Пол", "Если не указан, определяется по отчеству"),
     )
     position = Str(
         max_length=300, load_default=None, metadata=field("Должность (для обучающегося — класс)")
