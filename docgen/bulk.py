@@ -33,7 +33,7 @@ from marshmallow import ValidationError
 from docgen import archive, catalog, compose, documents, registry, users
 from docgen import context as ctx
 from docgen.db import connect, now_iso, transaction
-from docgen.errors import DocgenError, FieldErrors, NotFound
+from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 
 ZIP_MIME = "application/zip"
 CHUNK = 50
@@ -444,19 +444,11 @@ def _explain(schema: Any, err: DocgenError) -> str:
     for name, messages in err.fields.items():
         schema_field = schema.fields.get(name)
         title = schema_field.metadata.get("title") if schema_field is not None else None
-        text = " ".join(_flat(messages))
+        text = " ".join(m for ms in field_paths(messages).values() for m in ms)
         details.append(f"{title}: {text}" if title and not text.startswith(title) else text)
     if not details:
         return err.message
     return f"{err.message} ({'; '.join(details)})"
-
-
-def _flat(messages: Any) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    if isinstance(messages, list):
-        return [m for value in messages for m in _flat(value)]
-    return [str(messages)]
 
 
 def _submit(pool: cf.ProcessPoolExecutor, docxs: list[bytes], tmp: Path, n: int) -> cf.Future:

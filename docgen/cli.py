@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from docgen import catalog, compose, preview, users
 from docgen import db as database
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, field_paths
 
 
 def _db():
@@ -21,6 +22,7 @@ def _db():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database or bring it to the latest migration."""
     db = database.connect(current_app.config["DATABASE"])
@@ -31,6 +33,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Fill the database with the demo municipality, its schools, people, pairs and logins."""
     from docgen import demo
@@ -42,6 +45,7 @@ def seed_demo() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("login")
 @click.option("--role", type=click.Choice(sorted(users.ROLES)), required=True)
 @click.option("--org", "org_id", type=int, default=None, help="Организация пользователя (id)")
@@ -94,26 +98,10 @@ def render_command(slug: str, input_file: Path, output: Path) -> None:
 
 def _fail(err: DocgenError) -> None:
     click.echo(f"Ошибка: {err.message}", err=True)
-    for path, message in _flatten(err.fields):
-        click.echo(f"  {path}: {message}", err=True)
+    for path, messages in field_paths(err.fields).items():
+        for message in messages:
+            click.echo(f"  {path}: {message}", err=True)
     sys.exit(2)
-
-
-def _flatten(errors: object, prefix: str = "") -> list[tuple[str, str]]:
-    """Nested marshmallow messages as (field.path, message) lines."""
-    if isinstance(errors, dict):
-        result = []
-        for key, value in errors.items():
-            result += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
-        return result
-    if isinstance(errors, list):
-        if all(isinstance(item, str) for item in errors):
-            return [(prefix, item) for item in errors]
-        result = []
-        for index, item in enumerate(errors):
-            result += _flatten(item, f"{prefix}[{index}]")
-        return result
-    return [(prefix, str(errors))]
 
 
 def init_app(app: Flask) -> None:

@@ -34,3 +34,26 @@ class Conflict(DocgenError):
     """The action conflicts with the record's state (e.g. a registered document)."""
 
     status = 409
+
+
+def field_paths(messages: object, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"curator.surname": [...], "duties.0.text": [...]}.
+
+    A schema-level message (`_schema`) belongs to the object it was raised on.
+    """
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema":
+                path = prefix or "_schema"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            for sub, texts in field_paths(value, path).items():
+                out.setdefault(sub, []).extend(texts)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            for sub, texts in field_paths(item, prefix).items():
+                out.setdefault(sub, []).extend(texts)
+    else:
+        out.setdefault(prefix or "_schema", []).append(str(messages))
+    return out

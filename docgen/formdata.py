@@ -16,6 +16,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, missing, validate
 
+from docgen.errors import field_paths
 from docgen.forms.common import PersonForm, Text
 
 
@@ -241,26 +242,6 @@ def _date_value(value: Any) -> str:
     return text
 
 
-def error_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as dotted path -> messages (`_schema` goes to its parent)."""
-    out: dict[str, list[str]] = {}
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            if key == "_schema":
-                path = prefix or "_schema"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            for sub, texts in error_paths(value, path).items():
-                out.setdefault(sub, []).extend(texts)
-        return out
-    if isinstance(messages, list | tuple):
-        for item in messages:
-            for sub, texts in error_paths(item, prefix).items():
-                out.setdefault(sub, []).extend(texts)
-        return out
-    return {prefix or "_schema": [str(messages)]}
-
-
 def _own(messages: list[str], title: str) -> list[str]:
     # Registry messages start with the field's label, which the page already shows beside it.
     head = f"{title}: "
@@ -337,7 +318,7 @@ def bind(
     people: Iterable[tuple[Any, str]] = (),
 ) -> BoundForm:
     """The fields with the values to show and their errors; `people` fills person selects."""
-    paths = error_paths(errors) if errors else {}
+    paths = field_paths(errors) if errors else {}
     binder = _Binder(paths, {"person": [(str(pid), label) for pid, label in people]})
     data = values or {}
     bound = [binder.bind(spec, data.get(spec.name), spec.name) for spec in specs]

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
@@ -19,7 +19,7 @@ from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
 from docgen import archive, catalog, documents, indicators, openapi, registry, users, web
-from docgen.errors import DocgenError, FieldErrors, NotFound
+from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.forms import api as schemas
 from docgen.forms.common import json_schema
 
@@ -168,30 +168,11 @@ def _org_id(given: int | None) -> int:
     return org_id
 
 
-def _flat(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Nested marshmallow messages as {"curator.surname": [...], "duties.0.text": [...]}."""
-    out: dict[str, list[str]] = {}
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            name = (
-                prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
-            )
-            for field_name, texts in _flat(value, name).items():
-                out.setdefault(field_name, []).extend(texts)
-    elif isinstance(messages, list | tuple):
-        for item in messages:
-            for field_name, texts in _flat(item, prefix).items():
-                out.setdefault(field_name, []).extend(texts)
-    else:
-        out.setdefault(prefix or "_schema", []).append(str(messages))
-    return out
-
-
 @bp.errorhandler(DocgenError)
 def _docgen_error(err: DocgenError) -> Response:
     body: dict[str, Any] = {"error": err.message}
     if err.fields:
-        body["fields"] = _flat(err.fields)
+        body["fields"] = field_paths(err.fields)
     response = jsonify(body)
     response.status_code = err.status
     if err.status == 401:

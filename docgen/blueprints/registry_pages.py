@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from docgen import bases as pairing
 from docgen import catalog, district, excel, formdata, registry, users
 from docgen.blueprints import ui
-from docgen.errors import Conflict, FieldErrors, Forbidden
+from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
 from docgen.forms.registry import (
     CATEGORIES,
     KINDS_OF_MENTORING,
@@ -223,7 +223,7 @@ def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
         mentees=registry.list_people(db, org["id"], role="mentee"),
         kinds=KINDS_OF_MENTORING,
         values=values,
-        errors=formdata.error_paths(errors) if errors else {},
+        errors=field_paths(errors) if errors else {},
     ), status
 
 

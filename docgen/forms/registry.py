@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from docgen.errors import FieldErrors
+from docgen.errors import FieldErrors, field_paths
 from docgen.forms.common import Bool, Email, Form, Int, Str, Text, field
 from docgen.forms.common import Date as _Date
 from docgen.forms.common import List as _List
@@ -131,25 +131,12 @@ class RegistrySchema(Form):
 def field_errors(schema: Schema, messages: Any) -> FieldErrors:
     """Turn marshmallow messages into FieldErrors with «Метка: сообщение» entries."""
     fields_out: dict[str, list[str]] = {}
-    for name, value in _flatten(messages):
+    for name, values in field_paths(messages).items():
         label = _label(schema, name)
-        fields_out.setdefault(name, []).append(f"{label}: {_lower_first(value)}")
+        for value in values:
+            fields_out.setdefault(name, []).append(f"{label}: {_lower_first(value)}")
     summary = "; ".join(m for ms in fields_out.values() for m in ms)
     return FieldErrors(summary, fields=fields_out)
-
-
-def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(messages, dict):
-        out: list[tuple[str, str]] = []
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if key == "_schema":
-                name = prefix or "_schema"
-            out.extend(_flatten(value, name))
-        return out
-    if isinstance(messages, list):
-        return [pair for item in messages for pair in _flatten(item, prefix)]
-    return [(prefix or "_schema", str(messages))]
 
 
 def _label(schema: Schema, name: str) -> str:
