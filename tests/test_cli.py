@@ -89,3 +89,10 @@ def test_not_json_and_unknown_kind_exit_with_status_2(runner, tmp_path):
     unknown = runner.invoke(args=["render", "no-such-kind", str(sample), "-o", str(out)])
     assert unknown.exit_code == 2 and "Нет такого вида документа" in unknown.output
     assert not out.exists()
+
+
+def test_readme_documents_every_command(runner):
+    readme = (catalog.SAMPLES_DIR.parent / "README.md").read_text(encoding="utf-8")
+    commands = {"init-db", "seed-demo", "create-user", "kinds", "render"}
+    for name in commands:
+        assert f"flask --app docgen {name}" in readme, name
