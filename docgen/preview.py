@@ -865,9 +865,10 @@ class _Converter:
         return "\n".join(rules)
 
 
-# Tables use the automatic layout even for w:tblLayout "fixed": a column too narrow for
-# its longest word widens (as in Word's autofit) instead of splitting the word, which
-# would make the PDF text differ from the DOCX text. Rows stay whole on a page, so a
+# Table columns keep the widths of the template, and a word longer than its column is split
+# only where it cannot fit otherwise, as Word does: the table never runs off the page.
+# Templates give their columns room for the words they hold, so the PDF text stays the
+# DOCX text (a split word would gain a space in the extracted text). Rows stay whole on a page, so a
 # cell's text is not interleaved with its neighbours' across a page break. Header rows
 # repeat on every page; their near-black colour lets pdf_text tell the repeats apart.
 _BASE_CSS = f"""\
@@ -879,7 +880,7 @@ _BASE_CSS = f"""\
 .doc .tabline > span + span {{ text-indent: 0; }}
 .doc .tabline > .tabend {{ flex: none; text-align: right; }}
 .doc table.tbl {{ border-collapse: collapse; border-spacing: 0; }}
-.doc td {{ vertical-align: top; }}
+.doc td {{ vertical-align: top; overflow-wrap: anywhere; }}
 .doc tr {{ break-inside: avoid; }}
 .doc thead {{ color: {_HEADER_MARK}; }}"""
 

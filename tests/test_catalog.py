@@ -146,3 +146,17 @@ def test_template_tags_and_xml_in_values_are_printed_literally(kind, payload):
 # Name parts go through the declension library and may change case endings; they are checked
 # for escaping by the registry and ru tests.
 NAME_PARTS = {"surname", "name", "patronymic", "gender", "position"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_text_stays_within_the_margins(kind):
+    import pdfplumber
+
+    mm = 72 / 25.4
+    pdf = preview.docx_to_pdf(rendered(kind))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            for word in page.extract_words():
+                # ГОСТ Р 7.0.97: 30 mm on the left, 10 mm on the right (1 pt for rounding)
+                assert word["x0"] >= 30 * mm - 1, (number, word["text"])
+                assert word["x1"] <= page.width - 10 * mm + 1, (number, word["text"])

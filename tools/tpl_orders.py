@@ -430,7 +430,7 @@ def municipal_roadmap_order():
             "{{ r.responsible }}",
             "{{ r.result }}",
         ],
-        widths_cm=[1.5, 5.9, 2.4, 3.5, 3.7],
+        widths_cm=[1.2, 5.0, 2.4, 3.4, 5.0],
         loop="rows",
     )
     return doc

@@ -157,7 +157,7 @@ ROADMAP_HEADERS = [
     "Показатели эффективности",
     "Ответственный",
 ]
-ROADMAP_WIDTHS = [1.3, 8.0, 3.0, 4.6, 4.6, 4.2]
+ROADMAP_WIDTHS = [1.3, 7.5, 3.5, 4.6, 4.6, 4.2]
 
 
 def roadmap():
@@ -283,8 +283,8 @@ PLAN_HEADERS = [
     "Форма отчётности",
     "Отметка о выполнении",
 ]
-PLAN_WIDTHS = [0.8, 2.7, 3.4, 2.2, 1.8, 2.3, 2.0, 1.8]
-PEOPLE_WIDTHS = [3.3, 4.2, 4.5, 2.2, 2.8]
+PLAN_WIDTHS = [1.0, 3.6, 5.4, 3.4, 2.8, 3.7, 3.3, 2.5]
+PEOPLE_WIDTHS = [2.9, 3.4, 3.8, 3.2, 3.7]
 
 
 def _participant_row(table, role: str, who: str, *, extra: bool = True) -> None:
@@ -329,7 +329,7 @@ def personal_programme():
     _participant_row(table, "Наставляемый", "mentee")
     _participant_row(table, "Куратор", "curator", extra=False)
     _widths(table, PEOPLE_WIDTHS)
-    _small(table, 11)
+    _small(table, 10)
 
     _heading(doc, "2. Форма наставничества и срок реализации")
     kit.par(
@@ -356,6 +356,8 @@ def personal_programme():
     kit.par(doc, "Задачи:", "DocText")
     _bullets(doc, "tasks")
 
+    # Eight columns of words like «дифференцированными» need the width of a landscape page.
+    kit.new_section(doc, landscape=True)
     _heading(doc, "5. План мероприятий")
     plan = _grid(doc, PLAN_HEADERS, PLAN_WIDTHS)
     _row(plan, ["{%tr for r in plan %}"], merged=True)
@@ -374,8 +376,9 @@ def personal_programme():
     )
     _row(plan, ["{%tr endfor %}"], merged=True)
     _widths(plan, PLAN_WIDTHS)
-    _small(plan)
+    _small(plan, 10)
 
+    kit.new_section(doc)
     _heading(doc, "6. Ожидаемые результаты")
     for key, label in (
         ("mentee", "Для наставляемого"),
