@@ -19,7 +19,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from docgen import archive, catalog, documents, formdata, registry, users
+from docgen import archive, catalog, deadlines, documents, formdata, registry, ru, users
 from docgen.blueprints import ui
 from docgen.errors import Conflict, FieldErrors
 from docgen.web import get_db
@@ -69,6 +69,8 @@ def home() -> Any:
         drafts=archive.list_documents(db, org["id"], status="draft"),
         missing=registry.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
+        kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
+        deadlines=deadlines.upcoming(db, org["id"], today),
         values=_indicator_rows(org_ids, today),
         on=today,
         titles={kind.slug: kind.title for kind in catalog.KINDS},
