@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -258,6 +259,8 @@ def _pdf_chunk(args: tuple[list[bytes], str]) -> tuple[str, int]:
 
 
 def _merge(paths: list[str], target: Path) -> None:
+    """The chunk PDFs as one file. pypdf holds the merged page tree (about twice the PDF's
+    size) in reference cycles: they are collected at once rather than whenever gc runs."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -265,6 +268,8 @@ def _merge(paths: list[str], target: Path) -> None:
         writer.append(path)
     with open(target, "wb") as out:
         writer.write(out)
+    del writer
+    gc.collect()
 
 
 def _store_file(db: sqlite_utils.Database, path: Path, mime: str) -> str:
