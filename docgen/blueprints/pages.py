@@ -19,7 +19,17 @@ from flask import (
 )
 from markupsafe import Markup
 
-from docgen import archive, catalog, deadlines, documents, formdata, registry, ru, users
+from docgen import (
+    archive,
+    catalog,
+    deadlines,
+    documents,
+    formdata,
+    numbering,
+    registry,
+    ru,
+    users,
+)
 from docgen.blueprints import ui
 from docgen.errors import Conflict, FieldErrors
 from docgen.web import get_db
@@ -107,6 +117,25 @@ def document_list() -> Any:
         org=org,
         documents=archive.list_documents(get_db(), org["id"], status=status),
         status=status,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+    )
+
+
+@bp.get("/journal")
+@ui.login_required
+def journal() -> Any:
+    """The registration journal of the organisation for a year (numbers, dates, titles)."""
+    org = ui.org()
+    users.require(ui.user(), "read", org, get_db())
+    try:
+        year = int(request.args.get("year") or dt.date.today().year)
+    except ValueError:
+        year = dt.date.today().year
+    return render_template(
+        "journal.html",
+        org=org,
+        year=year,
+        entries=numbering.journal(get_db(), org["id"], year),
         titles={kind.slug: kind.title for kind in catalog.KINDS},
     )
 
