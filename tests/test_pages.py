@@ -584,3 +584,17 @@ def test_director_uploads_template_variant(client: FlaskClient) -> None:
     client.post("/logout")
     login(client, "curator")
     assert client.get("/admin/variants").status_code == 403
+
+
+def test_person_page_says_which_documents_the_person_still_lacks(
+    app: Flask, client: FlaskClient
+) -> None:
+    login(client, "curator")
+    lacking = client.get(f"/registry/people/{_person_id(app, SCHOOL1, 'Морозова')}")
+    text = lacking.get_data(as_text=True)
+    assert "Недостающие документы" in text
+    assert "Согласие на обработку персональных данных" in text.split("Недостающие документы")[1]
+    mentor = client.get(f"/registry/people/{_person_id(app, SCHOOL1, 'Петрова')}")
+    assert "Приказ о закрепле" in mentor.get_data(as_text=True)  # her pair has no order yet
+    complete = client.get(f"/registry/people/{_person_id(app, SCHOOL1, 'Чернова')}")
+    assert "Все документы участника оформлены" in complete.get_data(as_text=True)

@@ -130,6 +130,7 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         "person.html",
         person=found,
         consents=registry.list_consents(db, person_id),
+        lacking=pairing.missing_documents(db, person_id),
         sign_form=sign_form
         or _consent_form({"kind": "processing", "signed_on": dt.date.today(), "signer": needed}),
         needed=SIGNER_TITLES[needed],
