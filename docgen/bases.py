@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import registry
+from docgen import registry, ru
 from docgen.errors import Conflict, FieldErrors
 
 PROCESSING = "processing"
@@ -259,7 +259,11 @@ def missing_documents(
     for group in open_groups:
         if group["order_document_id"] is None or not _registered(db, group["order_document_id"]):
             partners = [group["mentor"], *group["mentees"]]
-            names = ", ".join(registry.short_name(p) for p in partners if p["id"] != person_id)
+            names = ", ".join(
+                ru.short_name(p["surname"], p["name"], p["patronymic"] or None, "ins", p["gender"])
+                for p in partners
+                if p["id"] != person_id
+            )
             missing.append(
                 {
                     "code": "pairs-order",

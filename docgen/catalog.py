@@ -48,6 +48,8 @@ class Kind:
     extras: Extras | None = None
     before_register: Callable[[Any, Mapping[str, Any], Any], None] | None = None
     """A check run before a document of the kind is registered (e.g. consents of a pairs order)."""
+    on_register: Callable[[Any, Mapping[str, Any], Any], None] | None = None
+    """Registry updates made in the registration's own transaction (e.g. pairs remember their order)."""
     acquaint_fields: tuple[str, ...] = ()
     """Input fields whose people sign the familiarisation sheet before `acquaint`."""
     provides: frozenset[str] = field(default_factory=frozenset)
@@ -86,6 +88,7 @@ KINDS: tuple[Kind, ...] = (
         "pairs-order.docx",
         extras=order_values.pairs_extras,
         before_register=order_values.pairs_before_register,
+        on_register=order_values.pairs_on_register,
         acquaint_fields=("curator",),
         provides=order_values.PAIRS_PROVIDES,
     ),

@@ -210,6 +210,8 @@ def register(
         data = compose.validate(kind, json.loads(version["input_json"]))
         docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
         archive.replace_frozen_files(conn, info["version_id"], docx, preview.docx_to_pdf(docx))
+        if kind.on_register is not None:
+            kind.on_register(db, document, on)
 
     result = numbering.register(
         db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze

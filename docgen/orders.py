@@ -57,6 +57,17 @@ def _row(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _registry_groups(db: Any, org_id: int, on: dt.date | None) -> list[dict[str, Any]]:
+    """Planned and active pairs/groups of the organisation not over by `on`, in start order."""
+    groups = [
+        group
+        for status in ("active", "planned")
+        for group in registry.list_groups(db, org_id, status=status)
+        if on is None or group["end_date"] >= on.isoformat()
+    ]
+    return sorted(groups, key=lambda group: (group["start_date"], group["id"]))
+
+
 def _registry_pairs(sources: Any) -> list[dict[str, Any]]:
     """Planned and active pairs/groups of the organisation not yet over, as template rows.
 
@@ -64,13 +75,7 @@ def _registry_pairs(sources: Any) -> list[dict[str, Any]]:
     """
     if sources.db is None or sources.org_id is None:
         return []
-    groups = [
-        group
-        for status in ("active", "planned")
-        for group in registry.list_groups(sources.db, sources.org_id, status=status)
-        if sources.on is None or group["end_date"] >= sources.on.isoformat()
-    ]
-    groups.sort(key=lambda group: (group["start_date"], group["id"]))
+    groups = _registry_groups(sources.db, sources.org_id, sources.on)
     rows = []
     for group in groups:
         form = group["form"]["title"]
@@ -202,3 +207,16 @@ def pairs_before_register(db: Any, document: Mapping[str, Any], on: dt.date) -> 
             "Приказ нельзя зарегистрировать. " + bases.gaps_message(gaps),
             fields={"consents": [line for lines in gaps.values() for line in lines]},
         )
+
+
+def pairs_on_register(db: Any, document: Mapping[str, Any], on: dt.date) -> None:
+    """The registry's pairs an order fixed remember it (the bases' «реквизиты приказа»).
+
+    Runs inside the registration transaction; pairs typed in the form are not registry pairs.
+    """
+    from docgen import archive
+
+    if (archive.get_version(db, document["id"]).get("input") or {}).get("pairs"):
+        return
+    for group in _registry_groups(db, document["org_id"], on):
+        registry.set_group_order(db, group["id"], document["id"])

@@ -138,7 +138,7 @@ def test_missing_documents_of_a_participant(db, org, people):
     _form(db, org, people, ["child"])
     missing = bases.missing_documents(db, people["child"], "2024-09-11")
     assert [m["code"] for m in missing] == ["pairs-order"]
-    assert "Чернова Н.В." in missing[0]["detail"]
+    assert "пара (группа) с Черновой\u00a0Н.В." in missing[0]["detail"]  # «с» + instrumental
     # Staff who are in no base and no pair need nothing.
     staff = person(db, org, "Кузнецов", "Олег", "Олегович")
     assert bases.missing_documents(db, staff, "2024-09-11") == []

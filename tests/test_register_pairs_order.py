@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from docgen import catalog, demo, documents, preview, registry, users
+from docgen import bases, catalog, demo, documents, preview, registry, users
 from docgen.errors import Conflict
 
 TODAY = dt.date.today()
@@ -65,6 +65,11 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
     text = preview.normalize_text(preview.pdf_text(content))
     assert result["number"] in text
     assert "Морозова Алина Игоревна" in text
+    # the pairs remember the order that fixed them: nobody lacks it any more
+    groups = registry.list_groups(db, org_id, status="active")
+    assert groups and all(g["order_document_id"] == order["id"] for g in groups)
+    codes = [item["code"] for item in bases.missing_documents(db, mentor["id"], TODAY)]
+    assert "pairs-order" not in codes
 
 
 def test_withdrawn_consent_keeps_the_person_out_of_new_documents(school):
