@@ -3,10 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the service and its browser tests use (WeasyPrint's Pango, headless Chromium).
-DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b chromium
+# Debian packages the service uses (WeasyPrint's Pango), and its browser tests (Chromium).
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+TEST_DEBS := $(RUN_DEBS) chromium
 
-.PHONY: run test lint system
+.PHONY: run test lint
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,15 +15,18 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-system:
-	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the missing ones of a list of Debian packages (apt-get, through sudo when not root).
+define install_debs
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
 
-run: $(BIN)/.installed system
+run: $(BIN)/.installed
+	$(call install_debs,$(RUN_DEBS))
 	$(BIN)/flask --app docgen init-db
 	$(BIN)/flask --app docgen seed-demo
 	@echo "docgen: http://$(HOST):$(PORT)/"
@@ -32,5 +36,6 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(BIN)/.installed system lint
+test: $(BIN)/.installed lint
+	$(call install_debs,$(TEST_DEBS))
 	$(BIN)/pytest -q
