@@ -144,12 +144,9 @@ def person(data: Mapping[str, Any], resolve: PersonResolver | None = None) -> Pe
     if values.get("id") is not None and resolve is not None:
         record = resolve(values["id"])
         values = {key: record.get(key) for key in ("surname", "name", "patronymic", "gender")}
-        values |= {"position": record.get("position") or "", "id": record["id"]}
-        values["birth_date"] = _date(record.get("birth_date"))
-        # A value typed in the form wins over the registry (e.g. a position for this order).
-        for key in ("position",):
-            if data.get(key):
-                values[key] = data[key]
+        # A position typed in the form wins over the registry's (e.g. for this order only).
+        values |= {"position": data.get("position") or record.get("position") or ""}
+        values |= {"id": record["id"], "birth_date": _date(record.get("birth_date"))}
     return Person(
         surname=values.get("surname") or "",
         name=values.get("name") or "",

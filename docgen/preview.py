@@ -99,6 +99,23 @@ def html_to_pdf(html: str) -> bytes:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """Convert a DOCX to PDF through the HTML preview."""
+    with _PDF_LOCK:
+        return _layout(docx).write_pdf()
+
+
+def docxs_to_pdf(docxs: Iterable[bytes]) -> bytes:
+    """Several documents as one PDF to print: each starts on a new page and numbers its own
+    pages; they are laid out one by one and written once, so fonts are embedded once."""
+    with _PDF_LOCK:
+        documents = [_layout(docx) for docx in docxs]
+        if not documents:
+            raise ValueError("no documents to put into a PDF")
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()
+
+
+def _layout(docx: bytes):
+    """A DOCX laid out by WeasyPrint (call under _PDF_LOCK)."""
     from weasyprint import HTML
 
     conv = _Converter(docx)
@@ -109,33 +126,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
     # (author origin) still win, and the PDF is the same as from docx_to_html's page.
     page_css = _parsed_css(conv.css(fragment=False))
     page = _page(conv, font_base=None, css=None)
-    with _PDF_LOCK:
-        return HTML(string=page).write_pdf(
-            stylesheets=[font_css, page_css], font_config=font_config
-        )
-
-
-def docxs_to_pdf(docxs: Iterable[bytes]) -> bytes:
-    """Several documents as one PDF to print: each starts on a new page and numbers its own
-    pages; they are laid out one by one and written once, so fonts are embedded once."""
-    from weasyprint import HTML
-
-    font_config, font_css = _font_setup()
-    first = None
-    pages = []
-    with _PDF_LOCK:
-        for docx in docxs:
-            conv = _Converter(docx)
-            conv.convert()
-            page_css = _parsed_css(conv.css(fragment=False))
-            document = HTML(string=_page(conv, font_base=None, css=None)).render(
-                stylesheets=[font_css, page_css], font_config=font_config
-            )
-            first = first or document
-            pages.extend(document.pages)
-        if first is None:
-            raise ValueError("no documents to put into a PDF")
-        return first.copy(pages).write_pdf()
+    return HTML(string=page).render(stylesheets=[font_css, page_css], font_config=font_config)
 
 
 def docx_text(docx: bytes) -> str:
