@@ -70,20 +70,10 @@ def build_context(
         "today": today or dt.date.today(),
     }
     acquaint = [values[name] for name in kind.acquaint_fields if values.get(name)]
-    values["acquaint_all"] = _unique(acquaint + list(values.get("acquaint") or []))
+    values["acquaint_all"] = ctx.unique_people(acquaint + list(values.get("acquaint") or []))
     if kind.extras is not None:
         values |= kind.extras(values, sources or Sources())
     return values
-
-
-def _unique(people: list[ctx.Person]) -> list[ctx.Person]:
-    seen, result = set(), []
-    for person in people:
-        key = (person.surname, person.name, person.patronymic)
-        if key not in seen:
-            seen.add(key)
-            result.append(person)
-    return result
 
 
 def render_docx(kind: Kind, values: Mapping[str, Any], template: bytes | None = None) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,6 +157,23 @@ def person(data: Mapping[str, Any], resolve: PersonResolver | None = None) -> Pe
         birth_date=_date(values.get("birth_date")),
         phone=values.get("phone") or "",
     )
+
+
+def unique_people(people: Iterable[Person]) -> list[Person]:
+    """People in order of first appearance, each once: registry people by id (namesakes stay
+    apart), a person typed inline by name (and merged with a registry person of that name)."""
+    people = list(people)
+    registered = {(p.surname, p.name, p.patronymic) for p in people if p.id is not None}
+    seen, result = set(), []
+    for person in people:
+        name = (person.surname, person.name, person.patronymic)
+        if person.id is None and name in registered:
+            continue
+        key = person.id if person.id is not None else name
+        if key not in seen:
+            seen.add(key)
+            result.append(person)
+    return result
 
 
 def _date(value: Any) -> dt.date | None:

@@ -21,19 +21,6 @@ from docgen.ru import agree, date_short
 NO_PAIRS = "Нет наставнических пар: укажите их в форме или закрепите в реестре организации."
 
 
-def unique_people(people: Iterable[ctx.Person]) -> list[ctx.Person]:
-    """People in order of first appearance, each once (same name = same person)."""
-    seen, result = set(), []
-    for person in people:
-        key = (
-            person.id if person.id is not None else (person.surname, person.name, person.patronymic)
-        )
-        if key not in seen:
-            seen.add(key)
-            result.append(person)
-    return result
-
-
 # A student's «position» as registries hold it: «8 «А» класс», «11А класс».
 _CLASS = re.compile(r"^(\d{1,2})\s*«?([А-ЯЁа-яё]?)»?\s*класс$")
 
@@ -103,7 +90,7 @@ def pairs_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
         "pair_rows": rows,
         "period_start": min(row["start"] for row in rows),
         "period_end": max(row["end"] for row in rows),
-        "acquaint_all": unique_people(
+        "acquaint_all": ctx.unique_people(
             mentors + [as_participant(p) for p in values.get("acquaint_all") or []]
         ),
     }
@@ -156,7 +143,7 @@ def council_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
         "deputy": (by_role["заместитель председателя"] or [None])[0],
         "secretary": by_role["секретарь"][0],
         "plain_members": by_role["член"],
-        "acquaint_all": unique_people(
+        "acquaint_all": ctx.unique_people(
             [m["person"] for m in members] + list(values.get("acquaint_all") or [])
         ),
     }
@@ -169,7 +156,7 @@ def award_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     awards = values["awards"]
     return {
         "has_premium": any(a["award"] == "премия" for a in awards),
-        "acquaint_all": unique_people(
+        "acquaint_all": ctx.unique_people(
             [a["person"] for a in awards] + list(values.get("acquaint_all") or [])
         ),
     }
