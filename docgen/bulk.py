@@ -158,8 +158,7 @@ def start(
     db = connect(db_path)
     try:
         kind = catalog.get(action.kind)
-        users.require(dict(user), "create_document", org_id, db)
-        documents.require_kind(user, kind)
+        documents.require_create(db, user, kind, org_id)
         items = action.items(db, org_id, on, action.common(choices or {}))
         if not items:
             message = "Формировать нечего: у всех участников документы уже есть."
@@ -322,8 +321,7 @@ def generate(
     """
     org_id = org_id if org_id is not None else user.get("org_id")
     kind = catalog.get(kind_slug)
-    users.require(dict(user), "create_document", org_id, db)
-    documents.require_kind(user, kind)
+    documents.require_create(db, user, kind, org_id)
     if not items:
         raise FieldErrors("Нет ни одного документа для формирования.", fields={"items": ["Пусто."]})
     if len(items) > MAX_ITEMS:

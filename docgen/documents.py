@@ -21,7 +21,11 @@ from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
 
 
-def require_kind(user: Mapping[str, Any], kind: Kind) -> None:
+def require_create(
+    db: sqlite_utils.Database, user: Mapping[str, Any], kind: Kind, org_id: int
+) -> None:
+    """The user may create documents in the organisation, and this kind in their role."""
+    users.require(dict(user), "create_document", org_id, db)
     if user["role"] not in kind.roles:
         raise Forbidden(
             f"Роль «{users.ROLES.get(user['role'], user['role'])}» не составляет документ "
@@ -126,8 +130,7 @@ def preview_html(
 ) -> str:
     """The document as it would be saved, shown in the page before saving."""
     kind = catalog.get(slug)
-    users.require(dict(user), "create_document", org_id, db)
-    require_kind(user, kind)
+    require_create(db, user, kind, org_id)
     docx = render(db, kind, compose.validate(kind, payload), org_id)
     return preview.docx_to_html(docx, fragment=True)
 
@@ -137,8 +140,7 @@ def create(
 ) -> dict:
     """A new draft with its first version."""
     kind = catalog.get(slug)
-    users.require(dict(user), "create_document", org_id, db)
-    require_kind(user, kind)
+    require_create(db, user, kind, org_id)
     data = compose.validate(kind, payload)
     docx = render(db, kind, data, org_id)
     document = archive.create_document(
@@ -165,9 +167,8 @@ def update(
 ) -> dict:
     """A new version of a draft; a registered document is never changed."""
     document = archive.get_document(db, document_id)
-    users.require(dict(user), "create_document", document["org_id"], db)
     kind = catalog.get(document["kind"])
-    require_kind(user, kind)
+    require_create(db, user, kind, document["org_id"])
     if document["status"] != "draft":
         raise Conflict(
             "Зарегистрированный документ не изменяется: создайте новую редакцию или новый документ."

@@ -196,8 +196,7 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
 @ui.login_required
 def new_document(slug: str) -> Any:
     kind, org, me = catalog.get(slug), ui.org(), ui.user()
-    users.require(me, "create_document", org, get_db())
-    documents.require_kind(me, kind)
+    documents.require_create(get_db(), me, kind, org["id"])
     if request.method == "POST":
         return _submit(kind, org["id"], None)
     return _render_form(kind, kind.sample() if request.args.get("sample") else {}, org_id=org["id"])
@@ -214,7 +213,7 @@ def _document(document_id: int, action: str = "read") -> dict:
 def edit_document(document_id: int) -> Any:
     document = _document(document_id, "create_document")
     kind = catalog.get(document["kind"])
-    documents.require_kind(ui.user(), kind)
+    documents.require_create(get_db(), ui.user(), kind, document["org_id"])
     if document["status"] != "draft":
         raise Conflict("Изменять можно только черновик: создайте новую редакцию.")
     if request.method == "POST":
