@@ -22,8 +22,11 @@ NAMES = ["Дарья", "Анна", "Мария", "Елена", "Ольга", "К
 
 
 def run(kind_slug: str, count: int, pdf: bool) -> dict:
-    from docgen import bulk, catalog, registry, users
+    from docgen.accounts import users
     from docgen.db import connect, migrate
+    from docgen.documents import bulk
+    from docgen.kinds import catalog
+    from docgen.registry import records as registry
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     db = connect(tmp / "bench.sqlite")

@@ -14,7 +14,10 @@ import time
 from docxtpl import DocxTemplate
 from pypdf import PdfReader
 
-from docgen import catalog, compose, preview, render
+from docgen.documents import compose
+from docgen.kinds import catalog
+from docgen.rendering import docx as render
+from docgen.rendering import html as preview
 
 
 def _plain(template: bytes, context: dict) -> bytes:

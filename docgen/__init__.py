@@ -30,14 +30,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    from docgen import cli, web
+    from docgen import cli
+    from docgen.web import base as web
 
     web.init_app(app)
     cli.init_app(app)
-    from docgen.blueprints import ui
+    from docgen.web import ui
 
     ui.init_app(app)
-    from docgen.blueprints import api as api_blueprint
+    from docgen.web.api import views as api_blueprint
 
     app.register_blueprint(api_blueprint.bp)
     return app

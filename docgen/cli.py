@@ -10,9 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from docgen import catalog, compose, preview, users
 from docgen import db as database
+from docgen.accounts import users
+from docgen.documents import compose
 from docgen.errors import DocgenError, field_paths
+from docgen.kinds import catalog
+from docgen.rendering import html as preview
 
 
 def _db():

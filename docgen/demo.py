@@ -10,8 +10,10 @@ import datetime as dt
 
 import sqlite_utils
 
-from docgen import numbering, registry, users
-from docgen.catalog import SERIES
+from docgen.accounts import users
+from docgen.documents import journal as numbering
+from docgen.kinds.catalog import SERIES
+from docgen.registry import records as registry
 
 PASSWORD = "nastavnik2024"
 

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from docgen import create_app, demo, users
+from docgen import create_app, demo
+from docgen.accounts import users
 from docgen.db import connect, migrate
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docgen import registry
+from docgen.registry import records as registry
 
 
 def department(db, name: str = "Отдел образования Администрации Обливского района") -> int:

@@ -10,8 +10,9 @@ import re
 import pytest
 from docx import Document
 
-from docgen import catalog, users
+from docgen.accounts import users
 from docgen.db import connect
+from docgen.kinds import catalog
 
 pytest_plugins = ["apifixtures"]
 

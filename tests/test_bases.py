@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from registry_factory import consent, department, person, school
 
-from docgen import bases, registry
 from docgen.errors import Conflict, FieldErrors
+from docgen.registry import bases
+from docgen.registry import records as registry
 
 
 @pytest.fixture

@@ -11,7 +11,11 @@ import pytest
 from pypdf import PdfReader
 from registry_factory import consent, department, person, school
 
-from docgen import archive, bulk, catalog, preview, registry, users
+from docgen.accounts import users
+from docgen.documents import archive, bulk
+from docgen.kinds import catalog
+from docgen.registry import records as registry
+from docgen.rendering import html as preview
 
 ON = dt.date(2024, 9, 2)
 

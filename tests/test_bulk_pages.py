@@ -10,8 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from webfixtures import login
 
-from docgen import preview, registry
-from docgen.web import get_db
+from docgen.registry import records as registry
+from docgen.rendering import html as preview
+from docgen.web.base import get_db
 
 
 def _wait(client: FlaskClient, url: str) -> dict:

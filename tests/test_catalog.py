@@ -14,9 +14,12 @@ import pytest
 from docx import Document
 from marshmallow import fields, validate
 
-from docgen import catalog, compose, preview, render
-from docgen.context import Requisites
-from docgen.forms.common import json_schema
+from docgen.documents import compose
+from docgen.kinds import catalog
+from docgen.kinds.fields import json_schema
+from docgen.rendering import docx as render
+from docgen.rendering import html as preview
+from docgen.rendering.context import Requisites
 
 KINDS = [pytest.param(kind, id=kind.slug) for kind in catalog.KINDS]
 INJECTIONS = ("{{ 7*7 }}", "{% for x in y %}", "<w:p>", "A & B", "\"кавычки\" и 'апостроф'")

@@ -6,8 +6,11 @@ import json
 
 import pytest
 
-from docgen import catalog, create_app, preview, users
+from docgen import create_app
 from docgen import db as database
+from docgen.accounts import users
+from docgen.kinds import catalog
+from docgen.rendering import html as preview
 
 
 @pytest.fixture

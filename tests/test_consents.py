@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 
-from docgen import catalog, compose, registry
+from docgen.documents import compose
 from docgen.errors import FieldErrors
-from docgen.preview import docx_text, docx_to_pdf, normalize_text, pdf_text
+from docgen.kinds import catalog
+from docgen.registry import records as registry
+from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
 
 SIGN_ON = dt.date(2024, 9, 2)
 

@@ -1,6 +1,6 @@
 """Template values built from people: each person once on a familiarisation sheet."""
 
-from docgen.context import Person, unique_people
+from docgen.rendering.context import Person, unique_people
 
 
 def test_each_person_once_registry_namesakes_apart_inline_merged_by_name():

@@ -9,8 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from registry_factory import consent, department, person, school
 
-from docgen import archive, district, numbering, registry
+from docgen.documents import archive
+from docgen.documents import journal as numbering
 from docgen.errors import FieldErrors
+from docgen.registry import district
+from docgen.registry import records as registry
 
 ON = dt.date(2024, 10, 15)
 

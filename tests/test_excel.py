@@ -10,8 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from registry_factory import consent, department, person, school
 
-from docgen import excel, registry
 from docgen.errors import FieldErrors
+from docgen.registry import records as registry
+from docgen.registry.excel import workbook as excel
 
 PEOPLE_ROWS = [
     # surname, name, patronymic, gender, birth, category, position, experience, partner,

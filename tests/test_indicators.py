@@ -7,7 +7,10 @@ import itertools
 
 import pytest
 
-from docgen import archive, indicators, numbering, registry
+from docgen.documents import archive
+from docgen.documents import journal as numbering
+from docgen.registry import indicators
+from docgen.registry import records as registry
 
 ON = dt.date(2025, 4, 1)
 SURNAMES = (

@@ -7,7 +7,7 @@ import datetime as dt
 from flask.testing import FlaskClient
 from webfixtures import csrf_token, login
 
-from docgen import catalog
+from docgen.kinds import catalog
 
 
 def _register_curator_order(client: FlaskClient) -> str:

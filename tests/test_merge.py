@@ -10,8 +10,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
-from docgen import catalog, compose, preview
-from docgen.merge import MergeError, merge_docx
+from docgen.documents import compose
+from docgen.kinds import catalog
+from docgen.rendering import html as preview
+from docgen.rendering.merge import MergeError, merge_docx
 
 
 def rendered(slug: str) -> bytes:

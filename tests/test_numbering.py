@@ -9,9 +9,11 @@ import threading
 
 import pytest
 
-from docgen import archive, numbering, registry
 from docgen.db import connect, transaction
+from docgen.documents import archive
+from docgen.documents import journal as numbering
 from docgen.errors import Conflict, FieldErrors, NotFound
+from docgen.registry import records as registry
 
 DAY = dt.date(2025, 3, 3)
 

@@ -14,7 +14,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from docgen import catalog, create_app, openapi
+from docgen import create_app
+from docgen.kinds import catalog
+from docgen.web.api import openapi
 
 pytest_plugins = ["apifixtures"]
 

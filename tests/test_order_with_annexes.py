@@ -8,7 +8,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from docgen import archive, catalog, demo, documents, preview, users
+from docgen import demo
+from docgen.accounts import users
+from docgen.documents import archive
+from docgen.documents import service as documents
+from docgen.kinds import catalog
+from docgen.rendering import html as preview
 
 TODAY = dt.date.today()
 

@@ -12,9 +12,11 @@ import pytest
 import registry_factory as make
 from docx import Document
 
-from docgen import catalog, compose, preview
-from docgen.context import Requisites
+from docgen.documents import compose
 from docgen.errors import FieldErrors
+from docgen.kinds import catalog
+from docgen.rendering import html as preview
+from docgen.rendering.context import Requisites
 
 ORDERS = (
     "curator-order",
@@ -349,7 +351,7 @@ def test_pairs_come_from_the_registry_when_the_form_has_none(db):
     )
     mentee = make.person(db, school, "Зайцев", "Кирилл", "Олегович", position="учитель химии")
     other = make.person(db, school, "Эмирбеков", "Магомед", "Расулович", position="учитель физики")
-    from docgen import registry
+    from docgen.registry import records as registry
 
     registry.create_group(
         db,

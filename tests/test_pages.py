@@ -15,8 +15,11 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from webfixtures import csrf_token, login, make_app
 
-from docgen import catalog, documents, registry, users
+from docgen.accounts import users
 from docgen.db import connect
+from docgen.documents import service as documents
+from docgen.kinds import catalog
+from docgen.registry import records as registry
 
 SCHOOL1, SCHOOL2 = 2, 3
 
@@ -573,7 +576,7 @@ def test_director_uploads_template_variant(client: FlaskClient) -> None:
     )
     assert wrong.status_code == 422
     assert "Шаблон должен быть файлом .docx." in wrong.get_data(as_text=True)
-    template = Path(catalog.__file__).parent / "templates" / "docx" / "pairs-order.docx"
+    template = Path(catalog.__file__).parent.parent / "templates" / "docx" / "pairs-order.docx"
     good = client.post(
         "/admin/variants",
         data={"kind": "pairs-order", "file": (io.BytesIO(template.read_bytes()), "наш.docx")},

@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from docgen.preview import (
+from docgen.rendering.html import (
     docx_text,
     docx_to_html,
     docx_to_pdf,
@@ -355,7 +355,9 @@ def test_first_page_renders_to_png(order_pdf, tmp_path):
 
 
 def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
-    from docgen import catalog, compose, preview
+    from docgen.documents import compose
+    from docgen.kinds import catalog
+    from docgen.rendering import html as preview
 
     kind = catalog.get("consent")
     docx = compose.render_docx(

@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 
-from docgen import catalog, compose, preview, registry
-from docgen.context import Requisites
+from docgen.documents import compose
 from docgen.errors import FieldErrors
+from docgen.kinds import catalog
+from docgen.registry import records as registry
+from docgen.rendering import html as preview
+from docgen.rendering.context import Requisites
 
 LYCEUM = {
     "full_name": "Муниципальное автономное общеобразовательное учреждение «Лицей № 7»",

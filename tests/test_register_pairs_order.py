@@ -6,8 +6,14 @@ import datetime as dt
 
 import pytest
 
-from docgen import bases, catalog, demo, documents, preview, registry, users
+from docgen import demo
+from docgen.accounts import users
+from docgen.documents import service as documents
 from docgen.errors import Conflict
+from docgen.kinds import catalog
+from docgen.registry import bases
+from docgen.registry import records as registry
+from docgen.rendering import html as preview
 
 TODAY = dt.date.today()
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from docgen import registry
 from docgen.db import connect, migrate
 from docgen.errors import Conflict, FieldErrors
+from docgen.registry import records as registry
 
 
 def _dump(db) -> list[str]:

@@ -9,7 +9,11 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from docgen import catalog, compose, preview, render, ru
+from docgen import ru
+from docgen.documents import compose
+from docgen.kinds import catalog
+from docgen.rendering import docx as render
+from docgen.rendering import html as preview
 
 
 def _template(*paragraphs: str) -> bytes:

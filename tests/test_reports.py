@@ -10,10 +10,15 @@ import openpyxl
 import pytest
 from docx import Document
 
-from docgen import archive, catalog, compose, disclosure, numbering, registry, xlsx_report
+from docgen.documents import archive, compose
+from docgen.documents import journal as numbering
 from docgen.errors import FieldErrors
-from docgen.indicators import format_number
-from docgen.preview import docx_text, docx_to_pdf, normalize_text, pdf_text
+from docgen.kinds import catalog
+from docgen.kinds.reports import disclosure
+from docgen.kinds.reports import xlsx as xlsx_report
+from docgen.registry import records as registry
+from docgen.registry.indicators import format_number
+from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
 
 ON = dt.date(2025, 4, 1)
 KID_NAMES = "Анна Вера Галина Дина Ева Жанна Зоя Инна Кира Лада Мила Нина Ольга Рада Софья".split()

@@ -7,8 +7,10 @@ import sqlite3
 
 import pytest
 
-from docgen import archive, registry, users
+from docgen.accounts import users
+from docgen.documents import archive
 from docgen.errors import FieldErrors, Forbidden
+from docgen.registry import records as registry
 
 NOW = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "верный-пароль-1"

@@ -9,8 +9,12 @@ import pytest
 from docx import Document
 from registry_factory import department, school
 
-from docgen import catalog, compose, documents, preview, render, variants
+from docgen.documents import compose, variants
+from docgen.documents import service as documents
 from docgen.errors import FieldErrors
+from docgen.kinds import catalog
+from docgen.rendering import docx as render
+from docgen.rendering import html as preview
 
 KIND = "curator-order"
 

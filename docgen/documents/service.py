@@ -1,0 +1,286 @@
+"""Documents as users handle them: preview, draft, new version, register, cancel, download.
+
+The one path from form to archive: input -> schema -> context (+ registry, requisites) ->
+DOCX -> PDF -> archive. Views call these functions and nothing below them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from docgen.accounts import users
+from docgen.documents import archive, compose
+from docgen.documents import journal as numbering
+from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
+from docgen.kinds import catalog
+from docgen.kinds.catalog import Kind
+from docgen.registry import bases
+from docgen.registry import records as registry
+from docgen.rendering import context as ctx
+from docgen.rendering import html as preview
+from docgen.rendering import merge
+
+FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
+
+
+def require_create(
+    db: sqlite_utils.Database, user: Mapping[str, Any], kind: Kind, org_id: int
+) -> None:
+    """The user may create documents in the organisation, and this kind in their role."""
+    users.require(dict(user), "create_document", org_id, db)
+    if user["role"] not in kind.roles:
+        raise Forbidden(
+            f"Роль «{users.ROLES.get(user['role'], user['role'])}» не составляет документ "
+            f"«{kind.title}»."
+        )
+
+
+def resolver(
+    db: sqlite_utils.Database, org_id: int, on: dt.date | None = None
+) -> ctx.PersonResolver:
+    """People by registry id, only of this organisation (or its schools, for a department),
+    and never a person who has withdrawn their consent to the processing of their data."""
+    allowed = {org_id} | {school["id"] for school in registry.list_schools(db, org_id)}
+
+    def resolve(person_id: int) -> Mapping[str, Any]:
+        try:
+            record = registry.get_person(db, person_id)
+        except NotFound:
+            record = None
+        if record is None or record["org_id"] not in allowed:
+            raise FieldErrors(
+                "Человек не найден в реестре организации.",
+                fields={"id": [f"В реестре организации нет человека с номером {person_id}."]},
+            )
+        usable, reason = bases.usable(db, person_id, on)
+        if not usable:
+            raise FieldErrors(reason, fields={"id": [reason]})
+        return record
+
+    return resolve
+
+
+def variant(db: sqlite_utils.Database, kind: Kind, org_id: int) -> bytes | None:
+    """The organisation's active template variant of a kind, if it uploaded one."""
+    row = next(
+        db.query(
+            "SELECT file_sha256 FROM template_variants WHERE org_id = ? AND kind = ? AND active = 1 "
+            "ORDER BY id DESC LIMIT 1",
+            [org_id, kind.slug],
+        ),
+        None,
+    )
+    return archive.get_file(db, row["file_sha256"]) if row else None
+
+
+def render(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    requisites: ctx.Requisites | None = None,
+) -> bytes:
+    """The DOCX of validated input for an organisation of the registry."""
+    on = requisites.date if requisites and requisites.date else dt.date.today()
+    values = compose.build_context(
+        kind,
+        data,
+        organisation=registry.get_organisation(db, org_id),
+        resolve=resolver(db, org_id, on),
+        requisites=requisites,
+        sources=compose.Sources(db, org_id, on),
+    )
+    docx = compose.render_docx(kind, values, variant(db, kind, org_id))
+    annexes = [annex_docx(db, annex_id, org_id, requisites) for _, annex_id in annex_ids(data)]
+    return merge.merge_docx([docx, *annexes]) if annexes else docx
+
+
+def annex_ids(data: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """(annex number, archive document id) of the documents an order approves as its annexes."""
+    listed = data.get("annexes") or []
+    return [
+        (position, annex["document_id"])
+        for position, annex in enumerate(listed, start=1)
+        if isinstance(annex, Mapping) and annex.get("document_id")
+    ]
+
+
+def annex_docx(
+    db: sqlite_utils.Database, annex_id: int, org_id: int, requisites: ctx.Requisites | None
+) -> bytes:
+    """An annex rendered from its latest input with its order's number and date (or blanks),
+    so that the order and every annex carry the same requisites."""
+    try:
+        annex = archive.get_document(db, annex_id)
+    except NotFound:
+        annex = None
+    if annex is None or annex["org_id"] != org_id:
+        message = f"В архиве организации нет документа № {annex_id}."
+        raise FieldErrors(message, fields={"annexes": [message]})
+    kind = catalog.get(annex["kind"])
+    data = compose.validate(kind, archive.get_version(db, annex_id)["input"])
+    return render(db, kind, data, org_id, requisites)
+
+
+def _link_annexes(db: sqlite_utils.Database, order_id: int, data: Mapping[str, Any]) -> None:
+    for position, annex_id in annex_ids(data):
+        archive.link_annex(db, order_id, annex_id, position)
+
+
+def preview_html(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> str:
+    """The document as it would be saved, shown in the page before saving."""
+    kind = catalog.get(slug)
+    require_create(db, user, kind, org_id)
+    docx = render(db, kind, compose.validate(kind, payload), org_id)
+    return preview.docx_to_html(docx, fragment=True)
+
+
+def create(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> dict:
+    """A new draft with its first version."""
+    kind = catalog.get(slug)
+    require_create(db, user, kind, org_id)
+    data = compose.validate(kind, payload)
+    docx = render(db, kind, data, org_id)
+    document = archive.create_document(
+        db,
+        org_id=org_id,
+        kind=kind.slug,
+        title=kind.document_title(data),
+        user_id=user["id"],
+        input=_jsonable(payload),
+        docx=docx,
+        pdf=preview.docx_to_pdf(docx),
+    )
+    _link_annexes(db, document["id"], data)
+    users.audit(db, user["id"], "create", "document", document["id"], kind.slug)
+    return document
+
+
+def update(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    payload: Any,
+    note: str | None = None,
+) -> dict:
+    """A new version of a draft; a registered document is never changed."""
+    document = archive.get_document(db, document_id)
+    kind = catalog.get(document["kind"])
+    require_create(db, user, kind, document["org_id"])
+    if document["status"] != "draft":
+        raise Conflict(
+            "Зарегистрированный документ не изменяется: создайте новую редакцию или новый документ."
+        )
+    data = compose.validate(kind, payload)
+    docx = render(db, kind, data, document["org_id"])
+    version = archive.add_version(
+        db,
+        document_id,
+        input=_jsonable(payload),
+        docx=docx,
+        pdf=preview.docx_to_pdf(docx),
+        user_id=user["id"],
+        note=note,
+    )
+    _link_annexes(db, document_id, data)
+    users.audit(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
+    return version
+
+
+def register(
+    db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, on: dt.date
+) -> dict:
+    """Number and date from the journal; the last version is re-rendered with them and frozen."""
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "register_document", document["org_id"], db)
+    kind = catalog.get(document["kind"])
+    if kind.series is None:
+        raise Conflict(f"Документ «{kind.title}» не регистрируется в журнале.")
+    if on > dt.date.today():
+        raise FieldErrors(
+            "Дата регистрации в будущем.", fields={"date": ["Дата ещё не наступила."]}
+        )
+    _series(db, document["org_id"], kind.series)
+    if kind.before_register is not None:
+        kind.before_register(db, document, on)
+
+    def freeze(conn: Any, info: dict) -> None:
+        version = archive.get_version(db, document_id, info["version_n"])
+        data = compose.validate(kind, json.loads(version["input_json"]))
+        docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
+        archive.replace_frozen_files(conn, info["version_id"], docx, preview.docx_to_pdf(docx))
+        if kind.on_register is not None:
+            kind.on_register(db, document, on)
+
+    result = numbering.register(
+        db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze
+    )
+    users.audit(db, user["id"], "register", "document", document_id, result["number"])
+    return result
+
+
+def _series(db: sqlite_utils.Database, org_id: int, code: str) -> dict:
+    """The organisation's journal series; created with the default pattern on first use."""
+    try:
+        return numbering.get_series(db, org_id, code)
+    except NotFound:
+        numbering.ensure_series(db, org_id, code, *catalog.SERIES[code])
+        return numbering.get_series(db, org_id, code)
+
+
+def cancel(
+    db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, reason: str
+) -> dict:
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "register_document", document["org_id"], db)
+    result = archive.cancel(db, document_id, user["id"], reason)
+    users.audit(db, user["id"], "cancel", "document", document_id, reason)
+    return result
+
+
+def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "create_document", document["org_id"], db)
+    result = archive.revise(db, document_id, user["id"])
+    users.audit(db, user["id"], "revise", "document", document_id, str(result["id"]))
+    return result
+
+
+def download(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    n: int | None,
+    fmt: str,
+) -> tuple[bytes, str, str]:
+    """A version's file, its download name and MIME type; the sha256 is checked on read."""
+    if fmt not in FORMATS:
+        raise NotFound("Нет такого формата: доступны docx и pdf.")
+    document = archive.get_document(db, document_id)
+    users.require(dict(user), "read", document["org_id"], db)
+    version = archive.get_version(db, document_id, n)
+    sha = version[f"{fmt}_sha256"]
+    if not sha:
+        raise NotFound("У этой версии нет файла в этом формате.")
+    content = archive.get_file(db, sha)
+    users.audit(db, user["id"], "download", "document", document_id, f"{fmt} v{version['n']}")
+    return content, filename(document, version["n"], fmt), FORMATS[fmt]
+
+
+def filename(document: Mapping[str, Any], n: int, fmt: str) -> str:
+    number = f"№{document['number']} " if document.get("number") else ""
+    title = "".join(ch for ch in document["title"] if ch.isalnum() or ch in " -_«»")[:80]
+    return f"{number}{title} (в{n}).{fmt}".replace("/", "-")
+
+
+def _jsonable(payload: Any) -> Any:
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))

@@ -1,0 +1,141 @@
+"""An organisation's own template of a kind (a «вариант шаблона»): checked, stored, switched.
+
+A variant is accepted only if it is a real DOCX within size limits, carries no DTD, compiles
+in the sandboxed engine, uses only the names the kind provides and renders the kind's sample.
+The built-in template is never touched: variants live in the archive's files table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from docgen.db import now_iso, transaction
+from docgen.documents import archive, compose
+from docgen.errors import FieldErrors, NotFound
+from docgen.kinds import catalog
+from docgen.registry import records as registry
+from docgen.rendering import docx as render
+from docgen.safezip import Limits, open_package
+
+LIMITS = Limits(max_compressed=5 * 1024 * 1024, max_total=30 * 1024 * 1024, max_ratio=100)
+MAX_FILENAME = 200
+
+
+def _refuse(message: str) -> FieldErrors:
+    return FieldErrors(message, fields={"file": [message]})
+
+
+def check(kind_slug: str, content: bytes) -> render.Compiled:
+    """The compiled variant, or FieldErrors saying in Russian what is wrong with it."""
+    kind = catalog.get(kind_slug)
+    open_package(
+        content,
+        what="документом DOCX",
+        required=("[Content_Types].xml", "word/document.xml"),
+        limits=LIMITS,
+    ).close()
+    try:
+        compiled = render.compile_template(bytes(content))
+    except render.TemplateInvalid as err:
+        raise _refuse(err.message) from err
+    except Exception as err:  # docxtpl/lxml raise many unrelated types on a broken package
+        raise _refuse("Файл повреждён: он не является документом DOCX.") from err
+    unknown = sorted(compiled.variables - kind.variables)
+    if unknown:
+        names = ", ".join(f"«{name}»" for name in unknown)
+        word = "переменную" if len(unknown) == 1 else "переменные"
+        raise _refuse(f"Шаблон использует {word} {names}, которых нет в документе «{kind.title}».")
+    try:
+        values = compose.build_context(kind, compose.validate(kind, kind.sample()))
+        render.render(compiled, values)
+    except render.TemplateInvalid as err:
+        raise _refuse(f"Шаблон не заполняется на образце: {err.message}") from err
+    return compiled
+
+
+def check_and_store(
+    db: sqlite_utils.Database,
+    org_id: int,
+    kind_slug: str,
+    content: bytes,
+    user_id: int | None,
+    filename: str,
+) -> dict[str, Any]:
+    """Check a variant and make it the organisation's active template of the kind."""
+    registry.get_organisation(db, org_id)
+    kind = catalog.get(kind_slug)
+    name = " ".join((filename or "").replace("/", " ").replace("\\", " ").split())[:MAX_FILENAME]
+    if not name.lower().endswith(".docx"):
+        raise _refuse("Шаблон должен быть файлом .docx.")
+    check(kind.slug, content)
+    sha = archive.put_file(db, bytes(content), archive.DOCX_MIME)
+    with transaction(db):
+        db.execute(
+            "UPDATE template_variants SET active = 0 WHERE org_id = ? AND kind = ?",
+            [org_id, kind.slug],
+        )
+        variant_id = (
+            db["template_variants"]
+            .insert(
+                {
+                    "org_id": org_id,
+                    "kind": kind.slug,
+                    "file_sha256": sha,
+                    "filename": name,
+                    "uploaded_by": user_id,
+                    "uploaded_at": now_iso(),
+                    "active": 1,
+                }
+            )
+            .last_pk
+        )
+    return db["template_variants"].get(variant_id)
+
+
+def list_variants(
+    db: sqlite_utils.Database, org_id: int, kind_slug: str | None = None
+) -> list[dict[str, Any]]:
+    """The organisation's variants, newest first (kind, filename, uploaded_at, active)."""
+    sql = "SELECT * FROM template_variants WHERE org_id = ?"
+    params: list[Any] = [org_id]
+    if kind_slug:
+        sql += " AND kind = ?"
+        params.append(kind_slug)
+    return list(db.query(sql + " ORDER BY id DESC", params))
+
+
+def deactivate(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[str, Any]:
+    """Switch a variant off: documents of its kind use the built-in template again."""
+    row = next(
+        db.query(
+            "SELECT * FROM template_variants WHERE id = ? AND org_id = ?", [variant_id, org_id]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("Вариант шаблона не найден")
+    with transaction(db):
+        db["template_variants"].update(variant_id, {"active": 0})
+    return db["template_variants"].get(variant_id)
+
+
+def activate(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[str, Any]:
+    """Make an earlier variant the active one again (after checking it still fits the kind)."""
+    row = next(
+        db.query(
+            "SELECT * FROM template_variants WHERE id = ? AND org_id = ?", [variant_id, org_id]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("Вариант шаблона не найден")
+    check(row["kind"], archive.get_file(db, row["file_sha256"]))
+    with transaction(db):
+        db.execute(
+            "UPDATE template_variants SET active = 0 WHERE org_id = ? AND kind = ?",
+            [org_id, row["kind"]],
+        )
+        db["template_variants"].update(variant_id, {"active": 1})
+    return db["template_variants"].get(variant_id)

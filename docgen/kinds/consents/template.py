@@ -1,0 +1,344 @@
+"""Templates of the consents, the monitoring report and the disclosure page (docxkit authoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.shared import Cm, Pt
+
+from docgen.kinds import docxkit as kit
+
+DOC_TEXT = (
+    "{{ doc_.kind }} {{ doc_.series_number }}, дата выдачи {{ doc_.issued_on|date_short }}, "
+    "выдавший орган: {{ doc_.issuer }}"
+)
+
+
+# On a form printed to be filled in by hand (`by_hand`), what the registry does not keep is a
+# blank line with its caption, so every element of ст. 9 is still there to complete.
+BLANK = "______________________________"
+BLANK_DOC = (
+    "документ, удостоверяющий личность: " + BLANK + ", серия и номер ____________, "
+    "дата выдачи «___» ____________ ______ г., выдавший орган: " + BLANK
+)
+
+
+def _identity(prefix: str) -> str:
+    return (
+        "{% if "
+        + prefix
+        + " %}"
+        + DOC_TEXT.replace("doc_", prefix)
+        + "{% else %}"
+        + BLANK_DOC
+        + "{% endif %}"
+    )
+
+
+AUTHORITY = (
+    "документ, подтверждающий полномочия законного представителя: {% if authority_doc %}"
+    "{{ authority_doc.kind }} "
+    "№ {{ authority_doc.number }} от {{ authority_doc.date|date_short }}"
+    "{% if authority_doc.issuer %}, выдавший орган: {{ authority_doc.issuer }}{% endif %}"
+    "{% else %}" + BLANK + " № ____________ от «___» ____________ ______ г.{% endif %}"
+)
+REPRESENTATIVE = (
+    "{% if representative %}{{ representative.fio }}{% else %}" + BLANK + " (фамилия, имя, "
+    "отчество){% endif %}, {{ (representative.gender if representative else none)|agree("
+    "'зарегистрированный', 'зарегистрированная') }} по адресу: "
+    "{{ representative_address or '" + BLANK + "' }}, " + _identity("representative_doc")
+)
+RELATION = "{{ representative_relation or '____________' }}"
+OPERATOR = (
+    "оператору — {{ org.full_name }} (адрес: {{ org.address }}"
+    "{% if operator_inn %}, ИНН {{ operator_inn }}{% endif %}"
+    "{% if operator_ogrn %}, ОГРН {{ operator_ogrn }}{% endif %})"
+)
+WHOSE = (
+    "{% if variant == 'child' %}персональных данных {{ subject.agree('несовершеннолетнего', "
+    "'несовершеннолетней') }} {{ subject.full('gen') }}{% else %}моих персональных данных"
+    "{% endif %}"
+)
+
+
+def _heading(doc) -> None:
+    kit.title(doc, "{{ title }}")
+    kit.par(doc, "{{ org.locality }}\t{{ sign_date_text }}", "DocDateNumber")
+    kit.par(doc, "", "DocText")
+
+
+def _who(doc, subject_line: str) -> None:
+    """«Я, …» for the three variants: the representative alone, the minor with consent, an adult."""
+    kit.tag(doc, "{%p if variant == 'child' %}")
+    kit.par(
+        doc,
+        "Я, "
+        + REPRESENTATIVE
+        + ", {{ (representative.gender if representative else none)|agree('являющийся', 'являющаяся') }} "
+        "законным представителем (" + RELATION + ") "
+        "{{ subject.agree('несовершеннолетнего', 'несовершеннолетней') }} "
+        "{{ subject.full('gen') }}, {{ subject.birth_date|date_short }} г. р., "
+        + subject_line
+        + ", "
+        + AUTHORITY
+        + ",",
+    )
+    kit.tag(doc, "{%p else %}")
+    kit.par(
+        doc,
+        "Я, {{ subject.fio }}{% if subject.birth_date %}, {{ subject.birth_date|date_short }} "
+        "г. р.{% endif %}, " + subject_line + ",",
+    )
+    kit.tag(doc, "{%p if variant == 'teen' %}")
+    kit.par(
+        doc,
+        "действуя с согласия законного представителя ("
+        + RELATION
+        + ") — "
+        + REPRESENTATIVE
+        + ", "
+        + AUTHORITY
+        + ",",
+    )
+    kit.tag(doc, "{%p endif %}")
+    kit.tag(doc, "{%p endif %}")
+
+
+def _signatures(doc) -> None:
+    """Element 9: the signature of the subject, of the representative, or of both."""
+    kit.tag(doc, "{%p if variant != 'child' %}")
+    kit.par(doc, "Субъект персональных данных\t____________ {{ subject.sign }}", "DocSignature")
+    kit.tag(doc, "{%p endif %}")
+    kit.tag(doc, "{%p if variant != 'adult' %}")
+    kit.par(
+        doc,
+        "Законный представитель (" + RELATION + ")\t____________ "
+        "{{ representative.sign if representative else '________________' }}",
+        "DocSignature",
+    )
+    kit.tag(doc, "{%p endif %}")
+    kit.par(doc, "Дата подписания: {{ sign_date_text }}", "DocSignature")
+
+
+def consent():
+    doc = kit.new_document()
+    _heading(doc)
+    _who(
+        doc,
+        "{{ subject.agree('зарегистрированный', 'зарегистрированная') }} по адресу: "
+        "{{ subject_address or '" + BLANK + "' }}, " + _identity("subject_doc"),
+    )
+    kit.par(
+        doc,
+        "в соответствии со статьёй 9 {{ acts.law152.cite('gen') }} свободно, своей волей и "
+        "{% if variant == 'child' %}в интересе представляемого{% else %}в своём интересе"
+        "{% endif %} даю согласие " + OPERATOR + " на обработку " + WHOSE + " как участника "
+        "программы наставничества (роль в программе — {{ role }}) на следующих условиях.",
+    )
+    items = (
+        "{{ n.next() }}. Цель обработки персональных данных: {{ purpose }}.",
+        "{{ n.next() }}. Перечень персональных данных, на обработку которых даётся согласие: "
+        "{{ data_items|join('; ') }}.",
+        "{{ n.next() }}. Перечень действий с персональными данными: {{ actions|join(', ') }}. "
+        "Общее описание используемых оператором способов обработки: {{ method_text }}.",
+        "{{ n.next() }}. Лицо, осуществляющее обработку персональных данных по поручению "
+        "оператора: {% if processor %}{{ processor.name }}, адрес: {{ processor.address }}"
+        "{% else %}обработка по поручению оператора другим лицам не поручается{% endif %}.",
+        "{{ n.next() }}. Срок, в течение которого действует согласие: {{ term }}.",
+        "{{ n.next() }}. Способ отзыва согласия: {{ revoke_method }}.",
+        "{{ n.next() }}. Настоящее согласие оформлено отдельным документом. Права субъекта "
+        "персональных данных, предусмотренные статьёй 14 Федерального закона № 152-ФЗ, мне "
+        "разъяснены.",
+    )
+    for text in items:
+        kit.par(doc, text, "DocItem")
+    _signatures(doc)
+    return doc
+
+
+def consent_dissemination():
+    doc = kit.new_document()
+    _heading(doc)
+    contacts = "контактная информация: {{ contacts_text }}"
+    _who(doc, contacts)
+    kit.par(
+        doc,
+        "руководствуясь статьёй 10.1 {{ acts.law152.cite('gen') }}, даю согласие "
+        + OPERATOR
+        + " на обработку в форме распространения "
+        + WHOSE
+        + " на следующих условиях.",
+    )
+    kit.par(doc, "{{ n.next() }}. Цель обработки персональных данных: {{ purpose }}.", "DocItem")
+    kit.par(
+        doc,
+        "{{ n.next() }}. Сведения об информационных ресурсах оператора, посредством которых "
+        "будут осуществляться предоставление доступа неограниченному кругу лиц и иные действия "
+        "с персональными данными:",
+        "DocItem",
+    )
+    kit.tag(doc, "{%p for url in resources %}")
+    kit.par(doc, "{{ url }}{{ ';' if not loop.last else '.' }}", "DocItem")
+    kit.tag(doc, "{%p endfor %}")
+    kit.par(
+        doc,
+        "{{ n.next() }}. Категории и перечень персональных данных, на обработку которых "
+        "даётся согласие, и установленные мной условия и запреты:",
+        "DocItem",
+    )
+    tbl = _table(
+        doc,
+        [
+            "№",
+            "Категория",
+            "Персональные данные",
+            "Разрешаю к распространению",
+            "Условия и запреты",
+        ],
+        [
+            "{{ loop.index }}",
+            "{{ r.category }}",
+            "{{ r.name }}",
+            "{{ 'да' if r.allowed else 'нет' }}",
+            "{{ r.conditions or 'не устанавливаю' }}",
+        ],
+        widths_cm=[0.8, 3.4, 5.1, 3.3, 4.4],
+        loop="items",
+    )
+    _small_table_text(tbl)
+    kit.par(doc, "", "DocText")
+    kit.par(
+        doc,
+        "{{ n.next() }}. Условия, при которых полученные персональные данные могут "
+        "передаваться оператором только по его внутренней сети, обеспечивающей доступ к "
+        "информации лишь для строго определённых сотрудников, либо с использованием "
+        "информационно-телекоммуникационных сетей, либо без передачи полученных персональных "
+        "данных: {{ transfer_conditions }}.",
+        "DocItem",
+    )
+    kit.par(
+        doc,
+        "{{ n.next() }}. Срок действия согласия: {{ term }}. Согласие может быть отозвано "
+        "в любое время; распространение персональных данных прекращается по моему требованию, "
+        "направленному оператору в соответствии со статьёй 10.1 Федерального закона № 152-ФЗ.",
+        "DocItem",
+    )
+    kit.par(
+        doc,
+        "{{ n.next() }}. Согласие составлено в соответствии с требованиями, утверждёнными "
+        "{{ acts.rkn18.cite('ins') }}, и оформлено отдельным документом.",
+        "DocItem",
+    )
+    _signatures(doc)
+    return doc
+
+
+def _table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
+    """The kit's table with grid columns set: Word and the preview lay columns out by them."""
+    tbl = kit.table(doc, headers, row, widths_cm=widths_cm, loop=loop)
+    for col, width in zip(tbl._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        col.w = Cm(width)
+    return tbl
+
+
+def _small_table_text(tbl, size: int = 11) -> None:
+    for index, row in enumerate(tbl.rows):
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size - 1 if index == 0 else size)
+
+
+def monitoring_report():
+    doc = kit.new_document()
+    kit.tag(doc, "{%p if org.founder_line %}")
+    kit.par(doc, "{{ org.founder_line }}", "DocFounder")
+    kit.tag(doc, "{%p endif %}")
+    kit.par(doc, "{{ org.full_name }}", "DocOrg")
+    kit.par(doc, "", "DocOrgDetails")
+    kit.par(doc, "ОТЧЁТ", "DocKind")
+    kit.title(
+        doc,
+        "о реализации целевой модели наставничества в {{ org.name_in('pre') }} за период "
+        "с {{ period_start|date_short }} по {{ period_end|date_short }}",
+    )
+    kit.par(
+        doc,
+        "Показатели рассчитаны на отчётную дату {{ on_date|date_short }} "
+        "{% if from_registry %}по реестру участников программ наставничества и архиву "
+        "документов организации{% else %}по данным, представленным организацией{% endif %}; "
+        "возраст обучающихся и стаж педагогов определены на эту дату, учтены наставнические "
+        "пары и группы, действовавшие на эту дату.",
+    )
+    kit.par(doc, "", "DocText")
+    tbl = _table(
+        doc,
+        ["№ п/п", "Показатель", "Числитель", "Знаменатель", "Значение", "Целевое значение"],
+        [
+            "{{ r.n }}{{ '.' if r.n }}",
+            "{{ r.title }}{{ ', %' if r.unit == '%' }}",
+            "{{ r.numerator }}",
+            "{{ r.denominator }}",
+            "{{ r.value }}",
+            "{{ r.target }}",
+        ],
+        widths_cm=[1.1, 6.9, 2.4, 2.6, 2.0, 2.0],
+        loop="table",
+    )
+    _small_table_text(tbl)
+    kit.par(doc, "Методика расчёта", "DocHeading")
+    kit.tag(doc, "{%p for v in figures %}")
+    kit.par(
+        doc,
+        "К строке {{ loop.index }}: {{ v.formula }}"
+        "{% if v.code.startswith('satisfaction') %}; методика: {{ survey_method }}{% endif %}"
+        "{% if v.note and v.target is not none %} (целевое значение — {{ v.note }}){% endif %}.",
+        "DocItem",
+    )
+    kit.tag(doc, "{%p endfor %}")
+    kit.tag(doc, "{%p if conclusions %}")
+    kit.par(doc, "Выводы и предложения", "DocHeading")
+    kit.par(doc, "{{ conclusions }}", "DocText")
+    kit.tag(doc, "{%p endif %}")
+    kit.signature(doc)
+    kit.tag(doc, "{%p if curator %}")
+    kit.par(
+        doc,
+        "Куратор внедрения целевой модели наставничества\t____________ {{ curator.sign }}",
+        "DocSignature",
+    )
+    kit.tag(doc, "{%p endif %}")
+    kit.executor(doc)
+    return doc
+
+
+def disclosure():
+    doc = kit.new_document()
+    kit.par(doc, "{{ org.full_name }}", "DocOrg")
+    kit.par(doc, "", "DocOrgDetails")
+    kit.title(doc, "{{ title }} в {{ org.name_in('pre') }}")
+    kit.par(doc, "по состоянию на {{ on_date|date_short }}", "DocPlace")
+    tbl = _table(
+        doc,
+        ["№ п/п", "Наименование документа, показателя", "Реквизиты, электронная ссылка, значение"],
+        [
+            "{{ loop.index }}.",
+            "{{ r.title }}",
+            "{%p for p in r.parts %}",
+        ],
+        widths_cm=[1.5, 8.2, 7.3],
+        loop="lines",
+    )
+    cell = tbl.rows[2].cells[2]
+    for text in ("{{ p.text }}", "{%p if p.url %}", "{{ p.url }}", "{%p endif %}", "{%p endfor %}"):
+        cell.add_paragraph(text, style=cell.paragraphs[0].style)
+    _small_table_text(tbl)
+    return doc
+
+
+TEMPLATES: dict[str, Callable] = {
+    "consent.docx": consent,
+    "consent-dissemination.docx": consent_dissemination,
+    "monitoring-report.docx": monitoring_report,
+    "disclosure.docx": disclosure,
+}

@@ -1,0 +1,376 @@
+"""Computed values of the approved local acts: approval requisites, model texts merged with the
+user's edits, roadmap rows, and the mentoring pair of a personalised programme from the registry.
+
+Each `*_extras(values, sources)` is a catalog `Kind.extras`: it gets the template values built
+from the input and returns the names its template needs besides the input (see `PROVIDES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from docgen import ru
+from docgen.errors import DocgenError, FieldErrors
+from docgen.kinds import model_texts
+from docgen.kinds.acts import ACTS
+from docgen.kinds.programmes.schema import early_deadline, period_error
+from docgen.rendering import context as ctx
+
+PROVIDES = {
+    "regulation": frozenset({"approval", "protocol", "opinions", "kind_word", "heading", "text"}),
+    "roadmap": frozenset({"approval", "kind_word", "heading", "roadmap", "model_used"}),
+    "programme": frozenset({"approval", "reviewed_protocol", "kind_word", "heading", "programme"}),
+    "personal-programme": frozenset({"approval", "expected", "monitoring_items"}),
+}
+
+BULLETS = ("—", "–", "-", "•")
+
+
+def approval(values: Mapping[str, Any]) -> ctx.Requisites:
+    """The approving order: the order this document is an annex of, else the one given, else blanks."""
+    doc = values.get("doc")
+    if doc is not None and doc.registered:
+        return doc
+    given = values.get("approved_by")
+    if given:
+        return ctx.Requisites(number=given["number"], date=given["date"])
+    return ctx.Requisites()
+
+
+def _protocol(data: Mapping[str, Any] | None) -> ctx.Requisites:
+    data = data or {}
+    return ctx.Requisites(number=data.get("number") or None, date=data.get("date"))
+
+
+def _one_error(name: str, message: str) -> FieldErrors:
+    return FieldErrors(message, fields={name: [message]})
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# ---------------------------------------------------------------- regulation
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").replace("ё", "е").split()).casefold().rstrip(".")
+
+
+def model_sections(variant: str) -> list[dict[str, Any]]:
+    """The model sections of a regulation, as the form's `sections` input (for a form to offer)."""
+    name = "regulation-teachers" if variant == "педагоги" else "regulation-students"
+    return [
+        {"number": number, **section}
+        for number, section in enumerate(model_texts.load(name)["sections"], start=1)
+    ]
+
+
+def merge_sections(model: list[dict], edits: list[dict], full: bool) -> list[dict]:
+    """The model sections with the user's sections put in by number or heading.
+
+    A user's section that matches nothing is added before the closing section; `full` makes
+    the user's list the whole text.
+    """
+    if full:
+        return [{"heading": e["heading"], "paragraphs": e["paragraphs"]} for e in edits]
+    sections = [dict(s, omit=False) for s in model]
+    extra = []
+    for edit in edits:
+        target = None
+        if edit.get("number") is not None and edit["number"] <= len(sections):
+            target = sections[edit["number"] - 1]
+        elif edit.get("heading"):
+            target = next(
+                (s for s in sections if _key(s["heading"]) == _key(edit["heading"])), None
+            )
+        if target is None:
+            if not edit.get("omit"):
+                extra.append(
+                    {"heading": edit.get("heading") or "", "paragraphs": edit["paragraphs"]}
+                )
+            continue
+        if edit.get("omit"):
+            target["omit"] = True
+            continue
+        if edit.get("heading"):
+            target["heading"] = edit["heading"]
+        target["paragraphs"] = edit["paragraphs"]
+    kept = [s for s in sections if not s["omit"]]
+    if kept and extra:
+        kept = kept[:-1] + extra + kept[-1:]
+    else:
+        kept += extra
+    return kept
+
+
+def number_clauses(sections: list[dict], org: Any, fill: Mapping[str, Any]) -> list[dict]:
+    """Sections numbered 1, 2 …, clauses 1.1, 1.2 …; «— …» lines stay unnumbered list items."""
+    result = []
+    for s_number, section in enumerate(sections, start=1):
+        clauses, c_number = [], 0
+        for paragraph in section["paragraphs"]:
+            for line in (part.strip() for part in paragraph.split("\n")):
+                if not line:
+                    continue
+                text = model_texts.fill(line, org, fill)
+                if line.startswith(BULLETS):
+                    clauses.append({"label": "", "text": text})
+                else:
+                    c_number += 1
+                    clauses.append({"label": f"{s_number}.{c_number}.", "text": text})
+        result.append({"number": s_number, "heading": section["heading"], "clauses": clauses})
+    return result
+
+
+def regulation_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    name = "regulation-teachers" if values["variant"] == "педагоги" else "regulation-students"
+    model = model_texts.load(name)
+    org = values["org"]
+    effective = values.get("effective_date")
+    fill = {
+        "max_mentees": values.get("max_mentees") or 2,
+        "effective": f"с {ru.date_short(effective)}" if effective else "со дня его утверждения",
+    }
+    sections = merge_sections(
+        model["sections"], values.get("sections") or [], bool(values.get("sections_full"))
+    )
+    subject = values.get("subject") or f"{model['subject']} в {org.name_in('pre')}"
+    return {
+        "approval": approval(values),
+        "protocol": _protocol(values.get("pedsovet")),
+        "opinions": [
+            {"body": c["body"], "protocol": _protocol(c)} for c in values.get("councils") or []
+        ],
+        "kind_word": model["kind_word"],
+        "heading": subject,
+        "text": number_clauses(sections, org, fill),
+    }
+
+
+# ---------------------------------------------------------------- roadmap
+
+
+def model_roadmap() -> list[dict[str, Any]]:
+    """The model roadmap as the form's `sections` input, for a form to offer as a start."""
+    return [
+        {
+            "title": section["title"],
+            "rows": [
+                {
+                    "content": row["content"],
+                    "deadline": row["deadline"],
+                    "result": row["result"],
+                    "indicator": row["indicator"],
+                    "responsible": [],
+                    "responsible_text": row["responsible"],
+                }
+                for row in section["rows"]
+            ],
+        }
+        for section in model_texts.load("roadmap")["sections"]
+    ]
+
+
+def _who(person: ctx.Person) -> str:
+    """«заместитель директора по УВР Чернова Н.В.» — position and name, as a roadmap needs."""
+    return " ".join(part for part in (person.pos(), person.short()) if part)
+
+
+def roadmap_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    org, signer, curator = values["org"], values["signer"], values.get("curator")
+    sections = values.get("sections") or []
+    model_used = not sections
+    if model_used:
+        sections = model_roadmap()
+    head = signer.position_line[:1].lower() + signer.position_line[1:]
+    fill = {
+        "curator": f"куратор {curator.short()}" if curator else "куратор",
+        "director": f"{head} {signer.person.short()}".strip(),
+    }
+    result = []
+    for s_number, section in enumerate(sections, start=1):
+        rows = []
+        for r_number, row in enumerate(section["rows"], start=1):
+            people = [_who(p) for p in row.get("responsible") or []]
+            text = model_texts.fill(row.get("responsible_text") or "", org, fill)
+            rows.append(
+                {
+                    "number": f"{s_number}.{r_number}",
+                    "content": row["content"],
+                    "deadline": row["deadline"],
+                    "result": row.get("result") or "",
+                    "indicator": row.get("indicator") or "",
+                    "responsible": _capitalise(", ".join([*people, text] if text else people)),
+                }
+            )
+        result.append({"number": s_number, "title": section["title"], "rows": rows})
+    approved = approval(values)
+    if approved.date is not None:
+        problem = early_deadline(sections, approved.date)
+        if problem:
+            raise _one_error("sections", problem)
+    model = model_texts.load("roadmap")
+    subject = values.get("subject") or f"{model['subject']} в {org.name_in('pre')}"
+    return {
+        "approval": approved,
+        "kind_word": model["kind_word"],
+        "heading": f"{subject} на {values['period']}",
+        "roadmap": result,
+        "model_used": model_used,
+    }
+
+
+# ---------------------------------------------------------------- programme
+
+AUDIENCE_ACC = {
+    "обучающиеся": "обучающихся",
+    "педагоги": "педагогических работников",
+    "обучающиеся и педагоги": "обучающихся и педагогических работников",
+}
+
+
+def legal_base(audience: str, org: Any, regulation: Mapping[str, Any] | None) -> list[str]:
+    """The acts a programme rests on, in their canonical citations (DOMAIN.md §0)."""
+    codes = ["law273"]
+    if "обучающиеся" in audience:
+        codes += ["r145", "mr42"]
+    if "педагоги" in audience:
+        codes += ["az1128", "r3273"]
+    codes += ["r1264", "ukaz94", "law152"]
+    acts = [ACTS[code].cite() for code in codes]
+    if regulation:
+        acts.append(
+            f"Положение о наставничестве {org.name_gen}, утверждённое приказом "
+            f"от {ru.date_short(regulation['date'])}\u00a0№\u00a0{regulation['number']}"
+        )
+    acts.append(f"Устав {org.name_gen}")
+    return acts
+
+
+def programme_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    org, audience = values["org"], values["audience"]
+    model = model_texts.load("programme")
+    fill = {"period": values["period"], "audience": AUDIENCE_ACC[audience]}
+    forms = values.get("forms") or [
+        form for group, rows in model["forms"].items() if group in audience for form in rows
+    ]
+    name = values.get("name")
+    heading = model["subject"] + (f" «{name.strip('«»')}»" if name else "")
+    return {
+        "approval": approval(values),
+        "reviewed_protocol": _protocol(values.get("reviewed")),
+        "kind_word": model["kind_word"],
+        "heading": f"{heading} {org.name_gen} на {values['period']}",
+        "programme": {
+            "relevance": [
+                model_texts.fill(p, org, fill)
+                for p in values.get("relevance") or model["relevance"]
+            ],
+            "legal": legal_base(audience, org, values.get("regulation")),
+            "goal": model_texts.fill(values.get("goal") or model["goal"], org, fill),
+            "tasks": values.get("tasks") or model["tasks"],
+            "forms": forms,
+            "management": [model_texts.fill(p, org, fill) for p in model["management"]],
+            "stages": values.get("stages") or model["stages"],
+            "monitoring": model["monitoring"],
+            "expected_results": values.get("expected_results") or model["expected_results"],
+        },
+    }
+
+
+# ---------------------------------------------------------------- personalised programme
+
+
+def experience_text(years: int | None) -> str:
+    if years is None:
+        return ""
+    return "менее 1 года" if years == 0 else ru.plural(years, "год")
+
+
+def _participant(given: Mapping[str, Any] | None, record: Mapping[str, Any] | None) -> dict:
+    """A participant: registry person and experience, with what the form gives on top."""
+    given = dict(given or {})
+    if record is not None:
+        inline = given.get("person")
+        person = ctx.person(record)
+        if inline is not None and inline.position:
+            person = ctx.Person(**{**person.__dict__, "position": inline.position})
+        given["person"] = person
+        if given.get("experience") is None:
+            given["experience"] = record.get("experience_years")
+    for key in ("category", "subject", "education"):
+        given.setdefault(key, "")
+    given["experience_text"] = experience_text(given.get("experience"))
+    return given
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _pair_from_registry(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    """Mentor, mentee, form and period of the registry pair `group_id`."""
+    from docgen.registry import records as registry
+
+    try:
+        group = registry.get_group(sources.db, values["group_id"])
+    except DocgenError as err:
+        raise _one_error("group_id", "Наставническая пара не найдена в реестре.") from err
+    if sources.org_id is not None and group.get("org_id") != sources.org_id:
+        raise _one_error("group_id", "Наставническая пара принадлежит другой организации.")
+    mentees = group.get("mentees") or []
+    if not mentees:
+        raise _one_error("group_id", "В наставнической паре нет наставляемого.")
+    inline = values.get("mentee") or {}
+    wanted = getattr(inline.get("person"), "id", None)
+    record = next((m for m in mentees if m["id"] == wanted), None)
+    if record is None:
+        if len(mentees) > 1:
+            raise _one_error(
+                "mentee", "В группе несколько наставляемых: укажите, для кого программа."
+            )
+        record = mentees[0]
+    form = group.get("form") or {}
+    return {
+        "mentor": _participant(values.get("mentor"), group["mentor"]),
+        "mentee": _participant(inline, record),
+        "form": values.get("form") or form.get("title") or "",
+        "kind_of_mentoring": group.get("kind_of_mentoring") or values.get("kind_of_mentoring"),
+        "start": _date(group.get("start_date")) or values.get("start"),
+        "end": _date(group.get("end_date")) or values.get("end"),
+    }
+
+
+def personal_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    if values.get("group_id") is not None and getattr(sources, "db", None) is not None:
+        pair = _pair_from_registry(values, sources)
+    elif values.get("mentor") and values.get("mentee") and values.get("start"):
+        pair = {
+            "mentor": _participant(values["mentor"], None),
+            "mentee": _participant(values["mentee"], None),
+        }
+    else:
+        raise _one_error(
+            "group_id",
+            "Реестр недоступен: укажите наставника, наставляемого и сроки программы в форме.",
+        )
+    start, end = pair.get("start", values.get("start")), pair.get("end", values.get("end"))
+    problem = period_error(start, end) if start and end else "Укажите сроки программы."
+    if problem:
+        raise _one_error("end", problem)
+    model = model_texts.load("personal-programme")
+    given = values.get("expected_results") or {}
+    expected = {
+        key: given.get(key) or model["expected_results"][key] for key in ("mentee", "mentor", "org")
+    }
+    return {
+        **pair,
+        "approval": approval(values),
+        "expected": expected,
+        "monitoring_items": values.get("monitoring") or model["monitoring"],
+    }

@@ -1,0 +1,282 @@
+"""Bases of mentors and mentees, pairs and consents: the rules that tie them together.
+
+A pair or group is formed, and a pairs order registered, only while every participant has a
+processing consent in force (for a minor, one signed by the legal representative). A person
+whose processing consent is withdrawn is kept out of new documents; registered documents stay
+as they are, because their versions are frozen in the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+from docgen import ru
+from docgen.errors import Conflict, FieldErrors
+from docgen.registry import records as registry
+
+PROCESSING = "processing"
+CONSENT_TITLE = "согласие на обработку персональных данных"
+PAIRS_ORDER_TITLE = "приказ о закреплении наставнической пары (группы)"
+ROLE_TEXT = {"mentor": "наставник", "mentee": "наставляемый"}
+_SIGNER_TEXT = {
+    "representative": "подписывает законный представитель",
+    "both": "подписывают сам обучающийся и законный представитель",
+    "self": "подписывает сам человек",
+}
+
+
+def _day(on: dt.date | str | None) -> dt.date:
+    if on is None:
+        return dt.date.today()
+    if isinstance(on, dt.datetime):
+        return on.date()
+    if isinstance(on, dt.date):
+        return on
+    return dt.date.fromisoformat(str(on))
+
+
+_HEADINGS = {
+    "missing": "Нет согласия на обработку персональных данных",
+    "withdrawn": "Согласие на обработку персональных данных отозвано",
+    "signer": "Согласие на обработку персональных данных подписано не законным представителем",
+}
+
+
+def consent_problem(
+    db: sqlite_utils.Database, person: dict, on: dt.date | str
+) -> tuple[str, str] | None:
+    """(problem, detail) if the person's processing consent is not in force on that date.
+
+    problem is 'missing', 'withdrawn' or 'signer'. A minor's consent counts only if the legal
+    representative signed it (alone or with the minor).
+    """
+    day = _day(on)
+    needed = registry.required_signer(person, day)
+    consent = registry.valid_consent(db, person["id"], PROCESSING, day)
+    if consent is None:
+        withdrawn = _last_withdrawn(db, person["id"], day)
+        if withdrawn is not None:
+            when = dt.date.fromisoformat(withdrawn["withdrawn_on"])
+            return "withdrawn", f"с {when:%d.%m.%Y}"
+        return "missing", _SIGNER_TEXT[needed]
+    if needed != "self" and consent["signer"] not in ("representative", "both"):
+        return "signer", _SIGNER_TEXT[needed]
+    return None
+
+
+def problem_text(problem: tuple[str, str]) -> str:
+    """«нет согласия на обработку персональных данных — подписывает законный представитель»."""
+    heading = _HEADINGS[problem[0]]
+    return f"{heading[0].lower()}{heading[1:]} — {problem[1]}"
+
+
+def _last_withdrawn(db: sqlite_utils.Database, person_id: int, day: dt.date) -> dict | None:
+    return next(
+        db.query(
+            "SELECT * FROM consents WHERE person_id = ? AND kind = ? AND status = 'withdrawn' "
+            "AND withdrawn_on <= ? ORDER BY withdrawn_on DESC, id DESC LIMIT 1",
+            [person_id, PROCESSING, day.isoformat()],
+        ),
+        None,
+    )
+
+
+def consent_gaps(
+    db: sqlite_utils.Database, participants: Iterable[tuple[dict, str]], on: dt.date | str
+) -> dict[str, list[str]]:
+    """Problem -> «Иванов И.И. (наставляемый) — подписывает законный представитель» lines."""
+    gaps: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for person, role in participants:
+        if person["id"] in seen:
+            continue
+        seen.add(person["id"])
+        problem = consent_problem(db, person, on)
+        if problem:
+            gaps.setdefault(problem[0], []).append(
+                f"{registry.short_name(person)} ({ROLE_TEXT[role]}) — {problem[1]}"
+            )
+    return gaps
+
+
+def gaps_message(gaps: dict[str, list[str]]) -> str:
+    """«Нет согласия на обработку персональных данных: Иванов И.И. (наставляемый) — …; …»."""
+    return ". ".join(f"{_HEADINGS[key]}: {'; '.join(lines)}" for key, lines in gaps.items())
+
+
+def check_pair_consents(
+    db: sqlite_utils.Database, mentor_id: int, mentee_ids: Iterable[int], on: dt.date | str
+) -> None:
+    """FieldErrors naming each participant of a future pair who lacks a consent in force."""
+    participants = [(registry.get_person(db, mentor_id), "mentor")]
+    participants += [(registry.get_person(db, pid), "mentee") for pid in mentee_ids]
+    fields: dict[str, list[str]] = {}
+    for person, role in participants:
+        problem = consent_problem(db, person, on)
+        if problem:
+            key = "mentor_id" if role == "mentor" else "mentee_ids"
+            fields.setdefault(key, []).append(
+                f"{registry.short_name(person)} ({ROLE_TEXT[role]}): {problem_text(problem)}"
+            )
+    if fields:
+        raise FieldErrors(gaps_message(consent_gaps(db, participants, on)), fields=fields)
+
+
+def form_pair(
+    db: sqlite_utils.Database,
+    org_id: int,
+    *,
+    form_code: str,
+    mentor_id: int,
+    mentee_ids: list[int],
+    start_date: dt.date | str,
+    end_date: dt.date | str,
+    kind_of_mentoring: str | None = None,
+    status: str = "active",
+    on: dt.date | str | None = None,
+) -> int:
+    """Form a pair or group from the bases once every participant's consent is in force on `on`.
+
+    `on` is the day the pair is formed (today by default). The registry's own rules
+    (organisation, categories fitting the form, dates) are checked by registry.create_group.
+    """
+    check_pair_consents(db, mentor_id, mentee_ids, _day(on))
+    return registry.create_group(
+        db,
+        org_id,
+        form_code=form_code,
+        mentor_id=mentor_id,
+        mentee_ids=mentee_ids,
+        start_date=start_date,
+        end_date=end_date,
+        kind_of_mentoring=kind_of_mentoring,
+        status=status,
+    )
+
+
+def check_pairs_consents(
+    db: sqlite_utils.Database,
+    org_id: int,
+    on: dt.date | str,
+    group_ids: Iterable[int] | None = None,
+) -> None:
+    """Conflict naming every participant of the pairs who lacks a consent in force on `on`.
+
+    The pairs are `group_ids`, or every pair/group of the organisation not yet closed.
+    Meant for the pairs order's `before_register`.
+    """
+    if group_ids is None:
+        groups = registry.list_groups(db, org_id, status="active") + registry.list_groups(
+            db, org_id, status="planned"
+        )
+    else:
+        groups = [registry.get_group(db, gid) for gid in group_ids]
+    participants: list[tuple[dict, str]] = []
+    for group in groups:
+        participants.append((group["mentor"], "mentor"))
+        participants.extend((mentee, "mentee") for mentee in group["mentees"])
+    gaps = consent_gaps(db, participants, on)
+    if gaps:
+        raise Conflict(
+            "Приказ нельзя зарегистрировать. " + gaps_message(gaps),
+            fields={"consents": [line for lines in gaps.values() for line in lines]},
+        )
+
+
+def usable(
+    db: sqlite_utils.Database, person_id: int, on: dt.date | str | None = None
+) -> tuple[bool, str]:
+    """Whether a person's data may go into a new document on `on`, and if not, why.
+
+    Only a withdrawn processing consent (with no newer one in force) keeps a person out: staff
+    named in orders need no separate consent, and registered documents are never re-rendered.
+    """
+    day = _day(on)
+    person = registry.get_person(db, person_id)
+    if registry.valid_consent(db, person_id, PROCESSING, day) is not None:
+        return True, ""
+    withdrawn = _last_withdrawn(db, person_id, day)
+    if withdrawn is None:
+        return True, ""
+    when = dt.date.fromisoformat(withdrawn["withdrawn_on"])
+    verb = "отозвала" if person.get("gender") == "f" else "отозвал"
+    return False, (
+        f"{registry.short_name(person)} {verb} согласие на обработку персональных данных "
+        f"{when:%d.%m.%Y}: эти данные нельзя использовать в новых документах"
+    )
+
+
+def consent_state(
+    db: sqlite_utils.Database, person_id: int, on: dt.date | str | None = None
+) -> str:
+    """'signed', 'withdrawn', 'requested' or 'none' for the processing consent on `on`."""
+    day = _day(on)
+    if registry.valid_consent(db, person_id, PROCESSING, day) is not None:
+        return "signed"
+    if _last_withdrawn(db, person_id, day) is not None:
+        return "withdrawn"
+    requested = db.execute(
+        "SELECT 1 FROM consents WHERE person_id = ? AND kind = ? AND status = 'requested'",
+        [person_id, PROCESSING],
+    ).fetchone()
+    return "requested" if requested else "none"
+
+
+def missing_documents(
+    db: sqlite_utils.Database, person_id: int, on: dt.date | str | None = None
+) -> list[dict[str, Any]]:
+    """Documents the person still lacks as a participant: [{code, title, detail}].
+
+    A participant (in a base or an open pair) needs a processing consent in force (for a
+    minor, the legal representative's); each open pair of theirs needs the order that fixed it.
+    """
+    day = _day(on)
+    person = registry.get_person(db, person_id)
+    open_groups = [
+        registry.get_group(db, row["id"])
+        for row in db.query(
+            "SELECT DISTINCT g.id FROM mentoring_groups g "
+            "LEFT JOIN group_mentees m ON m.group_id = g.id "
+            "WHERE g.status != 'closed' AND (g.mentor_id = ? OR m.person_id = ?) ORDER BY g.id",
+            [person_id, person_id],
+        )
+    ]
+    participant = bool(person["is_mentor"] or person["is_mentee"] or open_groups)
+    missing: list[dict[str, Any]] = []
+    if participant:
+        problem = consent_problem(db, person, day)
+        if problem:
+            missing.append(
+                {
+                    "code": "consent-processing",
+                    "title": CONSENT_TITLE,
+                    "detail": problem_text(problem),
+                }
+            )
+    for group in open_groups:
+        if group["order_document_id"] is None or not _registered(db, group["order_document_id"]):
+            partners = [group["mentor"], *group["mentees"]]
+            names = ", ".join(
+                ru.short_name(p["surname"], p["name"], p["patronymic"] or None, "ins", p["gender"])
+                for p in partners
+                if p["id"] != person_id
+            )
+            missing.append(
+                {
+                    "code": "pairs-order",
+                    "title": PAIRS_ORDER_TITLE,
+                    "detail": f"пара (группа) с {names} с "
+                    f"{dt.date.fromisoformat(group['start_date']):%d.%m.%Y} не закреплена "
+                    "зарегистрированным приказом",
+                }
+            )
+    return missing
+
+
+def _registered(db: sqlite_utils.Database, document_id: int) -> bool:
+    row = db.execute("SELECT status FROM documents WHERE id = ?", [document_id]).fetchone()
+    return bool(row) and row[0] == "registered"

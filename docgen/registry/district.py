@@ -1,0 +1,205 @@
+"""The district view: every school of a department, its indicators, its documents and gaps.
+
+A required document counts as present when a document of that kind is registered on or
+before the reference date and not cancelled. Deadlines are dates within the academic year of
+the reference date (1 September – 31 August); the defaults below may be overridden per call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from docgen.errors import FieldErrors, NotFound
+from docgen.kinds import catalog
+from docgen.registry import indicators
+from docgen.registry import records as registry
+
+REQUIRED_KINDS = (
+    "implementation-order",
+    "curator-order",
+    "regulation",
+    "roadmap",
+    "programme",
+    "pairs-order",
+)
+# (month, day) in the academic year by which a school must have registered each document.
+DEFAULT_DEADLINES: dict[str, tuple[int, int]] = {
+    "implementation-order": (9, 1),
+    "curator-order": (9, 1),
+    "regulation": (9, 15),
+    "roadmap": (9, 15),
+    "programme": (9, 15),
+    "pairs-order": (10, 1),
+}
+
+
+@dataclass
+class Row:
+    """One school in the district table."""
+
+    org: dict[str, Any]
+    indicators: list[indicators.Value]
+    registered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.org.get("short_name") or self.org["full_name"]
+
+
+def academic_year_start(on: dt.date) -> dt.date:
+    return dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
+def deadlines_for(
+    on: dt.date, overrides: Mapping[str, dt.date] | None = None
+) -> dict[str, dt.date]:
+    """Kind -> deadline date in the academic year of `on`."""
+    start = academic_year_start(on)
+    result = {}
+    for kind, (month, day) in DEFAULT_DEADLINES.items():
+        year = start.year if month >= 9 else start.year + 1
+        result[kind] = dt.date(year, month, day)
+    return result | dict(overrides or {})
+
+
+def _title(slug: str) -> str:
+    try:
+        return catalog.get(slug).title
+    except NotFound:
+        return slug
+
+
+def _registered(db: sqlite_utils.Database, org_id: int, on: dt.date) -> dict[str, dict]:
+    """Kind -> the latest document of that kind registered by `on` and not cancelled."""
+    found: dict[str, dict] = {}
+    for doc in db.query(
+        "SELECT * FROM documents WHERE org_id = ? AND status = 'registered' AND reg_date <= ? "
+        "ORDER BY reg_date, id",
+        [org_id, on.isoformat()],
+    ):
+        found[doc["kind"]] = doc
+    return found
+
+
+def table(
+    db: sqlite_utils.Database,
+    department_id: int,
+    on: dt.date,
+    *,
+    deadlines: Mapping[str, dt.date] | None = None,
+    required: tuple[str, ...] = REQUIRED_KINDS,
+) -> list[Row]:
+    """Every school of the department at `on`: indicators, registered / lacking documents,
+    deadlines passed without the document."""
+    department = registry.get_organisation(db, department_id)
+    if department["kind"] != "department":
+        message = "Сводная таблица строится только для органа управления образованием."
+        raise FieldErrors(message, fields={"department_id": [message]})
+    due = deadlines_for(on, deadlines)
+    rows = []
+    for school in registry.list_schools(db, department_id):
+        registered = _registered(db, school["id"], on)
+        row = Row(org=school, indicators=indicators.compute(db, [school["id"]], on))
+        for kind in required:
+            doc = registered.get(kind)
+            deadline = due.get(kind)
+            if doc is not None:
+                row.registered[kind] = {
+                    "id": doc["id"],
+                    "number": doc["number"],
+                    "reg_date": doc["reg_date"],
+                    "late": deadline is not None and doc["reg_date"] > deadline.isoformat(),
+                }
+                continue
+            row.missing.append(kind)
+            if deadline is not None and deadline < on:
+                row.overdue.append({"kind": kind, "title": _title(kind), "deadline": deadline})
+        rows.append(row)
+    return rows
+
+
+def district_totals(db: sqlite_utils.Database, department_id: int, on: dt.date) -> list:
+    """The district's indicators (numerators and denominators summed over its schools)."""
+    schools = [s["id"] for s in registry.list_schools(db, department_id)]
+    return indicators.compute(db, schools, on) if schools else []
+
+
+def _doc_text(info: dict[str, Any] | None) -> str:
+    if info is None:
+        return "нет"
+    text = f"№ {info['number']} от {dt.date.fromisoformat(info['reg_date']):%d.%m.%Y}"
+    return text + " (с опозданием)" if info["late"] else text
+
+
+def table_xlsx(
+    db: sqlite_utils.Database,
+    department_id: int,
+    on: dt.date,
+    *,
+    deadlines: Mapping[str, dt.date] | None = None,
+) -> bytes:
+    """The district table as an XLSX: one row per school, a district total row."""
+    department = registry.get_organisation(db, department_id)
+    rows = table(db, department_id, on, deadlines=deadlines)
+    totals = district_totals(db, department_id, on)
+    codes = [value.code for value in (rows[0].indicators if rows else totals)]
+    titles = {value.code: value for value in (rows[0].indicators if rows else totals)}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Свод по школам"
+    ws.append(
+        ["Сведения о реализации целевой модели наставничества в образовательных организациях"]
+    )
+    ws.append([department["full_name"]])
+    ws.append([f"по состоянию на {on:%d.%m.%Y}"])
+    ws.append([])
+    header = ["№", "Образовательная организация"]
+    for code in codes:
+        value = titles[code]
+        header.append(f"{value.title}, {value.unit}")
+        if value.is_share:
+            header.append(f"{value.title}: числитель / знаменатель")
+    header += [_title(kind) for kind in REQUIRED_KINDS]
+    header.append("Просроченные сроки")
+    ws.append(header)
+    for number, row in enumerate(rows, start=1):
+        values: list[Any] = [number, row.name]
+        for value in row.indicators:
+            values.append(value.text)
+            if value.is_share:
+                values.append(f"{value.numerator_text} / {value.denominator_text}")
+        values += [_doc_text(row.registered.get(kind)) for kind in REQUIRED_KINDS]
+        values.append(
+            "; ".join(f"{item['title']} — до {item['deadline']:%d.%m.%Y}" for item in row.overdue)
+        )
+        ws.append(values)
+    if totals:
+        total: list[Any] = ["", "Итого по району"]
+        for value in totals:
+            total.append(value.text)
+            if value.is_share:
+                total.append(f"{value.numerator_text} / {value.denominator_text}")
+        ws.append(total)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+    ws["A1"].font = Font(bold=True, size=12)
+    for index in range(1, len(header) + 1):
+        cell = ws.cell(row=5, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(index)].width = 8 if index == 1 else 22
+    ws.freeze_panes = "C6"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

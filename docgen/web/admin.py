@@ -1,0 +1,147 @@
+"""Administration pages: users and roles, numbering series, template variants, the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from docgen.accounts import users
+from docgen.documents import journal as numbering
+from docgen.documents import variants
+from docgen.errors import FieldErrors, NotFound
+from docgen.kinds import catalog
+from docgen.registry import records as registry
+from docgen.web import ui
+from docgen.web.base import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _managed(action: str) -> dict:
+    org = ui.org()
+    users.require(ui.user(), action, org, get_db())
+    return org
+
+
+def _users_page(values: dict, errors: dict, status: int = 200) -> Any:
+    db = get_db()
+    return render_template(
+        "admin_users.html",
+        users_list=users.list_users(db),
+        organisations={o["id"]: o for o in registry.list_organisations(db)},
+        roles=users.ROLES,
+        values=values,
+        errors=errors,
+    ), status
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@ui.login_required
+def users_page() -> Any:
+    _managed("manage_users")
+    if request.method == "GET":
+        return _users_page({}, {})
+    form = request.form
+    values = {k: form.get(k, "") for k in ("login", "full_name", "role", "org_id")}
+    try:
+        org_id = int(values["org_id"]) if values["org_id"] else None
+        users.create_user(
+            get_db(), values["login"], form.get("password", ""), values["role"], org_id,
+            values["full_name"],
+        )  # fmt: skip
+    except FieldErrors as err:
+        return _users_page(values, err.fields, 422)
+    flash(f"Пользователь «{values['login']}» создан.", "ok")
+    return redirect(url_for("admin.users_page"))
+
+
+def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> Any:
+    return render_template(
+        "admin_series.html",
+        org=org,
+        series=numbering.list_series(get_db(), org["id"]),
+        defaults=catalog.SERIES,
+        values=values,
+        errors=errors,
+    ), status
+
+
+@bp.route("/series", methods=["GET", "POST"])
+@ui.login_required
+def series() -> Any:
+    org = _managed("manage")
+    if request.method == "GET":
+        return _series_page(org, {}, {})
+    values = {k: (request.form.get(k) or "").strip() for k in ("code", "title", "pattern")}
+    try:
+        numbering.ensure_series(
+            get_db(), org["id"], values["code"], values["title"], values["pattern"]
+        )
+    except FieldErrors as err:
+        return _series_page(org, values, err.fields or {"pattern": [err.message]}, 422)
+    users.audit(get_db(), ui.user()["id"], "change", "series", values["code"], values["pattern"])
+    flash("Журнал регистрации сохранён.", "ok")
+    return redirect(url_for("admin.series"))
+
+
+@bp.get("/audit")
+@ui.login_required
+def audit() -> Any:
+    _managed("manage_users")
+    db = get_db()
+    return render_template(
+        "admin_audit.html",
+        entries=users.audit_log(db, limit=300),
+        names={u["id"]: u["login"] for u in users.list_users(db)},
+    )
+
+
+def _variants_page(org: dict, error: str | None, status: int = 200) -> Any:
+    return render_template(
+        "admin_variants.html",
+        org=org,
+        variants=variants.list_variants(get_db(), org["id"]),
+        kinds=catalog.KINDS,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        error=error,
+    ), status
+
+
+@bp.route("/variants", methods=["GET", "POST"])
+@ui.login_required
+def variants_page() -> Any:
+    org = _managed("manage")
+    if request.method == "GET":
+        return _variants_page(org, None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _variants_page(org, "Выберите файл .docx.", 422)
+    try:
+        stored = variants.check_and_store(
+            get_db(), org["id"], request.form.get("kind", ""), upload.read(), ui.user()["id"],
+            upload.filename,
+        )  # fmt: skip
+    except (FieldErrors, NotFound) as err:
+        return _variants_page(org, err.message, 422)
+    users.audit(
+        get_db(), ui.user()["id"], "change", "template_variant", stored["id"], stored["kind"]
+    )
+    flash("Вариант шаблона загружен и включён.", "ok")
+    return redirect(url_for("admin.variants_page"))
+
+
+@bp.post("/variants/<int:variant_id>/<any(activate, deactivate):action>")
+@ui.login_required
+def switch_variant(variant_id: int, action: str) -> Any:
+    db = get_db()
+    org = users.require_on(db, ui.user(), "manage", "template_variant", variant_id)
+    try:
+        switch = variants.activate if action == "activate" else variants.deactivate
+        switch(db, org["id"], variant_id)
+    except FieldErrors as err:
+        ui.flash_error(err)
+        return redirect(url_for("admin.variants_page"))
+    users.audit(db, ui.user()["id"], "change", "template_variant", variant_id, action)
+    flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
+    return redirect(url_for("admin.variants_page"))

@@ -1,0 +1,204 @@
+"""The OpenAPI 3.1 description of the JSON API, generated from the routes and marshmallow schemas.
+
+Each API view carries an `api_doc` (summary, body/query/response schemas, statuses); the
+paths come from the application's URL rules, the schemas from docgen/forms/api.py and the
+kinds' input forms, so the description cannot drift from the code. No flask import: the
+application is passed in and only its URL map and view functions are read.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from docgen.kinds import catalog
+from docgen.web.api import schemas
+
+TITLE = "docgen API"
+VERSION = "1.0"
+DESCRIPTION = (
+    "Документы целевой модели наставничества: виды документов, черновики, версии, регистрация, "
+    "файлы DOCX/PDF, реестр, показатели. Токен: POST /api/token, затем заголовок "
+    "`Authorization: Bearer <токен>`. Ошибки — JSON `{error, fields}`."
+)
+ERROR_TEXT = {
+    400: "Тело запроса не JSON-объект",
+    401: "Нет токена или токен недействителен",
+    403: "Недостаточно прав",
+    404: "Не найдено",
+    409: "Конфликт с состоянием записи",
+    422: "Ошибки в полях",
+    429: "Слишком много попыток входа",
+}
+_RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+_CACHE_KEY = "docgen.openapi"
+
+
+def spec(app: Any) -> dict[str, Any]:
+    """The description for this application (built once, then cached on the app)."""
+    cached = app.extensions.get(_CACHE_KEY)
+    if cached is None:
+        cached = app.extensions[_CACHE_KEY] = build(app)
+    return cached
+
+
+def kind_component(kind: catalog.Kind) -> str:
+    return f"input.{kind.slug}"
+
+
+def build(app: Any) -> dict[str, Any]:
+    api = APISpec(
+        title=TITLE,
+        version=VERSION,
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin(schema_name_resolver=_name_resolver())],
+        info={"description": DESCRIPTION},
+        security=[{"bearer": []}],
+    )
+    api.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "Токен из POST /api/token"}
+    )
+    api.components.schema("Error", schema=schemas.ErrorOut)
+    for kind in catalog.KINDS:
+        api.components.schema(kind_component(kind), schema=kind.schema)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        api_doc = getattr(app.view_functions.get(rule.endpoint), "api_doc", None)
+        if api_doc is None:
+            continue
+        path, parameters = _path(rule.rule)
+        methods = sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS"))
+        api.path(
+            path=path,
+            operations={
+                m.lower(): _operation(api_doc, rule.endpoint, m, parameters) for m in methods
+            },
+        )
+    result = api.to_dict()
+    _link_inputs(result)
+    _patch_is_partial(result)
+    return result
+
+
+def _name_resolver() -> Any:
+    """Component names from class names; kinds' modules may reuse a name (RoadmapRowForm)."""
+    taken: dict[str, type] = {}
+
+    def resolve(schema: Any) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        name = cls.__name__
+        if taken.setdefault(name, cls) is not cls:
+            name = f"{cls.__module__.rsplit('.', 1)[-1]}.{name}"
+            taken.setdefault(name, cls)
+        return name
+
+    return resolve
+
+
+def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    """Flask rule -> OpenAPI path and its path parameters."""
+    parameters = []
+    for match in _RULE_PART.finditer(rule):
+        parameters.append(
+            {
+                "name": match["name"],
+                "in": "path",
+                "required": True,
+                "schema": _converter_schema(match["conv"] or "string", match["args"]),
+            }
+        )
+    return _RULE_PART.sub(lambda m: "{" + m["name"] + "}", rule), parameters
+
+
+def _converter_schema(converter: str, args: str | None) -> dict[str, Any]:
+    if converter == "id":
+        return {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID}
+    if converter == "int":
+        return {"type": "integer", "minimum": 0}
+    if converter == "any":
+        return {"type": "string", "enum": [a.strip().strip("'\"") for a in (args or "").split(",")]}
+    return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
+
+
+def _json(schema: Any, many: bool) -> dict[str, Any]:
+    body = {"type": "array", "items": schema} if many and schema else schema or {"type": "object"}
+    return {"application/json": {"schema": body}}
+
+
+def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.split(".", 1)[1] + ("" if method != "DELETE" else "_delete"),
+        "summary": api_doc.summary,
+        "tags": [api_doc.tag],
+        "parameters": list(parameters),
+    }
+    errors = set(api_doc.errors)
+    if api_doc.public:
+        operation["security"] = []
+    else:
+        errors.add(401)
+    if api_doc.query is not None:
+        operation["parameters"].append({"in": "query", "schema": api_doc.query})
+        errors |= {400, 422}
+    if api_doc.body is not None:
+        operation["requestBody"] = {"required": False, "content": _json(api_doc.body, False)}
+        errors |= {400, 422}
+    if api_doc.binary:
+        success = {
+            "description": "Файл",
+            "content": {mime: {"schema": {"type": "string"}} for mime in api_doc.binary},
+        }
+    elif api_doc.html:
+        success = {
+            "description": "Страница",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    elif api_doc.status == 204:
+        success = {"description": "Готово"}
+    else:
+        success = {"description": "Успешно", "content": _json(api_doc.response, api_doc.many)}
+    operation["responses"] = {str(api_doc.status): success} | {
+        str(status): {
+            "description": ERROR_TEXT[status],
+            "content": {"application/json": {"schema": schemas.ErrorOut}},
+        }
+        for status in sorted(errors)
+    }
+    return operation
+
+
+def _link_inputs(result: dict[str, Any]) -> None:
+    """A request's `input` is one of the kinds' forms: say so with references."""
+    refs = [{"$ref": f"#/components/schemas/{kind_component(k)}"} for k in catalog.KINDS]
+    for component in result["components"]["schemas"].values():
+        prop = component.get("properties", {}).get("input")
+        if prop is not None and prop.get("type") == "object":
+            described = {k: prop[k] for k in ("title", "description") if prop.get(k)}
+            component["properties"]["input"] = {**described, "anyOf": refs}
+
+
+def _patch_is_partial(result: dict[str, Any]) -> None:
+    result["components"]["schemas"].get("PersonPatchRequest", {}).pop("required", None)
+
+
+def html(description: dict[str, Any]) -> str:
+    """A plain page listing the operations, for people reading the API without tools."""
+    rows = []
+    for path, item in description["paths"].items():
+        for method, operation in item.items():
+            rows.append(
+                f"<tr><td><code>{method.upper()}</code></td><td><code>{html_lib.escape(path)}"
+                f"</code></td><td>{html_lib.escape(operation.get('summary', ''))}</td></tr>"
+            )
+    return (
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8">'
+        f"<title>{html_lib.escape(TITLE)}</title></head><body>"
+        f"<h1>{html_lib.escape(TITLE)}</h1><p>{html_lib.escape(DESCRIPTION)}</p>"
+        '<p>Машиночитаемое описание: <a href="/api/openapi.json">/api/openapi.json</a></p>'
+        "<table border=1 cellpadding=4><tr><th>Метод</th><th>Путь</th><th>Назначение</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
+    )

@@ -1,0 +1,364 @@
+"""Request and response schemas of the JSON API: they validate bodies and feed the OpenAPI file.
+
+Request schemas (`*Request`, `*Query`) reject unknown keys and speak Russian like every form;
+response schemas (`*Out`) describe and shape what the API returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from docgen.errors import FieldErrors
+from docgen.kinds import catalog
+from docgen.kinds.fields import Date, Form, Int, Str, field, one_of
+from docgen.registry.schemas import (
+    CATEGORIES,
+    CONSENT_KINDS,
+    GROUP_STATUSES,
+    CloseGroupSchema,
+    ConsentSignSchema,
+    GroupSchema,
+    PersonSchema,
+)
+from docgen.registry.schemas import List as RegistryList
+
+# SQLite integers are signed 64-bit: a larger id can name no record.
+MAX_ID = 2**63 - 1
+DOCUMENT_STATUSES = ("draft", "registered", "cancelled")
+# Documented as an enum; at run time an unknown kind is a 404 from the catalog.
+KIND_SLUGS = [kind.slug for kind in catalog.KINDS]
+
+
+def Id(**kwargs: Any) -> Int:  # noqa: N802 - reads as a field class at the call sites
+    """A record id: a positive integer SQLite can hold."""
+    return Int(
+        validate=validate.Range(min=1, max=MAX_ID, error="Нет записи с таким номером."),
+        **kwargs,
+    )
+
+
+class Secret(fields.String):
+    """A password: never stripped, never shown back."""
+
+    default_error_messages = {
+        "required": "Обязательное поле.",
+        "null": "Поле не может быть пустым.",
+        "invalid": "Ожидается строка.",
+        "invalid_utf8": "Неверная кодировка.",
+    }
+
+
+class Flag(fields.Boolean):
+    """A yes/no stored by SQLite as 0/1, answered as true/false."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> bool | None:
+        return None if value is None else bool(value)
+
+
+class InputDict(fields.Dict):
+    """A document's form input; the kind's own schema checks it."""
+
+    default_error_messages = {
+        "required": "Обязательное поле.",
+        "null": "Поле не может быть пустым.",
+        "invalid": "Ожидается объект с полями формы.",
+    }
+
+
+def load(schema: Schema, data: Any) -> dict[str, Any]:
+    """Validate a body or query with a request schema; FieldErrors (422) on failure."""
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise FieldErrors("Исправьте ошибки в полях запроса.", fields=err.messages) from err
+
+
+# --- requests ---------------------------------------------------------------------
+
+
+class TokenRequest(Form):
+    login = Str(required=True, max_length=64, metadata=field("Логин"))
+    password = Secret(required=True, validate=validate.Length(max=1000), metadata=field("Пароль"))
+
+
+class OrgRef(Form):
+    """The optional organisation of a request; the user's own by default."""
+
+    org_id = Id(
+        load_default=None,
+        metadata=field("Организация", "По умолчанию — организация пользователя"),
+    )
+
+
+class DocumentCreateRequest(OrgRef):
+    kind = Str(required=True, max_length=100, metadata=field("Вид документа", enum=KIND_SLUGS))
+    input = InputDict(
+        required=True,
+        metadata=field("Поля формы", "По схеме вида документа: GET /api/kinds/{slug}/schema"),
+    )
+
+
+class PreviewRequest(DocumentCreateRequest):
+    pass
+
+
+class VersionCreateRequest(Form):
+    input = InputDict(required=True, metadata=field("Поля формы"))
+    note = Str(load_default=None, max_length=1000, metadata=field("Что изменено"))
+
+
+class RegisterRequest(Form):
+    date = Date(load_default=None, metadata=field("Дата регистрации", "По умолчанию — сегодня"))
+
+
+class CancelRequest(Form):
+    reason = Str(required=True, max_length=1000, metadata=field("Причина аннулирования"))
+
+
+class DocumentQuery(OrgRef):
+    kind = Str(load_default=None, max_length=100, metadata=field("Вид документа"))
+    status = Str(load_default=None, validate=one_of(DOCUMENT_STATUSES), metadata=field("Состояние"))
+
+
+class PeopleQuery(OrgRef):
+    category = Str(load_default=None, validate=one_of(CATEGORIES), metadata=field("Категория"))
+    role = Str(
+        load_default=None,
+        validate=one_of(("mentor", "mentee")),
+        metadata=field("База", "mentor — наставники, mentee — наставляемые"),
+    )
+
+
+class GroupQuery(OrgRef):
+    status = Str(load_default=None, validate=one_of(GROUP_STATUSES), metadata=field("Статус"))
+
+
+class IndicatorQuery(Form):
+    on = Date(load_default=None, metadata=field("Отчётная дата", "По умолчанию — сегодня"))
+
+
+class PersonCreateRequest(PersonSchema):
+    org_id = Id(load_default=None, metadata=field("Организация"))
+
+
+class PersonPatchRequest(PersonSchema):
+    """Any fields of a person; those not given keep their values."""
+
+
+class GroupCreateRequest(GroupSchema):
+    org_id = Id(load_default=None, metadata=field("Организация"))
+    mentor_id = Id(required=True, metadata=field("Наставник"))
+    mentee_ids = RegistryList(Id(), required=True, metadata=field("Наставляемые"))
+
+
+class GroupCloseRequest(CloseGroupSchema):
+    pass
+
+
+class ConsentSignRequest(ConsentSignSchema):
+    pass
+
+
+class ConsentWithdrawRequest(Form):
+    kind = Str(required=True, validate=one_of(CONSENT_KINDS), metadata=field("Вид согласия"))
+    withdrawn_on = Date(required=True, metadata=field("Дата отзыва"))
+
+
+class ConsentRequestRequest(Form):
+    kind = Str(
+        load_default="processing", validate=one_of(CONSENT_KINDS), metadata=field("Вид согласия")
+    )
+
+
+# --- responses --------------------------------------------------------------------
+
+
+class Out(Schema):
+    class Meta:
+        unknown = EXCLUDE
+        ordered = True
+
+
+class ErrorOut(Out):
+    error = fields.String(required=True, metadata={"description": "Сообщение по-русски"})
+    field_errors = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Поле -> сообщения; вложенные поля через точку"},
+    )
+
+
+class UserOut(Out):
+    id = fields.Integer()
+    login = fields.String()
+    full_name = fields.String()
+    role = fields.String()
+    role_title = fields.String()
+    org_id = fields.Integer(allow_none=True)
+
+
+class TokenOut(Out):
+    token = fields.String(required=True)
+    user = fields.Nested(UserOut)
+
+
+class KindOut(Out):
+    slug = fields.String()
+    title = fields.String()
+    roles = fields.List(fields.String())
+    series = fields.String(allow_none=True)
+
+
+class VersionOut(Out):
+    id = fields.Integer()
+    document_id = fields.Integer()
+    n = fields.Integer()
+    input = fields.Dict()
+    docx_sha256 = fields.String()
+    pdf_sha256 = fields.String(allow_none=True)
+    author_id = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class DocumentOut(Out):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    status = fields.String(metadata={"enum": list(DOCUMENT_STATUSES)})
+    number = fields.String(allow_none=True)
+    reg_date = fields.String(allow_none=True)
+    registered_version = fields.Integer(allow_none=True)
+    revision_of = fields.Integer(allow_none=True)
+    created_by = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    cancelled_at = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+
+
+class DocumentDetailOut(DocumentOut):
+    versions = fields.List(fields.Nested(VersionOut))
+
+
+class DocumentCreatedOut(DocumentOut):
+    version = fields.Nested(VersionOut)
+
+
+class PreviewOut(Out):
+    html = fields.String(required=True)
+
+
+class OrganisationOut(Out):
+    id = fields.Integer()
+    kind = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    full_name = fields.String()
+    short_name = fields.String(allow_none=True)
+    locality = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    inn = fields.String(allow_none=True)
+    kpp = fields.String(allow_none=True)
+    ogrn = fields.String(allow_none=True)
+    founder_line = fields.String(allow_none=True)
+    head_position = fields.String(allow_none=True)
+    head_surname = fields.String(allow_none=True)
+    head_name = fields.String(allow_none=True)
+    head_patronymic = fields.String(allow_none=True)
+    head_gender = fields.String(allow_none=True)
+    head_acting = Flag()
+    region = fields.String(allow_none=True)
+
+
+class PersonOut(Out):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    surname = fields.String()
+    name = fields.String()
+    patronymic = fields.String()
+    gender = fields.String()
+    birth_date = fields.String(allow_none=True)
+    category = fields.String()
+    position = fields.String(allow_none=True)
+    experience_years = fields.Integer(allow_none=True)
+    partner_org = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    competences = fields.String(allow_none=True)
+    time_available = fields.String(allow_none=True)
+    request = fields.String(allow_none=True)
+    is_mentor = Flag()
+    is_mentee = Flag()
+
+
+class MentoringFormOut(Out):
+    code = fields.String()
+    title = fields.String()
+    audience = fields.String()
+    mentor_categories = fields.List(fields.String())
+    mentee_categories = fields.List(fields.String())
+
+
+class GroupOut(Out):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    form_code = fields.String()
+    kind_of_mentoring = fields.String(allow_none=True)
+    status = fields.String()
+    start_date = fields.String()
+    end_date = fields.String()
+    result = fields.String(allow_none=True)
+    closed_on = fields.String(allow_none=True)
+    order_document_id = fields.Integer(allow_none=True)
+    form = fields.Nested(MentoringFormOut)
+    mentor = fields.Nested(PersonOut)
+    mentees = fields.List(fields.Nested(PersonOut))
+
+
+class ConsentOut(Out):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    signer = fields.String(allow_none=True)
+    representative_name = fields.String(allow_none=True)
+    representative_doc = fields.String(allow_none=True)
+    signed_on = fields.String(allow_none=True)
+    withdrawn_on = fields.String(allow_none=True)
+    document_id = fields.Integer(allow_none=True)
+
+
+class FormCountOut(Out):
+    form = fields.String()
+    pairs = fields.Integer()
+    groups = fields.Integer()
+
+
+class IndicatorOut(Out):
+    code = fields.String()
+    title = fields.String()
+    unit = fields.String()
+    numerator = fields.Integer(allow_none=True)
+    denominator = fields.Integer(allow_none=True)
+    value = fields.Float(allow_none=True)
+    target = fields.Float(allow_none=True)
+    text = fields.String(metadata={"description": "Значение, как его печатают: «41,7 %», «—»"})
+    target_text = fields.String()
+    formula = fields.String()
+    note = fields.String()
+    pairs = fields.Integer(allow_none=True)
+    groups = fields.Integer(allow_none=True)
+    breakdown = fields.List(fields.Nested(FormCountOut))
+
+
+class IndicatorsOut(Out):
+    org_id = fields.Integer()
+    on = fields.String()
+    org_ids = fields.List(fields.Integer(), metadata={"description": "Чьи данные сложены"})
+    indicators = fields.List(fields.Nested(IndicatorOut))

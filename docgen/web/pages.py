@@ -1,0 +1,313 @@
+"""Pages of the documents: start page, catalog of kinds, form, preview, document, downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from markupsafe import Markup
+
+from docgen import ru
+from docgen.accounts import users
+from docgen.documents import archive
+from docgen.documents import journal as numbering
+from docgen.documents import service as documents
+from docgen.errors import Conflict, FieldErrors
+from docgen.kinds import catalog
+from docgen.registry import deadlines
+from docgen.registry import records as registry
+from docgen.web import formdata, ui
+from docgen.web.base import get_db
+
+bp = Blueprint("pages", __name__)
+
+try:  # Indicators are optional on the start page until the module lands.
+    from docgen.registry import indicators
+except ImportError:  # pragma: no cover - depends on the tree being complete
+    indicators = None  # type: ignore[assignment]
+
+
+def _people_options(org_id: int) -> list[tuple[int, str]]:
+    options = []
+    for person in registry.list_people(get_db(), org_id):
+        label = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
+        if person.get("position"):
+            label += f" — {person['position']}"
+        options.append((person["id"], label))
+    return options
+
+
+def _allowed_kinds() -> list[catalog.Kind]:
+    me, org = ui.user(), ui.org()
+    if not users.can(me, "create_document", org):
+        return []
+    return [kind for kind in catalog.KINDS if me["role"] in kind.roles]
+
+
+def _indicator_rows(org_ids: list[int], on: dt.date) -> list[Any]:
+    if indicators is None:
+        return []
+    return indicators.compute(get_db(), org_ids, on)
+
+
+@bp.get("/")
+@ui.login_required
+def home() -> Any:
+    db, org = get_db(), ui.org()
+    today = dt.date.today()
+    org_ids = [org["id"]]
+    if org["kind"] == "department":
+        org_ids += [school["id"] for school in registry.list_schools(db, org["id"])]
+    return render_template(
+        "home.html",
+        org=org,
+        drafts=archive.list_documents(db, org["id"], status="draft"),
+        missing=registry.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
+        kinds=_allowed_kinds(),
+        kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
+        deadlines=deadlines.upcoming(db, org["id"], today),
+        values=_indicator_rows(org_ids, today),
+        on=today,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+    )
+
+
+@bp.post("/org")
+@ui.login_required
+def choose_org() -> Any:
+    try:
+        chosen = registry.get_organisation(get_db(), int(request.form.get("org_id", "")))
+    except ValueError:
+        abort(400)
+    users.require(ui.user(), "read", chosen, get_db())
+    session["org_id"] = chosen["id"]
+    return ui.back(url_for("pages.home"))
+
+
+@bp.get("/kinds")
+@ui.login_required
+def kinds() -> Any:
+    return render_template("kinds.html", org=ui.org(), kinds=_allowed_kinds())
+
+
+@bp.get("/documents")
+@ui.login_required
+def document_list() -> Any:
+    org = ui.org()
+    status = request.args.get("status") or None
+    if status not in (None, "draft", "registered", "cancelled"):
+        status = None
+    return render_template(
+        "documents.html",
+        org=org,
+        documents=archive.list_documents(get_db(), org["id"], status=status),
+        status=status,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+    )
+
+
+@bp.get("/journal")
+@ui.login_required
+def journal() -> Any:
+    """The registration journal of the organisation for a year (numbers, dates, titles)."""
+    org = ui.org()
+    users.require(ui.user(), "read", org, get_db())
+    try:
+        year = int(request.args.get("year") or dt.date.today().year)
+    except ValueError:
+        year = dt.date.today().year
+    return render_template(
+        "journal.html",
+        org=org,
+        year=year,
+        entries=numbering.journal(get_db(), org["id"], year),
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+    )
+
+
+def _render_form(
+    kind: catalog.Kind,
+    values: dict | None,
+    errors: Any = None,
+    *,
+    org_id: int,
+    document: dict | None = None,
+    preview: str | None = None,
+    note: str = "",
+    status: int = 200,
+) -> Any:
+    form = formdata.bind(
+        formdata.describe(kind.schema), values, errors, people=_people_options(org_id)
+    )
+    page = render_template(
+        "document_form.html",
+        kind=kind,
+        form=form,
+        document=document,
+        preview=Markup(preview) if preview else None,  # noqa: S704 - built by docgen.preview
+        note=note,
+    )
+    return page, status
+
+
+def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
+    """Preview, save, or refill with the sample, from a submitted form."""
+    db, me = get_db(), ui.user()
+    action = request.form.get("action", "preview")
+    note = (request.form.get("note") or "").strip()
+    if action == "sample":
+        return _render_form(kind, kind.sample(), org_id=org_id, document=document, note=note)
+    payload = formdata.unflatten(request.form, formdata.describe(kind.schema))
+    try:
+        if action == "save":
+            if document is None:
+                created = documents.create(db, me, kind.slug, payload, org_id)
+                flash("Черновик сохранён (версия 1).", "ok")
+                return redirect(url_for("pages.document", document_id=created["id"]))
+            version = documents.update(db, me, document["id"], payload, note or None)
+            flash(f"Сохранена версия {version['n']}.", "ok")
+            return redirect(url_for("pages.document", document_id=document["id"]))
+        shown = documents.preview_html(db, me, kind.slug, payload, org_id)
+    except FieldErrors as err:
+        flash("Документ не сохранён: исправьте поля, отмеченные красным.", "error")
+        return _render_form(
+            kind, payload, err.fields or {"_schema": [err.message]},
+            org_id=org_id, document=document, note=note, status=422,
+        )  # fmt: skip
+    return _render_form(kind, payload, org_id=org_id, document=document, preview=shown, note=note)
+
+
+@bp.route("/documents/new/<slug>", methods=["GET", "POST"])
+@ui.login_required
+def new_document(slug: str) -> Any:
+    kind, org, me = catalog.get(slug), ui.org(), ui.user()
+    documents.require_create(get_db(), me, kind, org["id"])
+    if request.method == "POST":
+        return _submit(kind, org["id"], None)
+    return _render_form(kind, kind.sample() if request.args.get("sample") else {}, org_id=org["id"])
+
+
+def _document(document_id: int, action: str = "read") -> dict:
+    db = get_db()
+    users.require_on(db, ui.user(), action, "document", document_id)
+    return archive.get_document(db, document_id)
+
+
+@bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@ui.login_required
+def edit_document(document_id: int) -> Any:
+    document = _document(document_id, "create_document")
+    kind = catalog.get(document["kind"])
+    documents.require_create(get_db(), ui.user(), kind, document["org_id"])
+    if document["status"] != "draft":
+        raise Conflict("Изменять можно только черновик: создайте новую редакцию.")
+    if request.method == "POST":
+        return _submit(kind, document["org_id"], document)
+    latest = archive.get_version(get_db(), document_id)
+    return _render_form(kind, latest["input"], org_id=document["org_id"], document=document)
+
+
+@bp.get("/documents/<int:document_id>")
+@ui.login_required
+def document(document_id: int) -> Any:
+    db = get_db()
+    doc = _document(document_id)
+    kind = catalog.get(doc["kind"])
+    history = archive.versions(db, document_id)
+    authors = {u["id"]: u["full_name"] for u in users.list_users(db)}
+    by_n = {v["n"]: v for v in history}
+    newest = history[-1]["n"]
+    a = request.args.get("a", type=int) or max(1, newest - 1)
+    b = request.args.get("b", type=int) or newest
+    changes = None
+    if a in by_n and b in by_n and a != b:
+        changes = formdata.diff(kind.schema, by_n[a]["input"], by_n[b]["input"])
+    org = registry.get_organisation(db, doc["org_id"])
+    return render_template(
+        "document.html",
+        doc=doc,
+        kind=kind,
+        versions=history,
+        authors=authors,
+        a=a,
+        b=b,
+        changes=changes,
+        may_edit=users.can(ui.user(), "create_document", org) and ui.user()["role"] in kind.roles,
+        may_register=users.can(ui.user(), "register_document", org) and kind.series is not None,
+        may_cancel=users.can(ui.user(), "register_document", org),
+    )
+
+
+def _act(document_id: int, run: Any) -> Any:
+    """Run a state change and come back to the document with its result or error."""
+    try:
+        result = run()
+    except (FieldErrors, Conflict) as err:
+        ui.flash_error(err)
+        return redirect(url_for("pages.document", document_id=document_id))
+    return result
+
+
+@bp.post("/documents/<int:document_id>/register")
+@ui.login_required
+def register(document_id: int) -> Any:
+    db, me = get_db(), ui.user()
+    _document(document_id, "register_document")
+
+    def run() -> Any:
+        on = ui.parse_date(request.form.get("date"), "date", "Дата регистрации")
+        info = documents.register(db, me, document_id, on)
+        flash(f"Документ зарегистрирован: № {info['number']} от {on:%d.%m.%Y}.", "ok")
+        return redirect(url_for("pages.document", document_id=document_id))
+
+    return _act(document_id, run)
+
+
+@bp.post("/documents/<int:document_id>/cancel")
+@ui.login_required
+def cancel(document_id: int) -> Any:
+    db, me = get_db(), ui.user()
+    _document(document_id, "register_document")
+
+    def run() -> Any:
+        documents.cancel(db, me, document_id, request.form.get("reason") or "")
+        flash("Документ аннулирован.", "ok")
+        return redirect(url_for("pages.document", document_id=document_id))
+
+    return _act(document_id, run)
+
+
+@bp.post("/documents/<int:document_id>/revise")
+@ui.login_required
+def revise(document_id: int) -> Any:
+    db, me = get_db(), ui.user()
+    _document(document_id, "create_document")
+
+    def run() -> Any:
+        new = documents.revise(db, me, document_id)
+        flash("Создана новая редакция (черновик).", "ok")
+        return redirect(url_for("pages.document", document_id=new["id"]))
+
+    return _act(document_id, run)
+
+
+@bp.get("/documents/<int:document_id>/v<int:n>.<fmt>")
+@ui.login_required
+def download(document_id: int, n: int, fmt: str) -> Any:
+    content, name, mime = documents.download(get_db(), ui.user(), document_id, n, fmt)
+    # send_file writes the Russian name as RFC 5987 filename*, with an ASCII fallback.
+    response = send_file(io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,381 @@
+"""Pages of the registry: people, the two bases, pairs and groups, consents, the district."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+
+from docgen.accounts import users
+from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
+from docgen.kinds import catalog
+from docgen.registry import bases as pairing
+from docgen.registry import district
+from docgen.registry import records as registry
+from docgen.registry.excel import workbook as excel
+from docgen.registry.schemas import (
+    CATEGORIES,
+    KINDS_OF_MENTORING,
+    ConsentSignSchema,
+    PersonSchema,
+)
+from docgen.web import formdata, ui
+from docgen.web.base import get_db
+
+bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
+
+CONSENT_TITLES = {
+    "processing": "на обработку персональных данных",
+    "dissemination": "на распространение",
+}
+CONSENT_STATUS = {"requested": "запрошено", "signed": "подписано", "withdrawn": "отозвано"}
+SIGNER_TITLES = {
+    "self": "сам человек",
+    "representative": "законный представитель",
+    "both": "сам обучающийся и законный представитель",
+}
+GROUP_STATUS = {"planned": "планируется", "active": "действует", "closed": "завершена"}
+
+
+def _school() -> dict:
+    org = ui.org()
+    users.require(ui.user(), "read", org, get_db())
+    return org
+
+
+def _editable() -> dict:
+    org = ui.org()
+    users.require(ui.user(), "edit_registry", org, get_db())
+    return org
+
+
+def _person(person_id: int, action: str = "read") -> dict:
+    db = get_db()
+    users.require_on(db, ui.user(), action, "person", person_id)
+    return registry.get_person(db, person_id)
+
+
+@bp.get("/people")
+@ui.login_required
+def people() -> Any:
+    org = _school()
+    category = request.args.get("category") or None
+    if category not in CATEGORIES:
+        category = None
+    return render_template(
+        "people.html",
+        org=org,
+        people=registry.list_people(get_db(), org["id"], category=category),
+        categories=CATEGORIES,
+        category=category,
+        may_edit=ui.can("edit_registry", org),
+    )
+
+
+def _person_payload(complete: bool) -> dict:
+    specs = formdata.describe(PersonSchema)
+    payload = formdata.unflatten(request.form, specs)
+    if complete:
+        # An edit replaces every field: a cleared box or field means «no» / empty, not «keep».
+        for spec in specs:
+            payload.setdefault(spec.name, False if spec.widget == "checkbox" else "")
+    return payload
+
+
+def _person_form(values: dict | None, errors: Any, person: dict | None, status: int = 200) -> Any:
+    form = formdata.bind(formdata.describe(PersonSchema), values, errors)
+    return render_template("person_form.html", form=form, person=person), status
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@ui.login_required
+def new_person() -> Any:
+    org = _editable()
+    if request.method == "GET":
+        return _person_form({"category": request.args.get("category", "")}, None, None)
+    payload = _person_payload(complete=False)
+    try:
+        person_id = registry.add_person(get_db(), org["id"], payload)
+    except FieldErrors as err:
+        return _person_form(payload, err.fields, None, 422)
+    flash("Человек добавлен в реестр.", "ok")
+    return redirect(url_for("registry_pages.person", person_id=person_id))
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@ui.login_required
+def edit_person(person_id: int) -> Any:
+    person = _person(person_id, "edit_registry")
+    if request.method == "GET":
+        return _person_form(person, None, person)
+    payload = _person_payload(complete=True)
+    try:
+        registry.update_person(get_db(), person_id, payload)
+    except FieldErrors as err:
+        return _person_form(payload, err.fields, person, 422)
+    flash("Изменения сохранены.", "ok")
+    return redirect(url_for("registry_pages.person", person_id=person_id))
+
+
+def _consent_form(values: dict | None = None, errors: Any = None) -> formdata.BoundForm:
+    return formdata.bind(formdata.describe(ConsentSignSchema), values, errors)
+
+
+@bp.get("/people/<int:person_id>")
+@ui.login_required
+def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: int = 200) -> Any:
+    found = _person(person_id)
+    db = get_db()
+    org = registry.get_organisation(db, found["org_id"])
+    needed = registry.required_signer(found, dt.date.today())
+    return render_template(
+        "person.html",
+        person=found,
+        consents=registry.list_consents(db, person_id),
+        lacking=pairing.missing_documents(db, person_id),
+        sign_form=sign_form
+        or _consent_form({"kind": "processing", "signed_on": dt.date.today(), "signer": needed}),
+        needed=SIGNER_TITLES[needed],
+        consent_titles=CONSENT_TITLES,
+        consent_status=CONSENT_STATUS,
+        signer_titles=SIGNER_TITLES,
+        may_edit=users.can(ui.user(), "edit_registry", org),
+    ), status
+
+
+@bp.post("/people/<int:person_id>/consents")
+@ui.login_required
+def sign_consent(person_id: int) -> Any:
+    _person(person_id, "edit_registry")
+    payload = formdata.unflatten(request.form, formdata.describe(ConsentSignSchema))
+    try:
+        registry.sign_consent(
+            get_db(),
+            person_id,
+            payload.get("kind", ""),
+            payload.get("signed_on", ""),
+            payload.get("signer", ""),
+            payload.get("representative_name"),
+            payload.get("representative_doc"),
+        )
+    except FieldErrors as err:
+        return person(person_id, sign_form=_consent_form(payload, err.fields), status=422)
+    flash("Согласие отмечено как подписанное.", "ok")
+    return redirect(url_for("registry_pages.person", person_id=person_id))
+
+
+@bp.post("/consents/<int:consent_id>/withdraw")
+@ui.login_required
+def withdraw_consent(consent_id: int) -> Any:
+    db = get_db()
+    users.require_on(db, ui.user(), "edit_registry", "consent", consent_id)
+    person_id = int(request.form.get("person_id", "0") or 0)
+    try:
+        registry.withdraw_consent(db, consent_id, request.form.get("withdrawn_on") or None)
+        flash("Согласие отозвано.", "ok")
+    except (FieldErrors, Conflict) as err:
+        ui.flash_error(err)
+    return ui.back(url_for("registry_pages.person", person_id=person_id))
+
+
+@bp.get("/bases")
+@ui.login_required
+def bases() -> Any:
+    org = _school()
+    db = get_db()
+    return render_template(
+        "bases.html",
+        org=org,
+        mentors=registry.list_people(db, org["id"], role="mentor"),
+        mentees=registry.list_people(db, org["id"], role="mentee"),
+    )
+
+
+@bp.get("/consents")
+@ui.login_required
+def consents() -> Any:
+    org = _school()
+    return render_template(
+        "consents.html",
+        org=org,
+        missing=registry.missing_consents(get_db(), org["id"]),
+        on=dt.date.today(),
+    )
+
+
+@bp.get("/groups")
+@ui.login_required
+def groups() -> Any:
+    org = _school()
+    return render_template(
+        "groups.html",
+        org=org,
+        groups=registry.list_groups(get_db(), org["id"]),
+        group_status=GROUP_STATUS,
+        may_edit=ui.can("edit_registry", org),
+    )
+
+
+def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
+    db, org = get_db(), ui.org()
+    return render_template(
+        "group_form.html",
+        org=org,
+        forms=registry.list_forms(db),
+        mentors=registry.list_people(db, org["id"], role="mentor"),
+        mentees=registry.list_people(db, org["id"], role="mentee"),
+        kinds=KINDS_OF_MENTORING,
+        values=values,
+        errors=field_paths(errors) if errors else {},
+    ), status
+
+
+def _int(text: str | None, field_name: str, label: str) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        raise FieldErrors(
+            f"{label}: выберите", fields={field_name: [f"{label}: выберите"]}
+        ) from None
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@ui.login_required
+def new_group() -> Any:
+    org = _editable()
+    if request.method == "GET":
+        today = dt.date.today()
+        end = dt.date(today.year + (1 if today.month >= 6 else 0), 5, 31)
+        return _group_form({"start_date": today.isoformat(), "end_date": end.isoformat()}, None)
+    form = request.form
+    values = {
+        "form_code": form.get("form_code", ""),
+        "mentor_id": form.get("mentor_id", ""),
+        "mentee_ids": form.getlist("mentee_ids"),
+        "start_date": form.get("start_date", ""),
+        "end_date": form.get("end_date", ""),
+        "kind_of_mentoring": form.get("kind_of_mentoring", ""),
+        "status": form.get("status", "active"),
+    }
+    try:
+        group_id = pairing.form_pair(
+            get_db(),
+            org["id"],
+            form_code=values["form_code"],
+            mentor_id=_int(values["mentor_id"], "mentor_id", "Наставник"),
+            mentee_ids=[int(x) for x in values["mentee_ids"] if x.isdigit()],
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            kind_of_mentoring=values["kind_of_mentoring"] or None,
+            status=values["status"],
+        )
+    except FieldErrors as err:
+        return _group_form(values, err.fields, 422)
+    flash(f"Наставническая пара/группа № {group_id} сформирована.", "ok")
+    return redirect(url_for("registry_pages.groups"))
+
+
+@bp.post("/groups/<int:group_id>/close")
+@ui.login_required
+def close_group(group_id: int) -> Any:
+    db = get_db()
+    users.require_on(db, ui.user(), "edit_registry", "group", group_id)
+    try:
+        registry.close_group(
+            db, group_id, request.form.get("result", ""), request.form.get("closed_on", "")
+        )
+        flash("Работа пары/группы завершена.", "ok")
+    except (FieldErrors, Conflict) as err:
+        ui.flash_error(err)
+    return redirect(url_for("registry_pages.groups"))
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str) -> Any:
+    response = send_file(
+        io.BytesIO(content), mimetype=XLSX_MIME, as_attachment=True, download_name=name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@ui.login_required
+def import_excel() -> Any:
+    org = _editable()
+    if request.method == "GET":
+        return render_template("import.html", org=org, report=None, error=None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template(
+            "import.html", org=org, report=None, error="Выберите файл .xlsx."
+        ), 422
+    try:
+        report = excel.import_workbook(
+            get_db(), org["id"], upload.read(), valid_rows_only=bool(request.form.get("partial"))
+        )
+    except FieldErrors as err:
+        return render_template("import.html", org=org, report=None, error=err.message), 422
+    if report.written:
+        users.audit(get_db(), ui.user()["id"], "import", "organisation", org["id"], upload.filename)
+    return render_template("import.html", org=org, report=report, error=None), (
+        200 if report.ok else 422
+    )
+
+
+@bp.get("/import/blank.xlsx")
+@ui.login_required
+def blank_excel() -> Any:
+    _school()
+    return _xlsx(excel.blank_workbook(), "Реестр наставничества (бланк).xlsx")
+
+
+@bp.get("/export.xlsx")
+@ui.login_required
+def export_excel() -> Any:
+    org = _school()
+    users.audit(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
+    name = f"Реестр наставничества — {org.get('short_name') or org['full_name']}.xlsx"
+    return _xlsx(excel.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
+
+
+def _department() -> dict:
+    me, org = ui.user(), ui.org()
+    department = org
+    if org["kind"] == "school" and org.get("parent_id"):
+        department = registry.get_organisation(get_db(), org["parent_id"])
+    if me["role"] not in ("municipal", "admin") or department["kind"] != "department":
+        raise Forbidden(
+            "Сводная таблица района доступна специалисту органа управления образованием"
+        )
+    users.require(me, "read", department, get_db())
+    return department
+
+
+@bp.get("/district")
+@ui.login_required
+def district_page() -> Any:
+    department, on = _department(), dt.date.today()
+    return render_template(
+        "district.html",
+        department=department,
+        rows=district.table(get_db(), department["id"], on),
+        total=district.district_totals(get_db(), department["id"], on),
+        required=district.REQUIRED_KINDS,
+        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        on=on,
+        org=ui.org(),
+    )
+
+
+@bp.get("/district.xlsx")
+@ui.login_required
+def district_xlsx() -> Any:
+    department, on = _department(), dt.date.today()
+    return _xlsx(
+        district.table_xlsx(get_db(), department["id"], on), f"Свод по району на {on:%d.%m.%Y}.xlsx"
+    )
