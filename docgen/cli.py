@@ -28,8 +28,7 @@ def _db():
 @with_appcontext
 def init_db() -> None:
     """Create the database or bring it to the latest migration."""
-    db = database.connect(current_app.config["DATABASE"])
-    applied = database.migrate(db)
+    applied = database.init_db(current_app.config["DATABASE"])
     click.echo(f"База данных готова: {current_app.config['DATABASE']}")
     for name in applied:
         click.echo(f"  применена миграция {name}")

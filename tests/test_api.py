@@ -10,7 +10,7 @@ import re
 import pytest
 from docx import Document
 
-from docgen.accounts import users
+from docgen.accounts import audit, users
 from docgen.db import connect
 from docgen.kinds import catalog
 
@@ -502,5 +502,5 @@ def test_downloads_are_audited(api, api_db_path):
     document_id = create_draft(client)["id"]
     client.get(f"/api/documents/{document_id}/latest.pdf")
     db = connect(api_db_path)
-    actions = [row["action"] for row in users.audit_log(db, object_type="document")]
+    actions = [row["action"] for row in audit.entries(db, object_type="document")]
     assert actions[:2] == ["download", "create"]

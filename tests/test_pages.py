@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from webfixtures import csrf_token, login, make_app
 
-from docgen.accounts import users
+from docgen.accounts import audit, users
 from docgen.db import connect
 from docgen.documents import service as documents
 from docgen.kinds import catalog
@@ -76,7 +76,7 @@ def test_sign_in_and_out_are_audited(app: Flask, client: FlaskClient) -> None:
     assert "МБОУ «Обливская СОШ № 1»" in home
     client.post("/logout")
     assert client.get("/").status_code == 302
-    actions = [e["action"] for e in users.audit_log(_db(app), object_type="user")]
+    actions = [e["action"] for e in audit.entries(_db(app), object_type="user")]
     assert "login" in actions and "logout" in actions
 
 
@@ -326,7 +326,7 @@ def test_register_as_director_then_download_pdf_and_docx(app: Flask, client: Fla
     assert client.get(f"/documents/{document_id}/edit").status_code == 409
     revised = client.post(f"/documents/{document_id}/revise")
     assert revised.status_code == 302 and revised.headers["Location"] != f"/documents/{document_id}"
-    actions = {e["action"] for e in users.audit_log(_db(app), object_type="document")}
+    actions = {e["action"] for e in audit.entries(_db(app), object_type="document")}
     assert {"create", "register", "download", "revise"} <= actions
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from docgen.accounts import users
+from docgen.accounts import audit, permissions, throttle, users
 from docgen.documents import archive
 from docgen.errors import FieldErrors, Forbidden
 from docgen.registry import records as registry
@@ -135,17 +135,17 @@ def test_a_school_user_cannot_touch_another_schools_people_or_documents(
         people_and_docs["person_school_1"],
         people_and_docs["person_school_2"],
     )
-    users.require_on(db, user, "read", "person", own_person)
-    users.require_on(db, user, "read", "document", people_and_docs["doc_school_1"])
+    permissions.require_on(db, user, "read", "person", own_person)
+    permissions.require_on(db, user, "read", "document", people_and_docs["doc_school_1"])
     for action in ("read", "edit_registry"):
         with pytest.raises(Forbidden) as err:
-            users.require_on(db, user, action, "person", other_person)
+            permissions.require_on(db, user, action, "person", other_person)
         assert err.value.message.startswith(f"Недостаточно прав: роль «{users.ROLES[role]}»")
         assert "«СОШ № 2»" in err.value.message
     for action in ("read", "create_document", "register_document"):
-        assert not users.can(user, action, orgs["school_2"], db)
+        assert not permissions.can(user, action, orgs["school_2"], db)
         with pytest.raises(Forbidden):
-            users.require_on(db, user, action, "document", people_and_docs["doc_school_2"])
+            permissions.require_on(db, user, action, "document", people_and_docs["doc_school_2"])
 
 
 def test_roles_inside_their_own_school(db, orgs):
@@ -153,55 +153,202 @@ def test_roles_inside_their_own_school(db, orgs):
     director = _user(db, "dir1", "director", orgs["school_1"])
     curator = _user(db, "cur1", "curator", orgs["school_1"])
     methodologist = _user(db, "met1", "methodologist", orgs["school_1"])
-    assert users.can(director, "register_document", school, db)
-    assert users.can(director, "approve", school, db)
-    assert users.can(director, "manage", school, db)
-    assert not users.can(director, "manage_users", school, db)
-    assert users.can(curator, "edit_registry", school, db)
-    assert users.can(curator, "create_document", school, db)
-    assert not users.can(curator, "register_document", school, db)
-    assert users.can(methodologist, "create_document", school, db)
-    assert users.can(methodologist, "read", school, db)
+    assert permissions.can(director, "register_document", school, db)
+    assert permissions.can(director, "approve", school, db)
+    assert permissions.can(director, "manage", school, db)
+    assert not permissions.can(director, "manage_users", school, db)
+    assert permissions.can(curator, "edit_registry", school, db)
+    assert permissions.can(curator, "create_document", school, db)
+    assert not permissions.can(curator, "register_document", school, db)
+    assert permissions.can(methodologist, "create_document", school, db)
+    assert permissions.can(methodologist, "read", school, db)
     with pytest.raises(Forbidden) as err:
-        users.require(methodologist, "edit_registry", school, db)
+        permissions.require(methodologist, "edit_registry", school, db)
     assert "«Методист» не позволяет изменять реестр" in err.value.message
 
 
 def test_municipal_user_reads_the_schools_of_its_department_only(db, orgs, people_and_docs):
     specialist = _user(db, "mun_a", "municipal", orgs["dept_a"])
     for school in ("school_1", "school_2"):
-        users.require_on(db, specialist, "read", "person", people_and_docs[f"person_{school}"])
-        users.require_on(db, specialist, "read", "document", people_and_docs[f"doc_{school}"])
-        assert not users.can(specialist, "edit_registry", orgs[school], db)
-        assert not users.can(specialist, "register_document", orgs[school], db)
+        permissions.require_on(
+            db, specialist, "read", "person", people_and_docs[f"person_{school}"]
+        )
+        permissions.require_on(db, specialist, "read", "document", people_and_docs[f"doc_{school}"])
+        assert not permissions.can(specialist, "edit_registry", orgs[school], db)
+        assert not permissions.can(specialist, "register_document", orgs[school], db)
     with pytest.raises(Forbidden):
-        users.require_on(db, specialist, "read", "person", people_and_docs["person_school_3"])
+        permissions.require_on(db, specialist, "read", "person", people_and_docs["person_school_3"])
     with pytest.raises(Forbidden):
-        users.require_on(db, specialist, "read", "document", people_and_docs["doc_school_3"])
-    assert users.can(specialist, "create_document", orgs["dept_a"], db)
-    assert users.can(specialist, "register_document", orgs["dept_a"], db)
-    assert not users.can(specialist, "read", orgs["dept_b"], db)
+        permissions.require_on(db, specialist, "read", "document", people_and_docs["doc_school_3"])
+    assert permissions.can(specialist, "create_document", orgs["dept_a"], db)
+    assert permissions.can(specialist, "register_document", orgs["dept_a"], db)
+    assert not permissions.can(specialist, "read", orgs["dept_b"], db)
 
 
 def test_admin_may_do_everything_and_anonymous_nothing(db, orgs):
     admin = _user(db, "root", "admin", None)
     for org_id in orgs.values():
-        for action in users.ACTIONS:
-            assert users.can(admin, action, org_id, db)
-    assert not users.can(None, "read", orgs["school_1"], db)
+        for action in permissions.ACTIONS:
+            assert permissions.can(admin, action, org_id, db)
+    assert not permissions.can(None, "read", orgs["school_1"], db)
     with pytest.raises(Forbidden, match="Войдите"):
-        users.require(None, "read", orgs["school_1"], db)
+        permissions.require(None, "read", orgs["school_1"], db)
     with pytest.raises(ValueError):
-        users.can(admin, "fly", orgs["school_1"], db)
+        permissions.can(admin, "fly", orgs["school_1"], db)
 
 
 def test_audit_log_is_append_only(db, orgs):
     user = _user(db, "dir1", "director", orgs["school_1"])
-    users.audit(db, user["id"], "register", "document", 7, "№ 1-од")
-    users.audit(db, user["id"], "cancel", "document", 7)
-    log = users.audit_log(db, object_type="document", object_id=7)
+    audit.record(db, user["id"], "register", "document", 7, "№ 1-од")
+    audit.record(db, user["id"], "cancel", "document", 7)
+    log = audit.entries(db, object_type="document", object_id=7)
     assert [row["action"] for row in log] == ["cancel", "register"]
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("DELETE FROM audit")
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE audit SET detail = ''")
+
+
+# --- sessions, passwords, blocking, tokens with an expiry ---------------------------------
+
+
+def _session(db, login, password=PASSWORD):
+    """What the web layer keeps in the cookie after a sign-in: the user id and its version."""
+    found = users.authenticate(db, login, password, NOW)
+    return found["id"], found["session_version"]
+
+
+def test_logout_everywhere_ends_a_copied_session_and_the_token(db, orgs):
+    user = _user(db, "dir1", "director", orgs["school_1"])
+    cookie = _session(db, "dir1")
+    copied = tuple(cookie)
+    token = users.issue_token(db, user["id"], now=NOW)
+    assert users.session_user(db, *cookie)["login"] == "dir1"
+    users.logout_everywhere(db, user["id"])
+    assert users.session_user(db, *copied) is None
+    assert users.user_by_token(db, token, NOW) is None
+    fresh = _session(db, "dir1")
+    assert users.session_user(db, *fresh)["id"] == user["id"]
+
+
+def test_change_password_checks_the_old_one_and_ends_other_sessions(db, orgs):
+    user = _user(db, "cur1", "curator", orgs["school_1"])
+    other_device = _session(db, "cur1")
+    token = users.issue_token(db, user["id"], now=NOW)
+    with pytest.raises(FieldErrors) as err:
+        users.change_password(db, user["id"], "не-тот-пароль", "1234567")
+    assert err.value.fields == {
+        "old_password": ["Текущий пароль: неверный"],
+        "new_password": ["Новый пароль: не короче 8 символов"],
+    }
+    with pytest.raises(FieldErrors) as err:
+        users.change_password(db, user["id"], PASSWORD, PASSWORD)
+    assert err.value.fields == {"new_password": ["Новый пароль: должен отличаться от текущего"]}
+    assert users.session_user(db, *other_device) is not None  # nothing changed yet
+    version = users.change_password(db, user["id"], PASSWORD, "новый-пароль-2")
+    assert users.session_user(db, *other_device) is None
+    assert users.session_user(db, user["id"], version)["login"] == "cur1"
+    assert users.user_by_token(db, token, NOW) is None
+    assert users.authenticate(db, "cur1", PASSWORD, NOW) is None
+    assert users.authenticate(db, "cur1", "новый-пароль-2", NOW) is not None
+
+
+def test_admin_reset_sets_the_password_ends_sessions_and_lifts_the_lock(db, orgs):
+    user = _user(db, "met1", "methodologist", orgs["school_1"])
+    cookie = _session(db, "met1")
+    for _ in range(users.MAX_FAILED_LOGINS):
+        users.authenticate(db, "met1", "bad-password", NOW, "10.0.0.5")
+    assert users.locked_until(db, "met1", NOW, "10.0.0.5") is not None
+    with pytest.raises(FieldErrors, match="Пароль: не короче 8 символов"):
+        users.set_password(db, user["id"], "1234567")
+    users.set_password(db, user["id"], "сброшенный-1")
+    assert users.session_user(db, *cookie) is None
+    assert users.locked_until(db, "met1", NOW, "10.0.0.5") is None
+    assert users.authenticate(db, "met1", "сброшенный-1", NOW, "10.0.0.5") is not None
+
+
+def test_blocking_ends_sessions_refuses_login_and_revokes_the_token(db, orgs):
+    user = _user(db, "dir1", "director", orgs["school_1"])
+    cookie = _session(db, "dir1")
+    token = users.issue_token(db, user["id"], now=NOW)
+    users.block_user(db, user["id"], NOW)
+    assert users.session_user(db, *cookie) is None
+    assert users.user_by_token(db, token, NOW) is None
+    stored = db.execute("SELECT api_token_hash FROM users WHERE id = ?", [user["id"]]).fetchone()
+    assert stored[0] is None
+    assert users.authenticate(db, "dir1", PASSWORD, NOW) is None
+    users.unblock_user(db, user["id"])
+    assert users.session_user(db, *cookie) is None  # unblocking does not revive old sessions
+    assert users.authenticate(db, "dir1", PASSWORD, NOW) is not None
+
+
+def test_api_tokens_expire(db, orgs):
+    user = _user(db, "met1", "methodologist", orgs["school_1"])
+    token = users.issue_token(db, user["id"], now=NOW)
+    assert users.user_by_token(db, token, NOW + dt.timedelta(days=29, hours=23))["id"] == user["id"]
+    assert users.user_by_token(db, token, NOW + dt.timedelta(days=30)) is None
+    short = users.issue_token(db, user["id"], now=NOW, lifetime=dt.timedelta(hours=1))
+    assert users.user_by_token(db, short, NOW + dt.timedelta(minutes=59)) is not None
+    assert users.user_by_token(db, short, NOW + dt.timedelta(hours=1)) is None
+
+
+# --- throttling ----------------------------------------------------------------------------
+
+
+def _fail(db, login, at, address, times=1):
+    for _ in range(times):
+        assert users.authenticate(db, login, "bad-password", at, address) is None
+
+
+def test_unknown_logins_are_locked_exactly_like_known_ones(db, orgs):
+    _user(db, "cur1", "curator", orgs["school_1"])
+    for login in ("cur1", "nobody"):
+        _fail(db, login, NOW, "10.0.0.9", users.MAX_FAILED_LOGINS - 1)
+        assert users.locked_until(db, login, NOW, "10.0.0.9") is None
+        _fail(db, login, NOW, "10.0.0.9")
+        assert users.locked_until(db, login, NOW, "10.0.0.9") == NOW + dt.timedelta(minutes=15)
+
+
+def test_a_stranger_locks_only_their_own_address(db, orgs):
+    _user(db, "dir1", "director", orgs["school_1"])
+    _fail(db, "dir1", NOW, "203.0.113.7", users.MAX_FAILED_LOGINS)
+    assert users.authenticate(db, "dir1", PASSWORD, NOW, "203.0.113.7") is None
+    assert users.locked_until(db, "dir1", NOW, "192.168.1.20") is None
+    assert users.authenticate(db, "dir1", PASSWORD, NOW, "192.168.1.20") is not None
+
+
+def test_repeated_locks_of_a_pair_double_up_to_an_hour(db):
+    at = NOW
+    lengths = []
+    for _ in range(5):
+        for _ in range(users.MAX_FAILED_LOGINS):
+            throttle.record_failure(db, "dir1", at, "203.0.113.7")
+        until = users.locked_until(db, "dir1", at, "203.0.113.7")
+        lengths.append(int((until - at).total_seconds() // 60))
+        at = until
+    assert lengths == [15, 30, 60, 60, 60]
+    # A day without failures and the pair starts again from 15 minutes.
+    at += dt.timedelta(days=1, seconds=1)
+    for _ in range(users.MAX_FAILED_LOGINS):
+        throttle.record_failure(db, "dir1", at, "203.0.113.7")
+    assert users.locked_until(db, "dir1", at, "203.0.113.7") == at + dt.timedelta(minutes=15)
+
+
+def test_one_address_trying_many_logins_is_locked(db, orgs):
+    _user(db, "dir1", "director", orgs["school_1"])
+    for n in range(19):
+        _fail(db, f"guess{n}", NOW + dt.timedelta(seconds=n), "203.0.113.7")
+    assert users.locked_until(db, "dir1", NOW + dt.timedelta(seconds=19), "203.0.113.7") is None
+    _fail(db, "guess19", NOW + dt.timedelta(seconds=19), "203.0.113.7")
+    later = NOW + dt.timedelta(minutes=1)
+    assert users.locked_until(db, "dir1", later, "203.0.113.7") is not None
+    assert users.authenticate(db, "dir1", PASSWORD, later, "203.0.113.7") is None
+    assert users.authenticate(db, "dir1", PASSWORD, later, "198.51.100.1") is not None
+
+
+def test_failures_spread_over_time_do_not_lock_an_address(db):
+    for n in range(40):
+        # 10 failures in each quarter of an hour, each under its own login.
+        at = NOW + dt.timedelta(minutes=16 * (n // 10), seconds=n)
+        throttle.record_failure(db, f"user{n}", at, "10.1.1.1")
+    assert users.locked_until(db, "someone", NOW + dt.timedelta(hours=1), "10.1.1.1") is None

@@ -1,8 +1,9 @@
-"""Users, roles, permissions, API tokens and the audit log."""
+"""Users: accounts, passwords, sessions, blocking and API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -10,8 +11,9 @@ import secrets
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from docgen.accounts import throttle
 from docgen.db import now_iso, transaction
-from docgen.errors import FieldErrors, Forbidden, NotFound
+from docgen.errors import FieldErrors, NotFound
 
 ROLES = {
     "director": "Директор",
@@ -28,36 +30,17 @@ ROLE_ORG_KIND = {
     "municipal": "department",
     "admin": None,
 }
-ACTIONS = {
-    "read": "просматривать данные",
-    "edit_registry": "изменять реестр",
-    "create_document": "создавать документы",
-    "register_document": "регистрировать документы",
-    "approve": "утверждать документы",
-    "manage": "настраивать журналы регистрации и шаблоны",
-    "manage_users": "управлять пользователями",
-}
-# The permission matrix: (role, scope) -> allowed actions. Scope "own" is the user's
-# organisation, "child" a school of the user's department, "any" every organisation.
-PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("admin", "any"): frozenset(ACTIONS),
-    ("director", "own"): frozenset(
-        {"read", "edit_registry", "create_document", "register_document", "approve", "manage"}
-    ),
-    ("curator", "own"): frozenset({"read", "edit_registry", "create_document"}),
-    ("methodologist", "own"): frozenset({"read", "create_document"}),
-    ("municipal", "own"): frozenset(
-        {"read", "edit_registry", "create_document", "register_document"}
-    ),
-    ("municipal", "child"): frozenset({"read"}),
-}
-
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
+# Wrong passwords in a row after which a login is locked from that client address.
+MAX_FAILED_LOGINS = throttle.MAX_FAILED_LOGINS
 MIN_PASSWORD_LENGTH = 8
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
-# Checked against when the login is unknown, so both paths cost one hash check.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+TOKEN_LIFETIME = dt.timedelta(days=30)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the login is unknown, so both paths cost one hash check."""
+    return generate_password_hash("not-a-real-password")
 
 
 def _public(user: dict | None) -> dict | None:
@@ -145,61 +128,118 @@ def list_users(db: sqlite_utils.Database, *, org_id: int | None = None) -> list[
     return [_public(row) for row in db.query(sql + " ORDER BY login", params)]
 
 
-def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return throttle.aware(now) if now is not None else dt.datetime.now(dt.UTC)
+
+
+def _password_errors(field: str, label: str, password: str) -> dict[str, list[str]]:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise _errors({"password": [f"Пароль: не короче {MIN_PASSWORD_LENGTH} символов"]})
+        return {field: [f"{label}: не короче {MIN_PASSWORD_LENGTH} символов"]}
+    return {}
+
+
+def _end_sessions(db: sqlite_utils.Database, user_id: int, changes: dict | None = None) -> int:
+    """Bump the session version and drop the API token, in the caller's transaction."""
+    db.execute(
+        "UPDATE users SET session_version = session_version + 1, api_token_hash = NULL, "
+        "api_token_expires_at = NULL WHERE id = ?",
+        [user_id],
+    )
+    if changes:
+        db["users"].update(user_id, changes)
+    return db.execute("SELECT session_version FROM users WHERE id = ?", [user_id]).fetchone()[0]
+
+
+def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> int:
+    """An administrator's reset: new password, every session and token ended, locks lifted.
+
+    Returns the new session version.
+    """
+    errors = _password_errors("password", "Пароль", password)
+    if errors:
+        raise _errors(errors)
+    user = get_user(db, user_id)
+    with transaction(db):
+        version = _end_sessions(db, user_id, {"password_hash": generate_password_hash(password)})
+        throttle.clear_login(db, user["login"])
+    return version
+
+
+def change_password(db: sqlite_utils.Database, user_id: int, old: str, new: str) -> int:
+    """The user's own change: the current password first; every other session and token ends.
+
+    Returns the new session version, for the session that made the change to keep.
+    """
+    row = next(db.query("SELECT password_hash FROM users WHERE id = ?", [user_id]), None)
+    if row is None:
+        raise NotFound("Пользователь не найден")
+    errors: dict[str, list[str]] = {}
+    if not check_password_hash(row["password_hash"], old or ""):
+        errors["old_password"] = ["Текущий пароль: неверный"]
+    errors |= _password_errors("new_password", "Новый пароль", new)
+    if not errors and new == old:
+        errors["new_password"] = ["Новый пароль: должен отличаться от текущего"]
+    if errors:
+        raise _errors(errors)
+    with transaction(db):
+        return _end_sessions(db, user_id, {"password_hash": generate_password_hash(new)})
+
+
+def logout_everywhere(db: sqlite_utils.Database, user_id: int) -> int:
+    """End every session and the API token of the user; returns the new session version."""
     get_user(db, user_id)
     with transaction(db):
-        db["users"].update(
-            user_id,
-            {
-                "password_hash": generate_password_hash(password),
-                "failed_logins": 0,
-                "locked_until": None,
-            },
-        )
+        return _end_sessions(db, user_id)
 
 
-def locked_until(db: sqlite_utils.Database, login: str, now: dt.datetime) -> dt.datetime | None:
-    """When the login's lockout ends, if it is locked at `now` (for the message to show)."""
-    row = next(db.query("SELECT locked_until FROM users WHERE login = ?", [login]), None)
-    if row is None or not row["locked_until"]:
+def block_user(db: sqlite_utils.Database, user_id: int, now: dt.datetime | None = None) -> None:
+    """Refuse the user's logins, sessions and token until unblocked."""
+    get_user(db, user_id)
+    with transaction(db):
+        _end_sessions(db, user_id, {"blocked_at": _now(now).isoformat(timespec="seconds")})
+
+
+def unblock_user(db: sqlite_utils.Database, user_id: int) -> None:
+    get_user(db, user_id)
+    with transaction(db):
+        db["users"].update(user_id, {"blocked_at": None})
+
+
+def session_user(db: sqlite_utils.Database, user_id: int, version: int | None) -> dict | None:
+    """The user of a session cookie, or None if it was ended (logout, password, block)."""
+    row = next(db.query("SELECT * FROM users WHERE id = ?", [user_id]), None)
+    if row is None or row["blocked_at"] or version != row["session_version"]:
         return None
-    until = dt.datetime.fromisoformat(row["locked_until"])
-    return until if _aware(now) < until else None
+    return _public(row)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def locked_until(
+    db: sqlite_utils.Database, login: str, now: dt.datetime, address: str = ""
+) -> dt.datetime | None:
+    """When the lockout of the login from the address ends, if locked at `now` (for the message)."""
+    return throttle.locked_until(db, login, now, address)
 
 
 def authenticate(
-    db: sqlite_utils.Database, login: str, password: str, now: dt.datetime
+    db: sqlite_utils.Database, login: str, password: str, now: dt.datetime, address: str = ""
 ) -> dict | None:
-    """The user if the password is right and the login not locked; None otherwise.
+    """The user if the password is right, the user not blocked and nothing locked; else None.
 
-    Five wrong passwords in a row lock the login for 15 minutes (see locked_until()).
+    Unknown logins cost the same hash check and are throttled the same way (see throttle).
     """
-    now = _aware(now)
-    with transaction(db):
-        user = next(db.query("SELECT * FROM users WHERE login = ?", [(login or "").strip()]), None)
-        if user is None:
-            check_password_hash(_DUMMY_HASH, password or "")
-            return None
-        if user["locked_until"] and now < dt.datetime.fromisoformat(user["locked_until"]):
-            return None
-        if check_password_hash(user["password_hash"], password or ""):
-            db["users"].update(user["id"], {"failed_logins": 0, "locked_until": None})
-            return _public({**user, "failed_logins": 0, "locked_until": None})
-        failed = user["failed_logins"] + 1
-        if failed >= MAX_FAILED_LOGINS:
-            db["users"].update(
-                user["id"],
-                {"failed_logins": 0, "locked_until": (now + LOCKOUT).isoformat()},
-            )
-        else:
-            db["users"].update(user["id"], {"failed_logins": failed})
+    login = (login or "").strip()
+    if throttle.locked_until(db, login, now, address) is not None:
         return None
+    user = next(db.query("SELECT * FROM users WHERE login = ?", [login]), None)
+    stored = user["password_hash"] if user else _dummy_hash()
+    # The hash is checked outside the write transaction: scrypt takes a while, and the
+    # write lock is shared by every writer of the database.
+    right = check_password_hash(stored, password or "")
+    if user is None or not right or user["blocked_at"]:
+        throttle.record_failure(db, login, now, address)
+        return None
+    throttle.record_success(db, login, address)
+    return _public(user)
 
 
 def _token_hash(token: str) -> str:
@@ -207,160 +247,40 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(db: sqlite_utils.Database, user_id: int) -> str:
-    """A new API token for the user (the previous one stops working); only its hash is kept."""
-    get_user(db, user_id)
+def issue_token(
+    db: sqlite_utils.Database,
+    user_id: int,
+    *,
+    now: dt.datetime | None = None,
+    lifetime: dt.timedelta = TOKEN_LIFETIME,
+) -> str:
+    """A new API token valid for `lifetime` (the previous one stops working); only its hash is kept."""
+    user = get_user(db, user_id)
+    if user["blocked_at"]:
+        raise NotFound("Пользователь не найден")
     token = secrets.token_urlsafe(32)
+    expires = (_now(now) + lifetime).isoformat(timespec="seconds")
     with transaction(db):
-        db["users"].update(user_id, {"api_token_hash": _token_hash(token)})
+        db["users"].update(
+            user_id, {"api_token_hash": _token_hash(token), "api_token_expires_at": expires}
+        )
     return token
 
 
 def revoke_token(db: sqlite_utils.Database, user_id: int) -> None:
     with transaction(db):
-        db["users"].update(user_id, {"api_token_hash": None})
+        db["users"].update(user_id, {"api_token_hash": None, "api_token_expires_at": None})
 
 
-def user_by_token(db: sqlite_utils.Database, token: str) -> dict | None:
+def user_by_token(
+    db: sqlite_utils.Database, token: str, now: dt.datetime | None = None
+) -> dict | None:
+    """The token's user, unless the token is unknown, expired or its user blocked."""
     if not token:
         return None
     row = next(db.query("SELECT * FROM users WHERE api_token_hash = ?", [_token_hash(token)]), None)
+    if row is None or row["blocked_at"] or not row["api_token_expires_at"]:
+        return None
+    if _now(now) >= dt.datetime.fromisoformat(row["api_token_expires_at"]):
+        return None
     return _public(row)
-
-
-# --- permissions ----------------------------------------------------------------
-
-
-def _org(org: dict | int, db: sqlite_utils.Database | None) -> dict:
-    if isinstance(org, dict):
-        return org
-    if db is None:
-        raise ValueError("pass db to resolve an organisation id")
-    row = next(db.query("SELECT * FROM organisations WHERE id = ?", [org]), None)
-    if row is None:
-        raise NotFound("Организация не найдена")
-    return row
-
-
-def scopes(user: dict, org: dict) -> set[str]:
-    """How the user relates to the organisation: 'any', 'own', 'child'."""
-    found = {"any"}
-    if user.get("org_id") is not None:
-        if org["id"] == user["org_id"]:
-            found.add("own")
-        if org.get("parent_id") is not None and org["parent_id"] == user["org_id"]:
-            found.add("child")
-    return found
-
-
-def allowed_actions(
-    user: dict, org: dict | int, db: sqlite_utils.Database | None = None
-) -> set[str]:
-    org = _org(org, db)
-    allowed: set[str] = set()
-    for scope in scopes(user, org):
-        allowed |= PERMISSIONS.get((user["role"], scope), frozenset())
-    return allowed
-
-
-def can(
-    user: dict | None, action: str, org: dict | int, db: sqlite_utils.Database | None = None
-) -> bool:
-    """Whether the user may do `action` on the organisation (a dict, or an id with db)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action: {action}")
-    if not user:
-        return False
-    return action in allowed_actions(user, org, db)
-
-
-def require(
-    user: dict | None, action: str, org: dict | int, db: sqlite_utils.Database | None = None
-) -> None:
-    """Raise Forbidden with a Russian explanation unless can(...)."""
-    if can(user, action, org, db):
-        return
-    if not user:
-        raise Forbidden("Войдите в систему")
-    org = _org(org, db)
-    name = org.get("short_name") or org.get("full_name") or "этой организации"
-    raise Forbidden(
-        f"Недостаточно прав: роль «{ROLES.get(user['role'], user['role'])}» не позволяет "
-        f"{ACTIONS[action]} в организации «{name}»"
-    )
-
-
-# Tables whose rows belong to an organisation, and how to reach it.
-_OWNER_SQL = {
-    "organisation": "SELECT id AS org_id FROM organisations WHERE id = ?",
-    "person": "SELECT org_id FROM people WHERE id = ?",
-    "document": "SELECT org_id FROM documents WHERE id = ?",
-    "group": "SELECT org_id FROM mentoring_groups WHERE id = ?",
-    "consent": "SELECT people.org_id FROM consents JOIN people ON people.id = person_id "
-    "WHERE consents.id = ?",
-    "series": "SELECT org_id FROM series WHERE id = ?",
-    "template_variant": "SELECT org_id FROM template_variants WHERE id = ?",
-}
-
-
-def owner_org(db: sqlite_utils.Database, object_type: str, object_id: int) -> dict:
-    """The organisation a person/document/group/consent/series/variant belongs to."""
-    if object_type not in _OWNER_SQL:
-        raise ValueError(f"unknown object type: {object_type}")
-    row = next(db.query(_OWNER_SQL[object_type], [object_id]), None)
-    if row is None:
-        raise NotFound("Запись не найдена")
-    return _org(row["org_id"], db)
-
-
-def require_on(
-    db: sqlite_utils.Database, user: dict | None, action: str, object_type: str, object_id: int
-) -> dict:
-    """require() on the organisation owning the object; returns that organisation."""
-    org = owner_org(db, object_type, object_id)
-    require(user, action, org, db)
-    return org
-
-
-def audit(
-    db: sqlite_utils.Database,
-    user_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: int | str | None,
-    detail: str = "",
-) -> int:
-    """Append a line to the audit log (joins the caller's transaction if one is open)."""
-    with transaction(db):
-        return (
-            db["audit"]
-            .insert(
-                {
-                    "at": now_iso(),
-                    "user_id": user_id,
-                    "action": action,
-                    "object_type": object_type,
-                    "object_id": None if object_id is None else str(object_id),
-                    "detail": detail,
-                }
-            )
-            .last_pk
-        )
-
-
-def audit_log(
-    db: sqlite_utils.Database,
-    *,
-    object_type: str | None = None,
-    object_id: int | str | None = None,
-    limit: int = 200,
-) -> list[dict]:
-    sql = "SELECT * FROM audit WHERE 1 = 1"
-    params: list = []
-    if object_type:
-        sql += " AND object_type = ?"
-        params.append(object_type)
-    if object_id is not None:
-        sql += " AND object_id = ?"
-        params.append(str(object_id))
-    return list(db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))

@@ -61,13 +61,6 @@ def get_file(db: sqlite_utils.Database, sha: str) -> bytes:
     return content
 
 
-def file_info(db: sqlite_utils.Database, sha: str) -> dict:
-    row = next(db.query("SELECT sha256, size, mime FROM files WHERE sha256 = ?", [sha]), None)
-    if row is None:
-        raise NotFound("Файл не найден в архиве")
-    return row
-
-
 def _input_json(data: Any) -> str:
     # default=str keeps dates and Decimals readable instead of failing the archive write.
     return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)

@@ -31,7 +31,7 @@ from typing import Any
 import sqlite_utils
 from marshmallow import ValidationError
 
-from docgen.accounts import users
+from docgen.accounts import audit
 from docgen.db import connect, now_iso, transaction
 from docgen.documents import archive, compose
 from docgen.documents import service as documents
@@ -417,7 +417,7 @@ def generate(
             errors_json=json.dumps(errors, ensure_ascii=False),
             finished_at=now_iso(),
         )
-        users.audit(db, user.get("id"), "bulk", "bulk_job", job_id, f"{kind.slug}: {count}")
+        audit.record(db, user.get("id"), "bulk", "bulk_job", job_id, f"{kind.slug}: {count}")
         return BulkResult(job_id, count, zip_sha, pdf_sha, errors, seconds_docx, seconds_pdf)
     except BaseException as err:
         message = err.message if isinstance(err, DocgenError) else "Внутренняя ошибка"

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen.accounts import users
+from docgen.accounts import audit, permissions, users
 from docgen.documents import archive, compose
 from docgen.documents import journal as numbering
 from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -32,7 +32,7 @@ def require_create(
     db: sqlite_utils.Database, user: Mapping[str, Any], kind: Kind, org_id: int
 ) -> None:
     """The user may create documents in the organisation, and this kind in their role."""
-    users.require(dict(user), "create_document", org_id, db)
+    permissions.require(dict(user), "create_document", org_id, db)
     if user["role"] not in kind.roles:
         raise Forbidden(
             f"Роль «{users.ROLES.get(user['role'], user['role'])}» не составляет документ "
@@ -161,7 +161,7 @@ def create(
         pdf=preview.docx_to_pdf(docx),
     )
     _link_annexes(db, document["id"], data)
-    users.audit(db, user["id"], "create", "document", document["id"], kind.slug)
+    audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
 
 
@@ -192,7 +192,7 @@ def update(
         note=note,
     )
     _link_annexes(db, document_id, data)
-    users.audit(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
+    audit.record(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
     return version
 
 
@@ -201,7 +201,7 @@ def register(
 ) -> dict:
     """Number and date from the journal; the last version is re-rendered with them and frozen."""
     document = archive.get_document(db, document_id)
-    users.require(dict(user), "register_document", document["org_id"], db)
+    permissions.require(dict(user), "register_document", document["org_id"], db)
     kind = catalog.get(document["kind"])
     if kind.series is None:
         raise Conflict(f"Документ «{kind.title}» не регистрируется в журнале.")
@@ -224,7 +224,7 @@ def register(
     result = numbering.register(
         db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze
     )
-    users.audit(db, user["id"], "register", "document", document_id, result["number"])
+    audit.record(db, user["id"], "register", "document", document_id, result["number"])
     return result
 
 
@@ -241,17 +241,17 @@ def cancel(
     db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, reason: str
 ) -> dict:
     document = archive.get_document(db, document_id)
-    users.require(dict(user), "register_document", document["org_id"], db)
+    permissions.require(dict(user), "register_document", document["org_id"], db)
     result = archive.cancel(db, document_id, user["id"], reason)
-    users.audit(db, user["id"], "cancel", "document", document_id, reason)
+    audit.record(db, user["id"], "cancel", "document", document_id, reason)
     return result
 
 
 def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
     document = archive.get_document(db, document_id)
-    users.require(dict(user), "create_document", document["org_id"], db)
+    permissions.require(dict(user), "create_document", document["org_id"], db)
     result = archive.revise(db, document_id, user["id"])
-    users.audit(db, user["id"], "revise", "document", document_id, str(result["id"]))
+    audit.record(db, user["id"], "revise", "document", document_id, str(result["id"]))
     return result
 
 
@@ -266,13 +266,13 @@ def download(
     if fmt not in FORMATS:
         raise NotFound("Нет такого формата: доступны docx и pdf.")
     document = archive.get_document(db, document_id)
-    users.require(dict(user), "read", document["org_id"], db)
+    permissions.require(dict(user), "read", document["org_id"], db)
     version = archive.get_version(db, document_id, n)
     sha = version[f"{fmt}_sha256"]
     if not sha:
         raise NotFound("У этой версии нет файла в этом формате.")
     content = archive.get_file(db, sha)
-    users.audit(db, user["id"], "download", "document", document_id, f"{fmt} v{version['n']}")
+    audit.record(db, user["id"], "download", "document", document_id, f"{fmt} v{version['n']}")
     return content, filename(document, version["n"], fmt), FORMATS[fmt]
 
 

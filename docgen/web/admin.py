@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from docgen.accounts import users
+from docgen.accounts import audit as audit_log
+from docgen.accounts import permissions, users
 from docgen.documents import journal as numbering
 from docgen.documents import variants
 from docgen.errors import FieldErrors, NotFound
@@ -20,7 +21,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _managed(action: str) -> dict:
     org = ui.org()
-    users.require(ui.user(), action, org, get_db())
+    permissions.require(ui.user(), action, org, get_db())
     return org
 
 
@@ -80,7 +81,9 @@ def series() -> Any:
         )
     except FieldErrors as err:
         return _series_page(org, values, err.fields or {"pattern": [err.message]}, 422)
-    users.audit(get_db(), ui.user()["id"], "change", "series", values["code"], values["pattern"])
+    audit_log.record(
+        get_db(), ui.user()["id"], "change", "series", values["code"], values["pattern"]
+    )
     flash("Журнал регистрации сохранён.", "ok")
     return redirect(url_for("admin.series"))
 
@@ -92,7 +95,7 @@ def audit() -> Any:
     db = get_db()
     return render_template(
         "admin_audit.html",
-        entries=users.audit_log(db, limit=300),
+        entries=audit_log.entries(db, limit=300),
         names={u["id"]: u["login"] for u in users.list_users(db)},
     )
 
@@ -124,7 +127,7 @@ def variants_page() -> Any:
         )  # fmt: skip
     except (FieldErrors, NotFound) as err:
         return _variants_page(org, err.message, 422)
-    users.audit(
+    audit_log.record(
         get_db(), ui.user()["id"], "change", "template_variant", stored["id"], stored["kind"]
     )
     flash("Вариант шаблона загружен и включён.", "ok")
@@ -135,13 +138,13 @@ def variants_page() -> Any:
 @ui.login_required
 def switch_variant(variant_id: int, action: str) -> Any:
     db = get_db()
-    org = users.require_on(db, ui.user(), "manage", "template_variant", variant_id)
+    org = permissions.require_on(db, ui.user(), "manage", "template_variant", variant_id)
     try:
         switch = variants.activate if action == "activate" else variants.deactivate
         switch(db, org["id"], variant_id)
     except FieldErrors as err:
         ui.flash_error(err)
         return redirect(url_for("admin.variants_page"))
-    users.audit(db, ui.user()["id"], "change", "template_variant", variant_id, action)
+    audit_log.record(db, ui.user()["id"], "change", "template_variant", variant_id, action)
     flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
     return redirect(url_for("admin.variants_page"))

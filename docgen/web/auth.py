@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from docgen import ru
-from docgen.accounts import users
+from docgen.accounts import audit, users
 from docgen.web.base import current_user, get_db
 
 bp = Blueprint("auth", __name__)
@@ -45,14 +45,14 @@ def login() -> Any:
             error = f"Слишком много попыток, повторите через {_accusative(minutes)}"
         else:
             error = "Неверный логин или пароль."
-        users.audit(db, None, "login_failed", "user", None, login_name[:64])
+        audit.record(db, None, "login_failed", "user", None, login_name[:64])
         page = render_template(
             "login.html", login=login_name, error=error, next=request.form.get("next")
         )
         return page, 429 if until else 401
     session.clear()
     session["user_id"] = found["id"]
-    users.audit(db, found["id"], "login", "user", found["id"])
+    audit.record(db, found["id"], "login", "user", found["id"])
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -60,6 +60,6 @@ def login() -> Any:
 def logout() -> Any:
     me = current_user()
     if me is not None:
-        users.audit(get_db(), me["id"], "logout", "user", me["id"])
+        audit.record(get_db(), me["id"], "logout", "user", me["id"])
     session.clear()
     return redirect(url_for("auth.login"))

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from docgen.accounts import users
+from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk
 from docgen.errors import FieldErrors, NotFound
 from docgen.registry import records as registry
@@ -31,7 +31,7 @@ bp = Blueprint("bulk_pages", __name__, url_prefix="/documents/bulk")
 @ui.login_required
 def bulk_page() -> Any:
     org = ui.org()
-    users.require(ui.user(), "create_document", org, get_db())
+    permissions.require(ui.user(), "create_document", org, get_db())
     return _page(org)
 
 
@@ -93,7 +93,7 @@ def job_file(job_id: int, name: str, fmt: str) -> Any:
     if column is None or not job[column]:
         raise NotFound("Файла нет: задание ещё не завершено или завершилось ошибкой.")
     content = archive.get_file(get_db(), job[column])
-    users.audit(get_db(), ui.user()["id"], "download", "bulk_job", job_id, fmt)
+    audit.record(get_db(), ui.user()["id"], "download", "bulk_job", job_id, fmt)
     mime = bulk.ZIP_MIME if fmt == "zip" else archive.PDF_MIME
     return send_file(
         io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=f"{name}.{fmt}"

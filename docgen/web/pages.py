@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup
 
 from docgen import ru
-from docgen.accounts import users
+from docgen.accounts import permissions, users
 from docgen.documents import archive
 from docgen.documents import journal as numbering
 from docgen.documents import service as documents
@@ -51,7 +51,7 @@ def _people_options(org_id: int) -> list[tuple[int, str]]:
 
 def _allowed_kinds() -> list[catalog.Kind]:
     me, org = ui.user(), ui.org()
-    if not users.can(me, "create_document", org):
+    if not permissions.can(me, "create_document", org):
         return []
     return [kind for kind in catalog.KINDS if me["role"] in kind.roles]
 
@@ -91,7 +91,7 @@ def choose_org() -> Any:
         chosen = registry.get_organisation(get_db(), int(request.form.get("org_id", "")))
     except ValueError:
         abort(400)
-    users.require(ui.user(), "read", chosen, get_db())
+    permissions.require(ui.user(), "read", chosen, get_db())
     session["org_id"] = chosen["id"]
     return ui.back(url_for("pages.home"))
 
@@ -123,7 +123,7 @@ def document_list() -> Any:
 def journal() -> Any:
     """The registration journal of the organisation for a year (numbers, dates, titles)."""
     org = ui.org()
-    users.require(ui.user(), "read", org, get_db())
+    permissions.require(ui.user(), "read", org, get_db())
     try:
         year = int(request.args.get("year") or dt.date.today().year)
     except ValueError:
@@ -201,7 +201,7 @@ def new_document(slug: str) -> Any:
 
 def _document(document_id: int, action: str = "read") -> dict:
     db = get_db()
-    users.require_on(db, ui.user(), action, "document", document_id)
+    permissions.require_on(db, ui.user(), action, "document", document_id)
     return archive.get_document(db, document_id)
 
 
@@ -244,9 +244,11 @@ def document(document_id: int) -> Any:
         a=a,
         b=b,
         changes=changes,
-        may_edit=users.can(ui.user(), "create_document", org) and ui.user()["role"] in kind.roles,
-        may_register=users.can(ui.user(), "register_document", org) and kind.series is not None,
-        may_cancel=users.can(ui.user(), "register_document", org),
+        may_edit=permissions.can(ui.user(), "create_document", org)
+        and ui.user()["role"] in kind.roles,
+        may_register=permissions.can(ui.user(), "register_document", org)
+        and kind.series is not None,
+        may_cancel=permissions.can(ui.user(), "register_document", org),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
-from docgen.accounts import users
+from docgen.accounts import audit, permissions
 from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
 from docgen.kinds import catalog
 from docgen.registry import bases as pairing
@@ -41,19 +41,19 @@ GROUP_STATUS = {"planned": "планируется", "active": "действуе
 
 def _school() -> dict:
     org = ui.org()
-    users.require(ui.user(), "read", org, get_db())
+    permissions.require(ui.user(), "read", org, get_db())
     return org
 
 
 def _editable() -> dict:
     org = ui.org()
-    users.require(ui.user(), "edit_registry", org, get_db())
+    permissions.require(ui.user(), "edit_registry", org, get_db())
     return org
 
 
 def _person(person_id: int, action: str = "read") -> dict:
     db = get_db()
-    users.require_on(db, ui.user(), action, "person", person_id)
+    permissions.require_on(db, ui.user(), action, "person", person_id)
     return registry.get_person(db, person_id)
 
 
@@ -141,7 +141,7 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         consent_titles=CONSENT_TITLES,
         consent_status=CONSENT_STATUS,
         signer_titles=SIGNER_TITLES,
-        may_edit=users.can(ui.user(), "edit_registry", org),
+        may_edit=permissions.can(ui.user(), "edit_registry", org),
     ), status
 
 
@@ -170,7 +170,7 @@ def sign_consent(person_id: int) -> Any:
 @ui.login_required
 def withdraw_consent(consent_id: int) -> Any:
     db = get_db()
-    users.require_on(db, ui.user(), "edit_registry", "consent", consent_id)
+    permissions.require_on(db, ui.user(), "edit_registry", "consent", consent_id)
     person_id = int(request.form.get("person_id", "0") or 0)
     try:
         registry.withdraw_consent(db, consent_id, request.form.get("withdrawn_on") or None)
@@ -281,7 +281,7 @@ def new_group() -> Any:
 @ui.login_required
 def close_group(group_id: int) -> Any:
     db = get_db()
-    users.require_on(db, ui.user(), "edit_registry", "group", group_id)
+    permissions.require_on(db, ui.user(), "edit_registry", "group", group_id)
     try:
         registry.close_group(
             db, group_id, request.form.get("result", ""), request.form.get("closed_on", "")
@@ -321,7 +321,9 @@ def import_excel() -> Any:
     except FieldErrors as err:
         return render_template("import.html", org=org, report=None, error=err.message), 422
     if report.written:
-        users.audit(get_db(), ui.user()["id"], "import", "organisation", org["id"], upload.filename)
+        audit.record(
+            get_db(), ui.user()["id"], "import", "organisation", org["id"], upload.filename
+        )
     return render_template("import.html", org=org, report=report, error=None), (
         200 if report.ok else 422
     )
@@ -338,7 +340,7 @@ def blank_excel() -> Any:
 @ui.login_required
 def export_excel() -> Any:
     org = _school()
-    users.audit(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
+    audit.record(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
     name = f"Реестр наставничества — {org.get('short_name') or org['full_name']}.xlsx"
     return _xlsx(excel.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
 
@@ -352,7 +354,7 @@ def _department() -> dict:
         raise Forbidden(
             "Сводная таблица района доступна специалисту органа управления образованием"
         )
-    users.require(me, "read", department, get_db())
+    permissions.require(me, "read", department, get_db())
     return department
 
 

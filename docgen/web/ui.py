@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from docgen.accounts import users
+from docgen.accounts import permissions, users
 from docgen.errors import DocgenError, FieldErrors, Forbidden
 from docgen.registry import records as registry
 from docgen.web.base import current_user, error_response, get_db
@@ -50,7 +50,7 @@ def org() -> dict:
             candidate = registry.get_organisation(db, int(chosen))
         except DocgenError:
             candidate = None
-        if candidate is not None and users.can(me, "read", candidate):
+        if candidate is not None and permissions.can(me, "read", candidate):
             found = candidate
     if found is None and me.get("org_id") is not None:
         found = registry.get_organisation(db, me["org_id"])
@@ -59,14 +59,14 @@ def org() -> dict:
         if not schools:
             raise Forbidden("В реестре нет ни одной организации")
         found = schools[0]
-    users.require(me, "read", found, db)
+    permissions.require(me, "read", found, db)
     g.org = found
     return found
 
 
 def can(action: str, on: dict | None = None) -> bool:
     me = current_user()
-    return bool(me) and users.can(me, action, on or org())
+    return bool(me) and permissions.can(me, action, on or org())
 
 
 def switchable_orgs() -> list[dict]:
@@ -74,7 +74,7 @@ def switchable_orgs() -> list[dict]:
     me = current_user()
     if me is None or me["role"] not in ("admin", "municipal"):
         return []
-    return [o for o in registry.list_organisations(get_db()) if users.can(me, "read", o)]
+    return [o for o in registry.list_organisations(get_db()) if permissions.can(me, "read", o)]
 
 
 def parse_date(text: str | None, field_name: str, label: str) -> dt.date:

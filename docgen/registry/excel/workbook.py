@@ -27,8 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen.db import MENTORING_FORMS, transaction
+from docgen.db import transaction
 from docgen.errors import DocgenError, FieldErrors
+from docgen.migrations.m002_mentoring_forms import MENTORING_FORMS
 from docgen.registry import bases
 from docgen.registry import records as registry
 from docgen.registry.schemas import CATEGORIES, KINDS_OF_MENTORING, PersonSchema

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, send_fi
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
-from docgen.accounts import users
+from docgen.accounts import audit, permissions, users
 from docgen.documents import archive
 from docgen.documents import service as documents
 from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
@@ -219,7 +219,7 @@ def token() -> Response:
             )
         raise Unauthorized("Неверный логин или пароль.")
     issued = users.issue_token(db, user["id"])
-    users.audit(db, user["id"], "token", "user", user["id"], "API")
+    audit.record(db, user["id"], "token", "user", user["id"], "API")
     return _out(schemas.TokenOut, {"token": issued, "user": user}, 201)
 
 
@@ -319,7 +319,7 @@ def list_documents() -> Response:
     query = _query(schemas.DocumentQuery())
     db = web.get_db()
     org_id = _org_id(query["org_id"])
-    users.require(_user(), "read", org_id, db)
+    permissions.require(_user(), "read", org_id, db)
     found = archive.list_documents(db, org_id, kind=query["kind"], status=query["status"])
     return _out(schemas.DocumentOut, found, many=True)
 
@@ -333,7 +333,7 @@ def list_documents() -> Response:
 )
 def get_document(document_id: int) -> Response:
     db = web.get_db()
-    users.require_on(db, _user(), "read", "document", document_id)
+    permissions.require_on(db, _user(), "read", "document", document_id)
     document = archive.get_document(db, document_id)
     return _out(
         schemas.DocumentDetailOut, {**document, "versions": archive.versions(db, document_id)}
@@ -435,7 +435,7 @@ def download_latest(document_id: int, fmt: str) -> Response:
 )
 def list_organisations() -> Response:
     db = web.get_db()
-    visible = [o for o in registry.list_organisations(db) if users.can(_user(), "read", o)]
+    visible = [o for o in registry.list_organisations(db) if permissions.can(_user(), "read", o)]
     return _out(schemas.OrganisationOut, visible, many=True)
 
 
@@ -444,7 +444,7 @@ def list_organisations() -> Response:
 def get_organisation(org_id: int) -> Response:
     db = web.get_db()
     organisation = registry.get_organisation(db, org_id)
-    users.require(_user(), "read", organisation, db)
+    permissions.require(_user(), "read", organisation, db)
     return _out(schemas.OrganisationOut, organisation)
 
 
@@ -460,7 +460,7 @@ def organisation_indicators(org_id: int) -> Response:
     query = _query(schemas.IndicatorQuery())
     db = web.get_db()
     organisation = registry.get_organisation(db, org_id)
-    users.require(_user(), "read", organisation, db)
+    permissions.require(_user(), "read", organisation, db)
     org_ids = [org_id]
     if organisation["kind"] == "department":
         org_ids += [school["id"] for school in registry.list_schools(db, org_id)]
@@ -503,7 +503,7 @@ def list_people() -> Response:
     query = _query(schemas.PeopleQuery())
     db = web.get_db()
     org_id = _org_id(query["org_id"])
-    users.require(_user(), "read", org_id, db)
+    permissions.require(_user(), "read", org_id, db)
     found = registry.list_people(db, org_id, category=query["category"], role=query["role"])
     return _out(schemas.PersonOut, found, many=True)
 
@@ -512,7 +512,7 @@ def list_people() -> Response:
 @doc("Человек из реестра", "Реестр", response=schemas.PersonOut, errors=(403, 404))
 def get_person(person_id: int) -> Response:
     db = web.get_db()
-    users.require_on(db, _user(), "read", "person", person_id)
+    permissions.require_on(db, _user(), "read", "person", person_id)
     return _out(schemas.PersonOut, registry.get_person(db, person_id))
 
 
@@ -535,9 +535,9 @@ def _split_org(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 def add_person() -> Response:
     org_id, data = _split_org(_body())
     db = web.get_db()
-    users.require(_user(), "edit_registry", org_id, db)
+    permissions.require(_user(), "edit_registry", org_id, db)
     person_id = registry.add_person(db, org_id, data)
-    users.audit(db, _user()["id"], "create", "person", person_id)
+    audit.record(db, _user()["id"], "create", "person", person_id)
     return _out(schemas.PersonOut, registry.get_person(db, person_id), 201)
 
 
@@ -552,9 +552,9 @@ def add_person() -> Response:
 def update_person(person_id: int) -> Response:
     data = _body()
     db = web.get_db()
-    users.require_on(db, _user(), "edit_registry", "person", person_id)
+    permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     registry.update_person(db, person_id, data)
-    users.audit(db, _user()["id"], "edit", "person", person_id)
+    audit.record(db, _user()["id"], "edit", "person", person_id)
     return _out(schemas.PersonOut, registry.get_person(db, person_id))
 
 
@@ -575,7 +575,7 @@ def _consent(db: Any, person_id: int, consent_id: int) -> dict:
 )
 def list_consents(person_id: int) -> Response:
     db = web.get_db()
-    users.require_on(db, _user(), "read", "person", person_id)
+    permissions.require_on(db, _user(), "read", "person", person_id)
     return _out(schemas.ConsentOut, registry.list_consents(db, person_id), many=True)
 
 
@@ -591,10 +591,10 @@ def list_consents(person_id: int) -> Response:
 def sign_consent(person_id: int) -> Response:
     body = _body()
     db = web.get_db()
-    users.require_on(db, _user(), "edit_registry", "person", person_id)
+    permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.ConsentSignRequest().load_or_raise(body)
     consent_id = registry.sign_consent(db, person_id, **data)
-    users.audit(db, _user()["id"], "consent_sign", "person", person_id, data["kind"])
+    audit.record(db, _user()["id"], "consent_sign", "person", person_id, data["kind"])
     return _out(schemas.ConsentOut, _consent(db, person_id, consent_id), 201)
 
 
@@ -609,12 +609,12 @@ def sign_consent(person_id: int) -> Response:
 def withdraw_consent(person_id: int) -> Response:
     body = _body()
     db = web.get_db()
-    users.require_on(db, _user(), "edit_registry", "person", person_id)
+    permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.load(schemas.ConsentWithdrawRequest(), body)
     consent_id = registry.withdraw_consent(
         db, None, data["withdrawn_on"], person_id=person_id, kind=data["kind"]
     )
-    users.audit(db, _user()["id"], "consent_withdraw", "person", person_id, data["kind"])
+    audit.record(db, _user()["id"], "consent_withdraw", "person", person_id, data["kind"])
     return _out(schemas.ConsentOut, _consent(db, person_id, consent_id))
 
 
@@ -630,7 +630,7 @@ def withdraw_consent(person_id: int) -> Response:
 def request_consent(person_id: int) -> Response:
     body = _body()
     db = web.get_db()
-    users.require_on(db, _user(), "edit_registry", "person", person_id)
+    permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.load(schemas.ConsentRequestRequest(), body)
     consent_id = registry.request_consent(db, person_id, data["kind"])
     return _out(schemas.ConsentOut, _consent(db, person_id, consent_id), 201)
@@ -652,7 +652,7 @@ def list_groups() -> Response:
     query = _query(schemas.GroupQuery())
     db = web.get_db()
     org_id = _org_id(query["org_id"])
-    users.require(_user(), "read", org_id, db)
+    permissions.require(_user(), "read", org_id, db)
     found = registry.list_groups(db, org_id, status=query["status"])
     return _out(schemas.GroupOut, found, many=True)
 
@@ -661,7 +661,7 @@ def list_groups() -> Response:
 @doc("Наставническая пара или группа", "Реестр", response=schemas.GroupOut, errors=(403, 404))
 def get_group(group_id: int) -> Response:
     db = web.get_db()
-    users.require_on(db, _user(), "read", "group", group_id)
+    permissions.require_on(db, _user(), "read", "group", group_id)
     return _out(schemas.GroupOut, registry.get_group(db, group_id))
 
 
@@ -678,9 +678,9 @@ def create_group() -> Response:
     data = schemas.GroupCreateRequest().load_or_raise(_body())
     db = web.get_db()
     org_id = _org_id(data.pop("org_id"))
-    users.require(_user(), "edit_registry", org_id, db)
+    permissions.require(_user(), "edit_registry", org_id, db)
     group_id = registry.create_group(db, org_id, **data)
-    users.audit(db, _user()["id"], "create", "group", group_id)
+    audit.record(db, _user()["id"], "create", "group", group_id)
     return _out(schemas.GroupOut, registry.get_group(db, group_id), 201)
 
 
@@ -695,10 +695,10 @@ def create_group() -> Response:
 def close_group(group_id: int) -> Response:
     body = _body()
     db = web.get_db()
-    users.require_on(db, _user(), "edit_registry", "group", group_id)
+    permissions.require_on(db, _user(), "edit_registry", "group", group_id)
     data = schemas.GroupCloseRequest().load_or_raise(body)
     registry.close_group(db, group_id, data["result"], data["closed_on"])
-    users.audit(db, _user()["id"], "close", "group", group_id)
+    audit.record(db, _user()["id"], "close", "group", group_id)
     return _out(schemas.GroupOut, registry.get_group(db, group_id))
 
 

@@ -1,0 +1,52 @@
+"""The audit log: who did what to which object, append-only (triggers in m001)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from docgen.db import now_iso, transaction
+
+
+def record(
+    db: sqlite_utils.Database,
+    user_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    detail: str = "",
+) -> int:
+    """Append a line to the audit log (joins the caller's transaction if one is open)."""
+    with transaction(db):
+        return (
+            db["audit"]
+            .insert(
+                {
+                    "at": now_iso(),
+                    "user_id": user_id,
+                    "action": action,
+                    "object_type": object_type,
+                    "object_id": None if object_id is None else str(object_id),
+                    "detail": detail,
+                }
+            )
+            .last_pk
+        )
+
+
+def entries(
+    db: sqlite_utils.Database,
+    *,
+    object_type: str | None = None,
+    object_id: int | str | None = None,
+    limit: int = 200,
+) -> list[dict]:
+    """Audit lines, newest first, of one object or of every object."""
+    sql = "SELECT * FROM audit WHERE 1 = 1"
+    params: list = []
+    if object_type:
+        sql += " AND object_type = ?"
+        params.append(object_type)
+    if object_id is not None:
+        sql += " AND object_id = ?"
+        params.append(str(object_id))
+    return list(db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
