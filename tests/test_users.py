@@ -277,6 +277,8 @@ def test_blocking_ends_sessions_refuses_login_and_revokes_the_token(db, orgs):
     stored = db.execute("SELECT api_token_hash FROM users WHERE id = ?", [user["id"]]).fetchone()
     assert stored[0] is None
     assert users.authenticate(db, "dir1", PASSWORD, NOW) is None
+    with pytest.raises(Forbidden, match="Учётная запись заблокирована"):
+        users.issue_token(db, user["id"], now=NOW)
     users.unblock_user(db, user["id"])
     assert users.session_user(db, *cookie) is None  # unblocking does not revive old sessions
     assert users.authenticate(db, "dir1", PASSWORD, NOW) is not None

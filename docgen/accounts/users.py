@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from docgen.accounts import throttle
 from docgen.db import now_iso, transaction
-from docgen.errors import FieldErrors, NotFound
+from docgen.errors import FieldErrors, Forbidden, NotFound
 
 ROLES = {
     "director": "Директор",
@@ -257,7 +257,7 @@ def issue_token(
     """A new API token valid for `lifetime` (the previous one stops working); only its hash is kept."""
     user = get_user(db, user_id)
     if user["blocked_at"]:
-        raise NotFound("Пользователь не найден")
+        raise Forbidden("Учётная запись заблокирована")
     token = secrets.token_urlsafe(32)
     expires = (_now(now) + lifetime).isoformat(timespec="seconds")
     with transaction(db):
