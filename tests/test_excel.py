@@ -455,3 +455,18 @@ def test_people_already_in_the_registry_are_matched_not_duplicated(db, org):
     report = importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
     assert report.ok and report.people_added == 3 and report.people_updated == 1
     assert len(registry_people.list_people(db, org)) == 4
+
+
+def test_register_writes_the_age_in_words_that_agree_with_it(db, org):
+    """«21 год», «22 года», «25 лет» — not «21 лет»."""
+    on = dt.date(2024, 10, 1)
+    born = {"Андреев": "2003-05-01", "Борисов": "2002-05-01", "Васильев": "1999-05-01"}
+    for surname, birth in born.items():
+        person(db, org, surname, "Иван", "Иванович", birth_date=birth, is_mentor=True)
+    wb = load_workbook(io.BytesIO(register.register_workbook(db, org, on)))
+    rows = {
+        row[1]: row[4] for row in wb["Реестр наставников"].iter_rows(min_row=6, values_only=True)
+    }
+    assert rows["Андреев Иван Иванович"].startswith("21 год")
+    assert rows["Борисов Иван Иванович"].startswith("22 года")
+    assert rows["Васильев Иван Иванович"].startswith("25 лет")

@@ -224,6 +224,19 @@ def test_xlsx_has_the_same_figures_as_the_docx(db, known):
     assert isinstance(body[-2][4], float)  # a share is a number cell
 
 
+def test_monitoring_xlsx_is_the_workbook_of_the_report_with_a_download_name(db, known):
+    values = _build(db, "monitoring-report", known, _report_payload())
+    content, name = xlsx_report.monitoring_xlsx(values)
+    assert name == "Показатели наставничества на 01.04.2025.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Показатели"]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = cells.index(list(xlsx_report.HEADERS))
+    assert sheet.cell(header + 1, 1).font.bold
+    assert sheet.freeze_panes == f"A{header + 2}"
+    titles = [row[1] for row in cells[header + 1 :]]
+    assert any(title.startswith("Доля детей в возрасте от 10 до 19") for title in titles)
+
+
 def test_report_from_the_sample_renders_pdf_with_the_same_text():
     kind = catalog.get("monitoring-report")
     values = compose.build_context(kind, compose.validate(kind, kind.sample()))
