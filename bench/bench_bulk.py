@@ -26,17 +26,17 @@ def run(kind_slug: str, count: int, pdf: bool) -> dict:
     from docgen.db import connect, migrate
     from docgen.documents import bulk
     from docgen.kinds import catalog
-    from docgen.registry import records as registry
+    from docgen.registry import organisations
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     db = connect(tmp / "bench.sqlite")
     migrate(db)
-    dept = registry.create_organisation(
+    dept = organisations.create_organisation(
         db, {"kind": "department", "full_name": "Отдел образования Администрации Обливского района"}
     )
     sample = catalog.get(kind_slug).sample()
     org = sample["organisation"]
-    org_id = registry.create_organisation(
+    org_id = organisations.create_organisation(
         db,
         {
             "kind": "school",

@@ -13,7 +13,9 @@ import sqlite_utils
 from docgen.accounts import users
 from docgen.documents import journal as numbering
 from docgen.kinds.catalog import SERIES
-from docgen.registry import records as registry
+from docgen.registry import consents, organisations
+from docgen.registry import groups as registry_groups
+from docgen.registry import people as registry_people
 
 PASSWORD = "nastavnik2024"
 
@@ -261,9 +263,9 @@ def seed(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
     """Load the demo data once; returns (login, password, role) for each demo user."""
     if any(True for _ in db.query("SELECT id FROM users WHERE login = 'admin'")):
         return [(login, PASSWORD, role) for login, role, _, _ in LOGINS]
-    department_id = registry.create_organisation(db, DEPARTMENT)
+    department_id = organisations.create_organisation(db, DEPARTMENT)
     school_ids = [
-        registry.create_organisation(db, {**school, "parent_id": department_id})
+        organisations.create_organisation(db, {**school, "parent_id": department_id})
         for school in SCHOOLS
     ]
     for org_id in [department_id, *school_ids]:
@@ -291,7 +293,7 @@ def seed(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
         (school_ids[1], "student_student", second["Беляев"], [second["Ткаченко"]]),
     )
     for org_id, form, mentor, mentees in groups:
-        registry.create_group(
+        registry_groups.create_group(
             db,
             org_id,
             form_code=form,
@@ -309,7 +311,7 @@ def seed(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
 def _people(db: sqlite_utils.Database, org_id: int, index: int) -> dict[str, int]:
     ids = {}
     for surname, name, patronymic, gender, born, category, position, years in STAFF[index]:
-        ids[surname] = registry.add_person(
+        ids[surname] = registry_people.add_person(
             db,
             org_id,
             {
@@ -327,7 +329,7 @@ def _people(db: sqlite_utils.Database, org_id: int, index: int) -> dict[str, int
             },
         )
     for surname, name, patronymic, gender, born, category, position, _ in STUDENTS[index]:
-        ids[surname] = registry.add_person(
+        ids[surname] = registry_people.add_person(
             db,
             org_id,
             {
@@ -348,10 +350,10 @@ def _people(db: sqlite_utils.Database, org_id: int, index: int) -> dict[str, int
 def _consent(
     db: sqlite_utils.Database, person_id: int, on: dt.date, representative: str | None
 ) -> None:
-    person = registry.get_person(db, person_id)
-    signer = registry.required_signer(person, on)
+    person = registry_people.get_person(db, person_id)
+    signer = consents.required_signer(person, on)
     representative = None if signer == "self" else representative
-    registry.sign_consent(
+    consents.sign_consent(
         db,
         person_id,
         "processing",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from docgen.registry import records as registry
+from docgen.registry import consents, organisations, people
 
 
 def department(db, name: str = "Отдел образования Администрации Обливского района") -> int:
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "department",
@@ -22,7 +22,7 @@ def department(db, name: str = "Отдел образования Админис
 
 
 def school(db, parent_id: int | None, name: str = "МБОУ «СОШ № 1»") -> int:
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -49,7 +49,7 @@ def person(db, org_id: int, surname: str, name: str, patronymic: str, **extra) -
         "category": extra.pop("category", "педагог"),
         **extra,
     }
-    return registry.add_person(db, org_id, data)
+    return people.add_person(db, org_id, data)
 
 
 def consent(db, person_id: int, on: str = "2024-09-01", signer: str = "self") -> int:
@@ -59,4 +59,4 @@ def consent(db, person_id: int, on: str = "2024-09-01", signer: str = "self") ->
             "representative_name": "Иванова Ольга Петровна",
             "representative_doc": "свидетельство о рождении III-АН № 123456",
         }
-    return registry.sign_consent(db, person_id, "processing", on, signer, **extra)
+    return consents.sign_consent(db, person_id, "processing", on, signer, **extra)

@@ -11,14 +11,14 @@ import pytest
 from docgen.documents import archive
 from docgen.documents import journal as numbering
 from docgen.errors import Conflict, FieldErrors, NotFound
-from docgen.registry import records as registry
+from docgen.registry import organisations
 
 DAY = dt.date(2025, 3, 3)
 
 
 @pytest.fixture
 def school(db) -> int:
-    org = registry.create_organisation(db, {"kind": "school", "full_name": "МБОУ «СОШ № 1»"})
+    org = organisations.create_organisation(db, {"kind": "school", "full_name": "МБОУ «СОШ № 1»"})
     numbering.ensure_series(db, org, "orders", "Приказы по основной деятельности", "{n}-од")
     return org
 

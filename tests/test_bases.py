@@ -8,8 +8,8 @@ import pytest
 from registry_factory import consent, department, person, school
 
 from docgen.errors import Conflict, FieldErrors
-from docgen.registry import bases
-from docgen.registry import records as registry
+from docgen.registry import bases, consents, groups
+from docgen.registry import people as registry_people
 
 
 @pytest.fixture
@@ -71,10 +71,10 @@ def test_a_pair_is_refused_while_a_consent_is_missing_and_the_message_says_who(d
             "подписывает законный представитель"
         ]
     }
-    assert registry.list_groups(db, org) == []
+    assert groups.list_groups(db, org) == []
     consent(db, people["child"], "2024-09-05", signer="representative")
     group_id = _form(db, org, people, ["child"])
-    assert registry.get_group(db, group_id)["mentees"][0]["surname"] == "Иванов"
+    assert groups.get_group(db, group_id)["mentees"][0]["surname"] == "Иванов"
 
 
 def test_a_consent_signed_after_the_day_does_not_count(db, org, people):
@@ -94,7 +94,7 @@ def test_pairs_order_check_names_everyone_and_passes_once_signed(db, org, people
     consent(db, people["mentor"], "2024-09-01")
     consent(db, people["teen"], "2024-09-01", signer="both")
     _form(db, org, people, ["child", "teen"])
-    registry.withdraw_consent(
+    consents.withdraw_consent(
         db, person_id=people["mentor"], kind="processing", withdrawn_on="2024-10-01"
     )
     bases.check_pairs_consents(db, org, dt.date(2024, 9, 15))
@@ -112,7 +112,7 @@ def test_withdrawn_consent_makes_a_person_unusable_from_that_day(db, org, people
     assert bases.usable(db, people["mentor"], dt.date(2024, 9, 1)) == (True, "")
     consent(db, people["mentor"], "2024-09-01")
     assert bases.consent_state(db, people["mentor"], "2024-09-02") == "signed"
-    registry.withdraw_consent(
+    consents.withdraw_consent(
         db, person_id=people["mentor"], kind="processing", withdrawn_on="2024-10-01"
     )
     assert bases.usable(db, people["mentor"], dt.date(2024, 9, 30))[0]
@@ -125,7 +125,7 @@ def test_withdrawn_consent_makes_a_person_unusable_from_that_day(db, org, people
 
 
 def test_missing_documents_of_a_participant(db, org, people):
-    registry.update_person(db, people["child"], {"is_mentee": True})
+    registry_people.update_person(db, people["child"], {"is_mentee": True})
     assert bases.missing_documents(db, people["child"], "2024-09-01") == [
         {
             "code": "consent-processing",

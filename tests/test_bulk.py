@@ -14,7 +14,7 @@ from registry_factory import consent, department, person, school
 from docgen.accounts import users
 from docgen.documents import archive, bulk
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import consents, organisations
 from docgen.rendering import html as preview
 
 ON = dt.date(2024, 9, 2)
@@ -22,7 +22,7 @@ ON = dt.date(2024, 9, 2)
 
 @pytest.fixture
 def setup(db):
-    org = registry.get_organisation(db, school(db, department(db)))
+    org = organisations.get_organisation(db, school(db, department(db)))
     user_id = users.create_user(
         db, "curator1", "nastavnik2024", "curator", org["id"], "Чернова Н.В."
     )
@@ -88,7 +88,7 @@ def test_a_person_who_withdrew_consent_is_left_out(db, setup):
     kept = person(db, org_id, "Кузнецова", "Мария", "Ивановна", birth_date="1985-02-03")
     gone = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03")
     consent(db, gone, "2024-08-01")
-    registry.withdraw_consent(db, person_id=gone, kind="processing", withdrawn_on="2024-08-20")
+    consents.withdraw_consent(db, person_id=gone, kind="processing", withdrawn_on="2024-08-20")
     items = []
     for pid in (kept, gone):
         data = item("x")

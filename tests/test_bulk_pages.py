@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from webfixtures import login
 
-from docgen.registry import records as registry
+from docgen.registry import people as registry_people
 from docgen.rendering import html as preview
 from docgen.web.base import get_db
 
@@ -54,7 +54,7 @@ def test_personal_programmes_for_every_pair_of_young_teachers(
     assert refused.status_code == 422
     assert "Выберите куратора программ" in refused.get_data(as_text=True)
     with app.app_context():
-        people = registry.list_people(get_db(), 2)
+        people = registry_people.list_people(get_db(), 2)
     curator = next(p for p in people if p["surname"] == "Чернова")
     started = client.post(
         "/documents/bulk", data={"action": "personal-programmes", "curator_id": curator["id"]}

@@ -10,7 +10,7 @@ import pytest
 from docgen.documents import compose
 from docgen.errors import FieldErrors
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import organisations, people
 from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
 
 SIGN_ON = dt.date(2024, 9, 2)
@@ -146,7 +146,7 @@ def test_minor_without_representative_is_refused_naming_the_fields():
 
 
 def test_registry_minor_without_representative_is_refused_at_render(db):
-    org = registry.create_organisation(
+    org = organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -154,7 +154,7 @@ def test_registry_minor_without_representative_is_refused_at_render(db):
             "address": "с. Заречное, ул. Мира, 1",
         },
     )
-    pupil = registry.add_person(
+    pupil = people.add_person(
         db,
         org,
         {
@@ -170,7 +170,7 @@ def test_registry_minor_without_representative_is_refused_at_render(db):
     kind = catalog.get("consent")
     data = compose.validate(kind, payload)
     with pytest.raises(FieldErrors) as err:
-        compose.build_context(kind, data, resolve=lambda pid: registry.get_person(db, pid))
+        compose.build_context(kind, data, resolve=lambda pid: people.get_person(db, pid))
     assert "authority_doc" in err.value.fields
 
 

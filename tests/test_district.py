@@ -12,8 +12,7 @@ from registry_factory import consent, department, person, school
 from docgen.documents import archive
 from docgen.documents import journal as numbering
 from docgen.errors import FieldErrors
-from docgen.registry import district
-from docgen.registry import records as registry
+from docgen.registry import district, groups
 
 ON = dt.date(2024, 10, 15)
 
@@ -87,7 +86,7 @@ def test_indicators_per_school_come_from_the_registry(db, area):
     person(db, first, "Сидоров", "Олег", "Олегович", birth_date="1998-01-01", experience_years=2)
     for pid in (mentor, young):
         consent(db, pid, "2024-09-01")
-    registry.create_group(
+    groups.create_group(
         db,
         first,
         form_code="teacher_teacher",

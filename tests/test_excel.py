@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from registry_factory import consent, department, person, school
 
 from docgen.errors import FieldErrors
-from docgen.registry import records as registry
-from docgen.registry.excel import workbook as excel
+from docgen.registry import consents as registry_consents
+from docgen.registry import groups as registry_groups
+from docgen.registry import people as registry_people
+from docgen.registry.excel import exporting, importing, register, sheets
 
 PEOPLE_ROWS = [
     # surname, name, patronymic, gender, birth, category, position, experience, partner,
@@ -104,10 +106,10 @@ def fill(content: bytes, rows: dict[str, list[list]]) -> bytes:
 
 def valid_file() -> bytes:
     return fill(
-        excel.blank_workbook(),
+        exporting.blank_workbook(),
         {
-            excel.PEOPLE: PEOPLE_ROWS,
-            excel.MENTORS: [
+            sheets.PEOPLE: PEOPLE_ROWS,
+            sheets.MENTORS: [
                 [
                     "Чернова Наталья Викторовна",
                     dt.date(1980, 5, 2),
@@ -115,11 +117,11 @@ def valid_file() -> bytes:
                     "вторник, четверг после 14:00",
                 ],
             ],
-            excel.MENTEES: [
+            sheets.MENTEES: [
                 ["Петров Алексей Сергеевич", "12.03.1999", "освоить методику урока"],
                 ["Иванов Пётр", dt.date(2012, 1, 10), "подготовка к олимпиаде"],
             ],
-            excel.PAIRS: [
+            sheets.PAIRS: [
                 [
                     1,
                     "Чернова Наталья Викторовна",
@@ -156,11 +158,11 @@ def valid_file() -> bytes:
 def snapshot(db, org_id: int) -> dict:
     """The registry of an organisation without ids and timestamps."""
     people = {}
-    for p in registry.list_people(db, org_id):
+    for p in registry_people.list_people(db, org_id):
         key = (p["surname"], p["name"], p["patronymic"], p["birth_date"])
         consents = [
             (c["status"], c["signer"], c["signed_on"], c["withdrawn_on"], c["representative_name"])
-            for c in registry.list_consents(db, p["id"])
+            for c in registry_consents.list_consents(db, p["id"])
         ]
         people[key] = {k: v for k, v in p.items() if k not in ("id", "org_id", "created_at")} | {
             "consents": consents
@@ -177,7 +179,7 @@ def snapshot(db, org_id: int) -> dict:
             g["result"],
             g["closed_on"],
         )
-        for g in registry.list_groups(db, org_id)
+        for g in registry_groups.list_groups(db, org_id)
     )
     return {"people": people, "groups": groups}
 
@@ -188,7 +190,7 @@ def org(db) -> int:
 
 
 def test_blank_workbook_has_the_sheets_columns_and_lists():
-    wb = load_workbook(io.BytesIO(excel.blank_workbook()))
+    wb = load_workbook(io.BytesIO(exporting.blank_workbook()))
     assert wb.sheetnames[:4] == ["Люди", "Наставники", "Наставляемые", "Пары и группы"]
     headers = [c.value for c in wb["Наставники"][1]]
     assert headers == ["ФИО", "Дата рождения", "Компетенции", "Свободное время"]
@@ -207,7 +209,7 @@ def test_import_with_errors_reports_each_by_sheet_row_and_column_and_writes_noth
     content = fill(
         valid_file(),
         {
-            excel.PEOPLE: [
+            sheets.PEOPLE: [
                 [
                     "Кузнецов",
                     "Иван1",
@@ -227,10 +229,10 @@ def test_import_with_errors_reports_each_by_sheet_row_and_column_and_writes_noth
                     None,
                 ],
             ],
-            excel.MENTEES: mentees,
+            sheets.MENTEES: mentees,
         },
     )
-    report = excel.import_workbook(db, org, content)
+    report = importing.import_workbook(db, org, content)
     assert not report.written and not report.ok
     messages = report.messages()
     assert (
@@ -260,7 +262,7 @@ def test_import_with_errors_reports_each_by_sheet_row_and_column_and_writes_noth
 
 def test_valid_import_twice_gives_the_same_registry(db, org):
     content = valid_file()
-    first = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    first = importing.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
     assert first.ok and first.written, first.messages()
     assert (first.people_added, first.groups_added, first.consents_added) == (4, 2, 4)
     state = snapshot(db, org)
@@ -279,7 +281,7 @@ def test_valid_import_twice_gives_the_same_registry(db, org):
         "призёр муниципального этапа олимпиады",
         "2024-05-20",
     ) in state["groups"]
-    second = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    second = importing.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
     assert second.ok and second.written
     assert (second.people_added, second.people_updated, second.groups_added) == (0, 0, 0)
     assert second.groups_existing == 2 and second.consents_added == 0
@@ -287,13 +289,13 @@ def test_valid_import_twice_gives_the_same_registry(db, org):
 
 
 def test_export_then_import_into_an_empty_organisation_is_the_identity(db, org):
-    assert excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
-    exported = excel.export_workbook(db, org)
+    assert importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
+    exported = exporting.export_workbook(db, org)
     other = school(db, None, "МБОУ «СОШ № 2»")
-    report = excel.import_workbook(db, other, exported, on=dt.date(2024, 9, 10))
+    report = importing.import_workbook(db, other, exported, on=dt.date(2024, 9, 10))
     assert report.ok, report.messages()
     assert snapshot(db, other) == snapshot(db, org)
-    again = load_workbook(io.BytesIO(excel.export_workbook(db, other)))
+    again = load_workbook(io.BytesIO(exporting.export_workbook(db, other)))
     first = load_workbook(io.BytesIO(exported))
     for sheet in ("Люди", "Наставники", "Наставляемые", "Пары и группы"):
         assert list(again[sheet].values) == list(first[sheet].values)
@@ -303,10 +305,10 @@ def test_a_pair_without_consent_is_refused_and_named(db, org):
     rows = [list(r) for r in PEOPLE_ROWS]
     rows[1][11] = rows[1][12] = None  # Петров has no consent
     content = fill(
-        excel.blank_workbook(),
+        exporting.blank_workbook(),
         {
-            excel.PEOPLE: rows,
-            excel.PAIRS: [
+            sheets.PEOPLE: rows,
+            sheets.PAIRS: [
                 [
                     1,
                     "Чернова Наталья Викторовна",
@@ -324,23 +326,25 @@ def test_a_pair_without_consent_is_refused_and_named(db, org):
             ],
         },
     )
-    report = excel.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    report = importing.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
     assert not report.written
     assert report.messages() == [
         "Лист «Пары и группы», строка 2, столбец «Наставляемый (ФИО)»: Петров Алексей "
         "Сергеевич — нет согласия на обработку персональных данных — подписывает сам человек"
     ]
-    partial = excel.import_workbook(db, org, content, valid_rows_only=True, on=dt.date(2024, 9, 10))
+    partial = importing.import_workbook(
+        db, org, content, valid_rows_only=True, on=dt.date(2024, 9, 10)
+    )
     assert partial.written and partial.people_added == 4 and partial.groups_added == 0
-    assert registry.list_groups(db, org) == []
+    assert registry_groups.list_groups(db, org) == []
 
 
 def test_duplicate_person_in_file_and_pair_contradictions(db, org):
     content = fill(
         valid_file(),
         {
-            excel.PEOPLE: [PEOPLE_ROWS[0]],
-            excel.PAIRS: [
+            sheets.PEOPLE: [PEOPLE_ROWS[0]],
+            sheets.PAIRS: [
                 [
                     1,
                     "Петров Алексей Сергеевич",
@@ -358,7 +362,7 @@ def test_duplicate_person_in_file_and_pair_contradictions(db, org):
             ],
         },
     )
-    messages = excel.import_workbook(db, org, content).messages()
+    messages = importing.import_workbook(db, org, content).messages()
     assert (
         "Лист «Люди», строка 6, столбец «Фамилия»: Чернова — этот человек уже есть в строке 2"
         in messages
@@ -402,7 +406,7 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 )
 def test_bad_files_are_refused_with_a_clear_message(db, org, content, expected):
     with pytest.raises(FieldErrors) as err:
-        excel.import_workbook(db, org, content)
+        importing.import_workbook(db, org, content)
     assert expected in err.value.message
     assert err.value.fields["file"]
 
@@ -415,7 +419,7 @@ def test_a_workbook_without_the_sheets_is_refused(db, org):
     out = io.BytesIO()
     wb.save(out)
     with pytest.raises(FieldErrors) as err:
-        excel.import_workbook(db, org, out.getvalue())
+        importing.import_workbook(db, org, out.getvalue())
     assert (
         "В книге нет листов «Люди», «Наставники», «Наставляемые», «Пары и группы»"
         in err.value.message
@@ -423,8 +427,8 @@ def test_a_workbook_without_the_sheets_is_refused(db, org):
 
 
 def test_register_has_the_columns_of_the_domain(db, org):
-    assert excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
-    wb = load_workbook(io.BytesIO(excel.register_workbook(db, org, dt.date(2024, 10, 1))))
+    assert importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10)).written
+    wb = load_workbook(io.BytesIO(register.register_workbook(db, org, dt.date(2024, 10, 1))))
     mentors, mentees = wb["Реестр наставников"], wb["Реестр наставляемых"]
     assert mentors["A1"].value == "Реестр участников программы наставничества. Реестр наставников"
     assert [c.value for c in mentors[5]][:4] == [
@@ -448,6 +452,21 @@ def test_register_has_the_columns_of_the_domain(db, org):
 def test_people_already_in_the_registry_are_matched_not_duplicated(db, org):
     existing = person(db, org, "Чернова", "Наталья", "Викторовна", birth_date="1980-05-02")
     consent(db, existing, "2024-09-02")
-    report = excel.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
+    report = importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
     assert report.ok and report.people_added == 3 and report.people_updated == 1
-    assert len(registry.list_people(db, org)) == 4
+    assert len(registry_people.list_people(db, org)) == 4
+
+
+def test_register_writes_the_age_in_words_that_agree_with_it(db, org):
+    """«21 год», «22 года», «25 лет» — not «21 лет»."""
+    on = dt.date(2024, 10, 1)
+    born = {"Андреев": "2003-05-01", "Борисов": "2002-05-01", "Васильев": "1999-05-01"}
+    for surname, birth in born.items():
+        person(db, org, surname, "Иван", "Иванович", birth_date=birth, is_mentor=True)
+    wb = load_workbook(io.BytesIO(register.register_workbook(db, org, on)))
+    rows = {
+        row[1]: row[4] for row in wb["Реестр наставников"].iter_rows(min_row=6, values_only=True)
+    }
+    assert rows["Андреев Иван Иванович"].startswith("21 год")
+    assert rows["Борисов Иван Иванович"].startswith("22 года")
+    assert rows["Васильев Иван Иванович"].startswith("25 лет")

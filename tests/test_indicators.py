@@ -9,8 +9,7 @@ import pytest
 
 from docgen.documents import archive
 from docgen.documents import journal as numbering
-from docgen.registry import indicators
-from docgen.registry import records as registry
+from docgen.registry import groups, indicators, organisations, people
 
 ON = dt.date(2025, 4, 1)
 SURNAMES = (
@@ -28,7 +27,7 @@ def _born(age: int, *, day_after: bool = False) -> str:
 
 
 def _school(db, name: str = "МБОУ «СОШ № 1»") -> int:
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -44,7 +43,7 @@ def _school(db, name: str = "МБОУ «СОШ № 1»") -> int:
 
 
 def _person(db, org_id: int, category: str, **extra) -> int:
-    return registry.add_person(
+    return people.add_person(
         db,
         org_id,
         {
@@ -59,7 +58,7 @@ def _person(db, org_id: int, category: str, **extra) -> int:
 
 
 def _group(db, org_id, form, mentor, mentees, *, start="2024-09-01", end="2025-05-31", **kw):
-    return registry.create_group(
+    return groups.create_group(
         db,
         org_id,
         form_code=form,
@@ -113,7 +112,7 @@ def school(db):
     _group(db, org, "employer_student", p1, [s5])
     _group(db, org, "employer_student", p2, [s6])
     closed = _group(db, org, "student_student", s3, [s9])
-    registry.close_group(db, closed, "Цели достигнуты", "2025-03-01")
+    groups.close_group(db, closed, "Цели достигнуты", "2025-03-01")
     _group(db, org, "employer_student", p3, [s10], end="2025-03-31")  # ended before ON
     _group(db, org, "student_student", s4, [s11], start="2025-04-02")  # not started yet
     _group(db, org, "student_student", s4, [s12], status="planned")
@@ -174,7 +173,9 @@ def test_closed_group_counted_while_it_was_running(db, school):
 
 
 def test_targets_from_the_registry_or_the_default(db, school):
-    registry.set_target(db, school, 2025, "students_mentees", 80)
+    db["targets"].insert(
+        {"org_id": school, "year": 2025, "indicator": "students_mentees", "value": 80}
+    )
     values = _by_code(indicators.compute(db, [school], ON))
     assert values["students_mentees"].target == 80
     assert values["students_mentors"].target == 10  # default
@@ -206,7 +207,9 @@ def test_district_sums_numerators_and_denominators(db, school):
     students = [_person(db, other, "обучающийся", birth_date=_born(12)) for _ in range(8)]
     teacher = _person(db, other, "педагог", experience_years=1)
     _group(db, other, "teacher_student", teacher, students[:3])
-    registry.set_target(db, other, 2025, "students_mentees", 90)
+    db["targets"].insert(
+        {"org_id": other, "year": 2025, "indicator": "students_mentees", "value": 90}
+    )
     values = _by_code(indicators.compute(db, [school, other], ON))
     mentees = values["students_mentees"]
     assert (mentees.numerator, mentees.denominator, mentees.value) == (8, 20, 40.0)

@@ -13,13 +13,13 @@ from docgen.db import connect, transaction
 from docgen.documents import archive
 from docgen.documents import journal as numbering
 from docgen.errors import Conflict, FieldErrors, NotFound
-from docgen.registry import records as registry
+from docgen.registry import organisations
 
 DAY = dt.date(2025, 3, 3)
 
 
 def _school(db) -> int:
-    return registry.create_organisation(db, {"kind": "school", "full_name": "МБОУ «СОШ № 1»"})
+    return organisations.create_organisation(db, {"kind": "school", "full_name": "МБОУ «СОШ № 1»"})
 
 
 def _draft(db, org_id: int, title: str = "О назначении куратора") -> int:

@@ -351,9 +351,9 @@ def test_pairs_come_from_the_registry_when_the_form_has_none(db):
     )
     mentee = make.person(db, school, "Зайцев", "Кирилл", "Олегович", position="учитель химии")
     other = make.person(db, school, "Эмирбеков", "Магомед", "Расулович", position="учитель физики")
-    from docgen.registry import records as registry
+    from docgen.registry import groups
 
-    registry.create_group(
+    groups.create_group(
         db,
         school,
         form_code="teacher_teacher",

@@ -19,7 +19,9 @@ from docgen.accounts import audit, users
 from docgen.db import connect
 from docgen.documents import service as documents
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import consents
+from docgen.registry import groups as registry_groups
+from docgen.registry import people as registry_people
 
 SCHOOL1, SCHOOL2 = 2, 3
 
@@ -31,7 +33,9 @@ def _db(app: Flask):
 def _person_id(app: Flask, org_id: int, surname: str) -> int:
     db = _db(app)
     try:
-        return next(p["id"] for p in registry.list_people(db, org_id) if p["surname"] == surname)
+        return next(
+            p["id"] for p in registry_people.list_people(db, org_id) if p["surname"] == surname
+        )
     finally:
         db.close()
 
@@ -162,7 +166,7 @@ def test_page_is_forbidden_for_other_roles(client: FlaskClient, role: str, url: 
 def test_curator_cannot_open_other_schools_people_or_documents(
     app: Flask, client: FlaskClient
 ) -> None:
-    other_person = registry.list_people(_db(app), SCHOOL2)[0]["id"]
+    other_person = registry_people.list_people(_db(app), SCHOOL2)[0]["id"]
     other_document = _document_of(app, "curator2")
     login(client, "curator")
     for url in (
@@ -177,7 +181,7 @@ def test_curator_cannot_open_other_schools_people_or_documents(
     assert client.post("/org", data={"org_id": SCHOOL2}).status_code == 403
     # And the lists show only the own school.
     people = client.get("/registry/people").get_data(as_text=True)
-    other_surname = registry.get_person(_db(app), other_person)["surname"]
+    other_surname = registry_people.get_person(_db(app), other_person)["surname"]
     assert other_surname not in people
 
 
@@ -403,7 +407,7 @@ def test_edit_person_can_untick_a_base(app: Flask, client: FlaskClient) -> None:
     form.pop("is_mentor", None)
     form["is_mentor"] = [""]  # the hidden field alone: the box is unticked
     assert client.post(f"/registry/people/{person_id}/edit", data=form).status_code == 302
-    assert registry.get_person(_db(app), person_id)["is_mentor"] == 0
+    assert registry_people.get_person(_db(app), person_id)["is_mentor"] == 0
 
 
 def test_form_a_pair_from_the_bases_and_close_it(app: Flask, client: FlaskClient) -> None:
@@ -435,7 +439,9 @@ def test_form_a_pair_from_the_bases_and_close_it(app: Flask, client: FlaskClient
     assert response.status_code == 302
     groups = client.get("/registry/groups").get_data(as_text=True)
     assert "Фёдоров" in groups
-    group = next(g for g in registry.list_groups(_db(app), SCHOOL1) if g["mentor_id"] == mentor)
+    group = next(
+        g for g in registry_groups.list_groups(_db(app), SCHOOL1) if g["mentor_id"] == mentor
+    )
     closed = client.post(
         f"/registry/groups/{group['id']}/close",
         data={"result": "программа выполнена", "closed_on": "2025-05-30"},
@@ -463,7 +469,7 @@ def test_sign_and_withdraw_consent(app: Flask, client: FlaskClient) -> None:
     )  # fmt: skip
     assert right.status_code == 302
     consent = next(
-        c for c in registry.list_consents(_db(app), person_id) if c["status"] == "signed"
+        c for c in consents.list_consents(_db(app), person_id) if c["status"] == "signed"
     )
     page = client.post(
         f"/registry/consents/{consent['id']}/withdraw",

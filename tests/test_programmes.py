@@ -10,7 +10,8 @@ import pytest
 from docgen.documents import compose
 from docgen.errors import FieldErrors
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import groups, organisations
+from docgen.registry import people as registry_people
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites
 
@@ -438,7 +439,7 @@ def test_personal_programme_period_bounds_and_pair_rules():
 
 
 def test_personal_programme_takes_the_pair_from_the_registry(db):
-    school = registry.create_organisation(
+    school = organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -451,13 +452,13 @@ def test_personal_programme_takes_the_pair_from_the_registry(db):
             "head_gender": "m",
         },
     )
-    mentor = registry.add_person(
+    mentor = registry_people.add_person(
         db, school, {**MENTOR, "gender": "m", "category": "педагог", "experience_years": 15}
     )
-    mentee = registry.add_person(
+    mentee = registry_people.add_person(
         db, school, {**MENTEE, "gender": "f", "category": "педагог", "experience_years": 0}
     )
-    group = registry.create_group(
+    group = groups.create_group(
         db,
         school,
         form_code="teacher_teacher",
@@ -478,7 +479,7 @@ def test_personal_programme_takes_the_pair_from_the_registry(db):
     values = compose.build_context(
         kind,
         compose.validate(kind, payload),
-        resolve=lambda pid: registry.get_person(db, pid),
+        resolve=lambda pid: registry_people.get_person(db, pid),
         sources=compose.Sources(db=db, org_id=school),
     )
     text = text_of(compose.render_docx(kind, values))

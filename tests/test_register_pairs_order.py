@@ -11,8 +11,8 @@ from docgen.accounts import users
 from docgen.documents import service as documents
 from docgen.errors import Conflict
 from docgen.kinds import catalog
-from docgen.registry import bases
-from docgen.registry import records as registry
+from docgen.registry import bases, consents, people
+from docgen.registry import groups as registry_groups
 from docgen.rendering import html as preview
 
 TODAY = dt.date.today()
@@ -27,7 +27,7 @@ def school(db):
 
 
 def _person(db, org_id, surname):
-    return next(p for p in registry.list_people(db, org_id) if p["surname"] == surname)
+    return next(p for p in people.list_people(db, org_id) if p["surname"] == surname)
 
 
 def _pairs_order_from_registry(db, org_id, curator):
@@ -41,7 +41,7 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
     db, org_id, curator, director = school
     child = _person(db, org_id, "Морозова")  # 10 years old, no consent signed in the demo
     mentor = _person(db, org_id, "Кузнецова")
-    registry.create_group(
+    registry_groups.create_group(
         db,
         org_id,
         form_code="student_student",
@@ -57,7 +57,7 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
     assert "законный представитель" in refused.value.message
     assert documents.archive.get_document(db, order["id"])["status"] == "draft"
 
-    registry.sign_consent(
+    consents.sign_consent(
         db,
         child["id"],
         "processing",
@@ -72,7 +72,7 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
     assert result["number"] in text
     assert "Морозова Алина Игоревна" in text
     # the pairs remember the order that fixed them: nobody lacks it any more
-    groups = registry.list_groups(db, org_id, status="active")
+    groups = registry_groups.list_groups(db, org_id, status="active")
     assert groups and all(g["order_document_id"] == order["id"] for g in groups)
     codes = [item["code"] for item in bases.missing_documents(db, mentor["id"], TODAY)]
     assert "pairs-order" not in codes
@@ -81,7 +81,7 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
 def test_withdrawn_consent_keeps_the_person_out_of_new_documents(school):
     db, org_id, curator, _ = school
     person = _person(db, org_id, "Петрова")
-    registry.withdraw_consent(db, person_id=person["id"], kind="processing", withdrawn_on=TODAY)
+    consents.withdraw_consent(db, person_id=person["id"], kind="processing", withdrawn_on=TODAY)
     payload = catalog.get("curator-order").sample()
     payload.pop("organisation", None)
     payload["curator"] = {"id": person["id"]}

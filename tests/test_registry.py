@@ -8,7 +8,8 @@ import pytest
 
 from docgen.db import connect, migrate
 from docgen.errors import Conflict, FieldErrors
-from docgen.registry import records as registry
+from docgen.registry import consents, groups, organisations
+from docgen.registry import people as registry_people
 
 
 def _dump(db) -> list[str]:
@@ -16,7 +17,7 @@ def _dump(db) -> list[str]:
 
 
 def _department(db, name="Отдел образования Администрации Обливского района") -> int:
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "department",
@@ -32,7 +33,7 @@ def _department(db, name="Отдел образования Администра
 
 
 def _school(db, parent_id, name="Муниципальное бюджетное общеобразовательное учреждение «СОШ № 1»"):
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -62,7 +63,7 @@ def _person(db, org_id, surname, category="педагог", **extra) -> int:
     if category == "обучающийся":
         data.setdefault("birth_date", "2011-03-15")
         data.setdefault("position", "8 «А» класс")
-    return registry.add_person(db, org_id, data)
+    return registry_people.add_person(db, org_id, data)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
     db = connect(db_path)
     assert migrate(db) == ["m001_initial", "m002_mentoring_forms", "m003_bulk_jobs"]
     assert migrate(connect(db_path)) == []
-    titles = [form["title"] for form in registry.list_forms(db)]
+    titles = [form["title"] for form in groups.list_forms(db)]
     assert "учитель – ученик" in titles and "педагог вуза/колледжа – молодой педагог" in titles
     assert len(titles) == 9
 
@@ -85,10 +86,10 @@ def test_organisations_and_schools_of_a_department(db):
     first = _school(db, dept)
     second = _school(db, dept, "МБОУ «Гимназия № 2»")
     _school(db, other, "МБОУ «СОШ № 7»")
-    assert [s["id"] for s in registry.list_schools(db, dept)] == sorted(
-        [first, second], key=lambda i: registry.get_organisation(db, i)["full_name"]
+    assert [s["id"] for s in organisations.list_schools(db, dept)] == sorted(
+        [first, second], key=lambda i: organisations.get_organisation(db, i)["full_name"]
     )
-    org = registry.get_organisation(db, first)
+    org = organisations.get_organisation(db, first)
     assert org["locality"] == "с. Унцукуль" and org["head_acting"] == 0
 
 
@@ -96,7 +97,7 @@ def test_organisation_validation_writes_nothing(db):
     dept = _department(db)
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.create_organisation(
+        organisations.create_organisation(
             db, {"kind": "лицей", "full_name": "", "inn": "12ab", "email": "нет"}
         )
     assert err.value.fields["kind"] == ["Вид организации: допустимые значения — school, department"]
@@ -104,7 +105,7 @@ def test_organisation_validation_writes_nothing(db):
     assert err.value.fields["inn"] == ["ИНН: ИНН состоит из 10 или 12 цифр"]
     assert "email" in err.value.fields
     with pytest.raises(FieldErrors) as err:
-        registry.create_organisation(
+        organisations.create_organisation(
             db, {"kind": "department", "full_name": "X", "parent_id": dept}
         )
     assert "только для школы" in err.value.message
@@ -114,7 +115,7 @@ def test_organisation_validation_writes_nothing(db):
 def test_bad_person_is_rejected_with_russian_messages_and_nothing_written(db, school):
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.add_person(
+        registry_people.add_person(
             db,
             school,
             {
@@ -137,7 +138,7 @@ def test_bad_person_is_rejected_with_russian_messages_and_nothing_written(db, sc
 
 def test_person_rules_depend_on_category(db, school):
     with pytest.raises(FieldErrors) as err:
-        registry.add_person(
+        registry_people.add_person(
             db,
             school,
             {"surname": "Смирнов", "name": "Олег", "gender": "m", "category": "обучающийся"},
@@ -146,7 +147,7 @@ def test_person_rules_depend_on_category(db, school):
         "Дата рождения: обязательное поле для обучающегося"
     )
     with pytest.raises(FieldErrors) as err:
-        registry.add_person(
+        registry_people.add_person(
             db,
             school,
             {
@@ -162,7 +163,7 @@ def test_person_rules_depend_on_category(db, school):
 
 
 def test_person_round_trip_and_dd_mm_yyyy_dates(db, school):
-    pid = registry.add_person(
+    pid = registry_people.add_person(
         db,
         school,
         {
@@ -176,20 +177,20 @@ def test_person_round_trip_and_dd_mm_yyyy_dates(db, school):
             "request": "Подготовка к олимпиаде",
         },
     )
-    person = registry.get_person(db, pid)
+    person = registry_people.get_person(db, pid)
     assert person["surname"] == "Салтыков-Щедрина"
     assert person["patronymic"] == ""
     assert person["birth_date"] == "2010-06-05"
     assert person["is_mentee"] == 1 and person["is_mentor"] == 0
-    assert registry.list_people(db, school, role="mentee")[0]["id"] == pid
-    assert registry.list_people(db, school, category="педагог") == []
+    assert registry_people.list_people(db, school, role="mentee")[0]["id"] == pid
+    assert registry_people.list_people(db, school, category="педагог") == []
 
 
 def test_same_person_twice_is_refused_ignoring_case_and_yo(db, school):
     _person(db, school, "Семёнов", birth_date="1980-01-01")
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.add_person(
+        registry_people.add_person(
             db,
             school,
             {
@@ -203,7 +204,9 @@ def test_same_person_twice_is_refused_ignoring_case_and_yo(db, school):
         )
     assert "уже есть в реестре" in err.value.message
     assert _dump(db) == before
-    found = registry.find_person(db, school, "семенов", "Иван", "петрович", dt.date(1980, 1, 1))
+    found = registry_people.find_person(
+        db, school, "семенов", "Иван", "петрович", dt.date(1980, 1, 1)
+    )
     assert found["surname"] == "Семёнов"
     # Without birth dates the database index still catches exact duplicates.
     _person(db, school, "Орлов")
@@ -213,13 +216,13 @@ def test_same_person_twice_is_refused_ignoring_case_and_yo(db, school):
 
 def test_update_person_keeps_other_fields_and_validates(db, school):
     pid = _person(db, school, "Иванова", name="Мария", gender="f", experience_years=2)
-    registry.update_person(db, pid, {"position": "учитель математики", "is_mentee": True})
-    person = registry.get_person(db, pid)
+    registry_people.update_person(db, pid, {"position": "учитель математики", "is_mentee": True})
+    person = registry_people.get_person(db, pid)
     assert person["position"] == "учитель математики"
     assert person["experience_years"] == 2 and person["is_mentee"] == 1
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.update_person(db, pid, {"experience_years": 99, "email": "mail@"})
+        registry_people.update_person(db, pid, {"experience_years": 99, "email": "mail@"})
     assert err.value.fields["experience_years"] == ["Педагогический стаж: от 0 до 70 лет"]
     assert _dump(db) == before
 
@@ -237,7 +240,7 @@ def people(db, school):
 
 
 def test_create_group_and_list_with_mentor_and_mentees(db, school, people):
-    gid = registry.create_group(
+    gid = groups.create_group(
         db,
         school,
         form_code="teacher_student",
@@ -246,7 +249,7 @@ def test_create_group_and_list_with_mentor_and_mentees(db, school, people):
         start_date=dt.date(2024, 9, 1),
         end_date="2025-05-31",
     )
-    pair = registry.create_group(
+    pair = groups.create_group(
         db,
         school,
         form_code="teacher_teacher",
@@ -256,17 +259,17 @@ def test_create_group_and_list_with_mentor_and_mentees(db, school, people):
         end_date="2025-06-30",
         kind_of_mentoring="традиционное",
     )
-    group = registry.get_group(db, gid)
+    group = groups.get_group(db, gid)
     assert group["mentor"]["surname"] == "Чернова"
     assert [m["surname"] for m in group["mentees"]] == ["Абрамов", "Борисов"]
     assert group["form"]["title"] == "учитель – ученик"
-    assert [g["id"] for g in registry.list_groups(db, school, on="2024-09-15")] == [gid]
-    assert {g["id"] for g in registry.list_groups(db, school, status="active")} == {gid, pair}
-    registry.close_group(db, gid, "Все наставляемые выполнили план", "2025-05-20")
-    assert registry.get_group(db, gid)["status"] == "closed"
-    assert [g["id"] for g in registry.list_groups(db, school, on="2025-05-25")] == [pair]
+    assert [g["id"] for g in groups.list_groups(db, school, on="2024-09-15")] == [gid]
+    assert {g["id"] for g in groups.list_groups(db, school, status="active")} == {gid, pair}
+    groups.close_group(db, gid, "Все наставляемые выполнили план", "2025-05-20")
+    assert groups.get_group(db, gid)["status"] == "closed"
+    assert [g["id"] for g in groups.list_groups(db, school, on="2025-05-25")] == [pair]
     with pytest.raises(Conflict):
-        registry.close_group(db, gid, "ещё раз", "2025-05-21")
+        groups.close_group(db, gid, "ещё раз", "2025-05-21")
 
 
 @pytest.mark.parametrize(
@@ -313,7 +316,7 @@ def test_group_rules_reject_with_clear_message_and_write_nothing(
     args["mentee_ids"] = [people[k] for k in args["mentee_ids"]]
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.create_group(db, school, **args)
+        groups.create_group(db, school, **args)
     assert any(m.startswith(text) for m in err.value.fields[field]), err.value.fields
     assert _dump(db) == before
 
@@ -323,7 +326,7 @@ def test_group_members_must_belong_to_the_organisation(db, school, people):
     stranger = _person(db, other_school, "Чужой", category="обучающийся")
     before = _dump(db)
     with pytest.raises(FieldErrors) as err:
-        registry.create_group(
+        groups.create_group(
             db,
             school,
             form_code="teacher_student",
@@ -358,12 +361,12 @@ def test_who_signs_the_consent_depends_on_age(db, school, birth, signer, ok):
     }
     kwargs = rep if signer != "self" else {}
     if ok:
-        cid = registry.sign_consent(db, pid, "processing", "2024-09-01", signer, **kwargs)
-        assert registry.valid_consent(db, pid, "processing", dt.date(2024, 9, 1))["id"] == cid
+        cid = consents.sign_consent(db, pid, "processing", "2024-09-01", signer, **kwargs)
+        assert consents.valid_consent(db, pid, "processing", dt.date(2024, 9, 1))["id"] == cid
     else:
         before = _dump(db)
         with pytest.raises(FieldErrors) as err:
-            registry.sign_consent(db, pid, "processing", "2024-09-01", signer, **kwargs)
+            consents.sign_consent(db, pid, "processing", "2024-09-01", signer, **kwargs)
         assert err.value.fields["signer"][0].startswith("Кто подписал: Юный И.П. на 01.09.2024")
         assert _dump(db) == before
 
@@ -371,13 +374,13 @@ def test_who_signs_the_consent_depends_on_age(db, school, birth, signer, ok):
 def test_consent_message_names_the_age_and_the_signer(db, school):
     pid = _person(db, school, "Юный", category="обучающийся", birth_date="2013-05-01")
     with pytest.raises(FieldErrors) as err:
-        registry.sign_consent(db, pid, "processing", "2024-09-01", "self")
+        consents.sign_consent(db, pid, "processing", "2024-09-01", "self")
     assert err.value.message == (
         "Кто подписал: Юный И.П. на 01.09.2024 исполнилось 11 лет, поэтому подписывает "
         "законный представитель"
     )
     with pytest.raises(FieldErrors) as err:
-        registry.sign_consent(db, pid, "processing", "2024-09-01", "representative")
+        consents.sign_consent(db, pid, "processing", "2024-09-01", "representative")
     assert err.value.fields["representative_doc"] == [
         "Документ, подтверждающий полномочия представителя: обязательное поле, если "
         "подписывает представитель"
@@ -386,33 +389,22 @@ def test_consent_message_names_the_age_and_the_signer(db, school):
 
 def test_consent_lifecycle_and_missing_consents(db, school, people):
     teacher, young = people["teacher"], people["young"]
-    registry.update_person(db, teacher, {"is_mentor": True})
-    registry.update_person(db, young, {"is_mentee": True})
-    request = registry.request_consent(db, teacher, "processing")
-    assert registry.request_consent(db, teacher, "processing") == request
-    assert registry.valid_consent(db, teacher, "processing", "2024-09-01") is None
-    signed = registry.sign_consent(db, teacher, "processing", "2024-09-01", "self")
+    registry_people.update_person(db, teacher, {"is_mentor": True})
+    registry_people.update_person(db, young, {"is_mentee": True})
+    request = consents.request_consent(db, teacher, "processing")
+    assert consents.request_consent(db, teacher, "processing") == request
+    assert consents.valid_consent(db, teacher, "processing", "2024-09-01") is None
+    signed = consents.sign_consent(db, teacher, "processing", "2024-09-01", "self")
     assert signed == request  # the request became the signed consent
-    assert registry.valid_consent(db, teacher, "processing", "2024-08-31") is None
-    assert registry.valid_consent(db, teacher, "processing", "2024-09-01")["signer"] == "self"
-    assert registry.valid_consent(db, teacher, "dissemination", "2024-09-01") is None
-    missing = registry.missing_consents(db, school, "processing", on="2024-09-10")
+    assert consents.valid_consent(db, teacher, "processing", "2024-08-31") is None
+    assert consents.valid_consent(db, teacher, "processing", "2024-09-01")["signer"] == "self"
+    assert consents.valid_consent(db, teacher, "dissemination", "2024-09-01") is None
+    missing = consents.missing_consents(db, school, "processing", on="2024-09-10")
     assert [p["surname"] for p in missing] == ["Лисин"]
-    registry.withdraw_consent(db, person_id=teacher, kind="processing", withdrawn_on="2025-01-10")
-    assert registry.valid_consent(db, teacher, "processing", "2025-01-09") is not None
-    assert registry.valid_consent(db, teacher, "processing", "2025-01-10") is None
-    missing = registry.missing_consents(db, school, "processing", on="2025-01-10")
+    consents.withdraw_consent(db, person_id=teacher, kind="processing", withdrawn_on="2025-01-10")
+    assert consents.valid_consent(db, teacher, "processing", "2025-01-09") is not None
+    assert consents.valid_consent(db, teacher, "processing", "2025-01-10") is None
+    missing = consents.missing_consents(db, school, "processing", on="2025-01-10")
     assert [p["surname"] for p in missing] == ["Лисин", "Чернова"]
     with pytest.raises(Conflict):
-        registry.withdraw_consent(db, signed, "2025-01-11")
-
-
-def test_targets(db, school):
-    registry.set_target(db, school, 2024, "mentees_10_19", 70)
-    registry.set_target(db, school, 2024, "mentees_10_19", 72.5)
-    registry.set_target(db, school, 2024, "teacher_mentors", 10)
-    assert registry.get_targets(db, school, 2024) == {"mentees_10_19": 72.5, "teacher_mentors": 10}
-    assert registry.get_targets(db, school, 2025) == {}
-    with pytest.raises(FieldErrors) as err:
-        registry.set_target(db, school, 2024, "teacher_mentors", 140)
-    assert err.value.fields["value"] == ["Целевое значение, %: от 0 до 100 %"]
+        consents.withdraw_consent(db, signed, "2025-01-11")

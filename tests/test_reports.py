@@ -16,7 +16,7 @@ from docgen.errors import FieldErrors
 from docgen.kinds import catalog
 from docgen.kinds.reports import disclosure
 from docgen.kinds.reports import xlsx as xlsx_report
-from docgen.registry import records as registry
+from docgen.registry import groups, organisations, people
 from docgen.registry.indicators import format_number
 from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
 
@@ -25,7 +25,7 @@ KID_NAMES = "Анна Вера Галина Дина Ева Жанна Зоя И
 
 
 def _school(db) -> int:
-    return registry.create_organisation(
+    return organisations.create_organisation(
         db,
         {
             "kind": "school",
@@ -45,7 +45,7 @@ def _school(db) -> int:
 
 def _kid(db, org, name, age) -> int:
     born = dt.date(ON.year - age, 1, 10).isoformat()
-    return registry.add_person(
+    return people.add_person(
         db,
         org,
         {
@@ -64,7 +64,7 @@ def known(db):
     org = _school(db)
     ages = [16, 17, 15, 10, 11, 12, 13, 14, 7, 8, 9, 9]
     kids = [_kid(db, org, name, age) for name, age in zip(KID_NAMES, ages, strict=False)]
-    teacher = registry.add_person(
+    teacher = people.add_person(
         db,
         org,
         {
@@ -76,7 +76,7 @@ def known(db):
             "experience_years": 2,
         },
     )
-    registry.create_group(
+    groups.create_group(
         db,
         org,
         form_code="student_student",
@@ -85,7 +85,7 @@ def known(db):
         start_date="2024-09-01",
         end_date="2025-05-31",
     )
-    registry.create_group(
+    groups.create_group(
         db,
         org,
         form_code="teacher_student",
@@ -94,7 +94,7 @@ def known(db):
         start_date="2024-09-01",
         end_date="2025-05-31",
     )
-    closed = registry.create_group(
+    closed = groups.create_group(
         db,
         org,
         form_code="student_student",
@@ -103,14 +103,14 @@ def known(db):
         start_date="2024-09-01",
         end_date="2025-05-31",
     )
-    registry.close_group(db, closed, "Запрос выполнен", "2025-02-01")
+    groups.close_group(db, closed, "Запрос выполнен", "2025-02-01")
     return org
 
 
 def _build(db, slug: str, org: int | None, payload: dict, on: dt.date = ON):
     kind = catalog.get(slug)
     data = compose.validate(kind, payload)
-    organisation = registry.get_organisation(db, org) if org else None
+    organisation = organisations.get_organisation(db, org) if org else None
     sources = compose.Sources(db=db, org_id=org, on=on) if org else None
     return compose.build_context(kind, data, organisation=organisation, sources=sources)
 
@@ -159,7 +159,9 @@ def test_report_from_a_known_registry(db, known):
 
 
 def test_report_targets_are_configurable(db, known):
-    registry.set_target(db, known, 2025, "students_mentees", 40)
+    db["targets"].insert(
+        {"org_id": known, "year": 2025, "indicator": "students_mentees", "value": 40}
+    )
     values = _build(db, "monitoring-report", known, _report_payload())
     rows = _table_rows(compose.render_docx(catalog.get("monitoring-report"), values))
     assert _row(rows, "Доля детей в возрасте от 10 до 19")[5] == "40 %"
@@ -220,6 +222,19 @@ def test_xlsx_has_the_same_figures_as_the_docx(db, known):
         figures += [_xlsx_text(xrow[4], unit), _xlsx_text(xrow[5], unit)]
         assert figures == drow[2:6], drow[1]
     assert isinstance(body[-2][4], float)  # a share is a number cell
+
+
+def test_monitoring_xlsx_is_the_workbook_of_the_report_with_a_download_name(db, known):
+    values = _build(db, "monitoring-report", known, _report_payload())
+    content, name = xlsx_report.monitoring_xlsx(values)
+    assert name == "Показатели наставничества на 01.04.2025.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Показатели"]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = cells.index(list(xlsx_report.HEADERS))
+    assert sheet.cell(header + 1, 1).font.bold
+    assert sheet.freeze_panes == f"A{header + 2}"
+    titles = [row[1] for row in cells[header + 1 :]]
+    assert any(title.startswith("Доля детей в возрасте от 10 до 19") for title in titles)
 
 
 def test_report_from_the_sample_renders_pdf_with_the_same_text():

@@ -10,7 +10,7 @@ import pytest
 from docgen.accounts import audit, permissions, throttle, users
 from docgen.documents import archive
 from docgen.errors import FieldErrors, Forbidden
-from docgen.registry import records as registry
+from docgen.registry import organisations, people
 
 NOW = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "верный-пароль-1"
@@ -19,7 +19,7 @@ PASSWORD = "верный-пароль-1"
 @pytest.fixture
 def orgs(db) -> dict[str, int]:
     def org(kind, name, parent=None):
-        return registry.create_organisation(
+        return organisations.create_organisation(
             db, {"kind": kind, "full_name": name, "short_name": name, "parent_id": parent}
         )
 
@@ -44,7 +44,7 @@ def people_and_docs(db, orgs):
     out = {}
     for key in ("school_1", "school_2", "school_3"):
         org_id = orgs[key]
-        out[f"person_{key}"] = registry.add_person(
+        out[f"person_{key}"] = people.add_person(
             db,
             org_id,
             {"surname": "Чернова", "name": "Наталья", "gender": "f", "category": "педагог"},
@@ -149,7 +149,7 @@ def test_a_school_user_cannot_touch_another_schools_people_or_documents(
 
 
 def test_roles_inside_their_own_school(db, orgs):
-    school = registry.get_organisation(db, orgs["school_1"])
+    school = organisations.get_organisation(db, orgs["school_1"])
     director = _user(db, "dir1", "director", orgs["school_1"])
     curator = _user(db, "cur1", "curator", orgs["school_1"])
     methodologist = _user(db, "met1", "methodologist", orgs["school_1"])

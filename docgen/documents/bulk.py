@@ -37,7 +37,7 @@ from docgen.documents import archive, compose
 from docgen.documents import service as documents
 from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import consents, groups, organisations
 from docgen.rendering import context as ctx
 
 ZIP_MIME = "application/zip"
@@ -74,7 +74,7 @@ def consent_items(
     id what the registry does not keep (address, identity document, representative).
     """
     items = []
-    for person in registry.missing_consents(db, org_id, "processing", on):
+    for person in consents.missing_consents(db, org_id, "processing", on):
         role = "наставник" if person["is_mentor"] and not person["is_mentee"] else "наставляемый"
         if not (person["is_mentor"] or person["is_mentee"]):
             role = "участник"
@@ -91,7 +91,7 @@ def personal_programme_items(
     """A personalised programme for every young teacher (0–3 years) in a pair active on `on`:
     the pair is named by its registry id, so mentor, mentee, form and period come from it."""
     items = []
-    for group in registry.list_groups(db, org_id, on=on):
+    for group in groups.list_groups(db, org_id, on=on):
         if group["status"] == "planned":
             continue
         for mentee in group["mentees"]:
@@ -332,7 +332,7 @@ def generate(
         raise FieldErrors(
             f"Не больше {MAX_ITEMS} документов за раз.", fields={"items": ["Слишком много."]}
         )
-    organisation = registry.get_organisation(db, org_id)
+    organisation = organisations.get_organisation(db, org_id)
     template = documents.variant(db, kind, org_id)
     resolve = documents.resolver(db, org_id, on)
     schema = kind.form

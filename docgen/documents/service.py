@@ -19,8 +19,7 @@ from docgen.documents import journal as numbering
 from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
 from docgen.kinds import catalog
 from docgen.kinds.catalog import Kind
-from docgen.registry import bases
-from docgen.registry import records as registry
+from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
 from docgen.rendering import html as preview
 from docgen.rendering import merge
@@ -45,11 +44,11 @@ def resolver(
 ) -> ctx.PersonResolver:
     """People by registry id, only of this organisation (or its schools, for a department),
     and never a person who has withdrawn their consent to the processing of their data."""
-    allowed = {org_id} | {school["id"] for school in registry.list_schools(db, org_id)}
+    allowed = {org_id} | {school["id"] for school in organisations.list_schools(db, org_id)}
 
     def resolve(person_id: int) -> Mapping[str, Any]:
         try:
-            record = registry.get_person(db, person_id)
+            record = people.get_person(db, person_id)
         except NotFound:
             record = None
         if record is None or record["org_id"] not in allowed:
@@ -90,7 +89,7 @@ def render(
     values = compose.build_context(
         kind,
         data,
-        organisation=registry.get_organisation(db, org_id),
+        organisation=organisations.get_organisation(db, org_id),
         resolve=resolver(db, org_id, on),
         requisites=requisites,
         sources=compose.Sources(db, org_id, on),

@@ -15,7 +15,7 @@ from docgen.db import now_iso, transaction
 from docgen.documents import archive, compose
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import organisations
 from docgen.rendering import docx as render
 from docgen.safezip import Limits, open_package
 
@@ -64,7 +64,7 @@ def check_and_store(
     filename: str,
 ) -> dict[str, Any]:
     """Check a variant and make it the organisation's active template of the kind."""
-    registry.get_organisation(db, org_id)
+    organisations.get_organisation(db, org_id)
     kind = catalog.get(kind_slug)
     name = " ".join((filename or "").replace("/", " ").replace("\\", " ").split())[:MAX_FILENAME]
     if not name.lower().endswith(".docx"):

@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.errors import Conflict, FieldErrors
-from docgen.registry import records as registry
+from docgen.registry import consents, groups, people
 
 PROCESSING = "processing"
 CONSENT_TITLE = "согласие на обработку персональных данных"
@@ -30,13 +30,7 @@ _SIGNER_TEXT = {
 
 
 def _day(on: dt.date | str | None) -> dt.date:
-    if on is None:
-        return dt.date.today()
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    return dt.date.fromisoformat(str(on))
+    return dates.to_date(on) or dt.date.today()
 
 
 _HEADINGS = {
@@ -55,12 +49,12 @@ def consent_problem(
     representative signed it (alone or with the minor).
     """
     day = _day(on)
-    needed = registry.required_signer(person, day)
-    consent = registry.valid_consent(db, person["id"], PROCESSING, day)
+    needed = consents.required_signer(person, day)
+    consent = consents.valid_consent(db, person["id"], PROCESSING, day)
     if consent is None:
         withdrawn = _last_withdrawn(db, person["id"], day)
         if withdrawn is not None:
-            when = dt.date.fromisoformat(withdrawn["withdrawn_on"])
+            when = dates.to_date(withdrawn["withdrawn_on"])
             return "withdrawn", f"с {when:%d.%m.%Y}"
         return "missing", _SIGNER_TEXT[needed]
     if needed != "self" and consent["signer"] not in ("representative", "both"):
@@ -98,7 +92,7 @@ def consent_gaps(
         problem = consent_problem(db, person, on)
         if problem:
             gaps.setdefault(problem[0], []).append(
-                f"{registry.short_name(person)} ({ROLE_TEXT[role]}) — {problem[1]}"
+                f"{people.short_name(person)} ({ROLE_TEXT[role]}) — {problem[1]}"
             )
     return gaps
 
@@ -112,15 +106,15 @@ def check_pair_consents(
     db: sqlite_utils.Database, mentor_id: int, mentee_ids: Iterable[int], on: dt.date | str
 ) -> None:
     """FieldErrors naming each participant of a future pair who lacks a consent in force."""
-    participants = [(registry.get_person(db, mentor_id), "mentor")]
-    participants += [(registry.get_person(db, pid), "mentee") for pid in mentee_ids]
+    participants = [(people.get_person(db, mentor_id), "mentor")]
+    participants += [(people.get_person(db, pid), "mentee") for pid in mentee_ids]
     fields: dict[str, list[str]] = {}
     for person, role in participants:
         problem = consent_problem(db, person, on)
         if problem:
             key = "mentor_id" if role == "mentor" else "mentee_ids"
             fields.setdefault(key, []).append(
-                f"{registry.short_name(person)} ({ROLE_TEXT[role]}): {problem_text(problem)}"
+                f"{people.short_name(person)} ({ROLE_TEXT[role]}): {problem_text(problem)}"
             )
     if fields:
         raise FieldErrors(gaps_message(consent_gaps(db, participants, on)), fields=fields)
@@ -142,10 +136,10 @@ def form_pair(
     """Form a pair or group from the bases once every participant's consent is in force on `on`.
 
     `on` is the day the pair is formed (today by default). The registry's own rules
-    (organisation, categories fitting the form, dates) are checked by registry.create_group.
+    (organisation, categories fitting the form, dates) are checked by groups.create_group.
     """
     check_pair_consents(db, mentor_id, mentee_ids, _day(on))
-    return registry.create_group(
+    return groups.create_group(
         db,
         org_id,
         form_code=form_code,
@@ -170,13 +164,12 @@ def check_pairs_consents(
     Meant for the pairs order's `before_register`.
     """
     if group_ids is None:
-        groups = registry.list_groups(db, org_id, status="active") + registry.list_groups(
-            db, org_id, status="planned"
-        )
+        pairs = groups.list_groups(db, org_id, status="active")
+        pairs += groups.list_groups(db, org_id, status="planned")
     else:
-        groups = [registry.get_group(db, gid) for gid in group_ids]
+        pairs = [groups.get_group(db, gid) for gid in group_ids]
     participants: list[tuple[dict, str]] = []
-    for group in groups:
+    for group in pairs:
         participants.append((group["mentor"], "mentor"))
         participants.extend((mentee, "mentee") for mentee in group["mentees"])
     gaps = consent_gaps(db, participants, on)
@@ -196,16 +189,16 @@ def usable(
     named in orders need no separate consent, and registered documents are never re-rendered.
     """
     day = _day(on)
-    person = registry.get_person(db, person_id)
-    if registry.valid_consent(db, person_id, PROCESSING, day) is not None:
+    person = people.get_person(db, person_id)
+    if consents.valid_consent(db, person_id, PROCESSING, day) is not None:
         return True, ""
     withdrawn = _last_withdrawn(db, person_id, day)
     if withdrawn is None:
         return True, ""
-    when = dt.date.fromisoformat(withdrawn["withdrawn_on"])
+    when = dates.to_date(withdrawn["withdrawn_on"])
     verb = "отозвала" if person.get("gender") == "f" else "отозвал"
     return False, (
-        f"{registry.short_name(person)} {verb} согласие на обработку персональных данных "
+        f"{people.short_name(person)} {verb} согласие на обработку персональных данных "
         f"{when:%d.%m.%Y}: эти данные нельзя использовать в новых документах"
     )
 
@@ -215,7 +208,7 @@ def consent_state(
 ) -> str:
     """'signed', 'withdrawn', 'requested' or 'none' for the processing consent on `on`."""
     day = _day(on)
-    if registry.valid_consent(db, person_id, PROCESSING, day) is not None:
+    if consents.valid_consent(db, person_id, PROCESSING, day) is not None:
         return "signed"
     if _last_withdrawn(db, person_id, day) is not None:
         return "withdrawn"
@@ -235,9 +228,9 @@ def missing_documents(
     minor, the legal representative's); each open pair of theirs needs the order that fixed it.
     """
     day = _day(on)
-    person = registry.get_person(db, person_id)
+    person = people.get_person(db, person_id)
     open_groups = [
-        registry.get_group(db, row["id"])
+        groups.get_group(db, row["id"])
         for row in db.query(
             "SELECT DISTINCT g.id FROM mentoring_groups g "
             "LEFT JOIN group_mentees m ON m.group_id = g.id "

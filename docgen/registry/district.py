@@ -20,8 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
-from docgen.registry import indicators
-from docgen.registry import records as registry
+from docgen.registry import indicators, organisations
 
 REQUIRED_KINDS = (
     "implementation-order",
@@ -102,13 +101,13 @@ def table(
 ) -> list[Row]:
     """Every school of the department at `on`: indicators, registered / lacking documents,
     deadlines passed without the document."""
-    department = registry.get_organisation(db, department_id)
+    department = organisations.get_organisation(db, department_id)
     if department["kind"] != "department":
         message = "Сводная таблица строится только для органа управления образованием."
         raise FieldErrors(message, fields={"department_id": [message]})
     due = deadlines_for(on, deadlines)
     rows = []
-    for school in registry.list_schools(db, department_id):
+    for school in organisations.list_schools(db, department_id):
         registered = _registered(db, school["id"], on)
         row = Row(org=school, indicators=indicators.compute(db, [school["id"]], on))
         for kind in required:
@@ -131,7 +130,7 @@ def table(
 
 def district_totals(db: sqlite_utils.Database, department_id: int, on: dt.date) -> list:
     """The district's indicators (numerators and denominators summed over its schools)."""
-    schools = [s["id"] for s in registry.list_schools(db, department_id)]
+    schools = [s["id"] for s in organisations.list_schools(db, department_id)]
     return indicators.compute(db, schools, on) if schools else []
 
 
@@ -150,7 +149,7 @@ def table_xlsx(
     deadlines: Mapping[str, dt.date] | None = None,
 ) -> bytes:
     """The district table as an XLSX: one row per school, a district total row."""
-    department = registry.get_organisation(db, department_id)
+    department = organisations.get_organisation(db, department_id)
     rows = table(db, department_id, on, deadlines=deadlines)
     totals = district_totals(db, department_id, on)
     codes = [value.code for value in (rows[0].indicators if rows else totals)]

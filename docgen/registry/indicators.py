@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from docgen import dates
+
 STUDENT = "обучающийся"
 TEACHER = "педагог"
 YOUNG_TEACHER_MAX_YEARS = 3
@@ -201,8 +203,7 @@ def share(numerator: int, denominator: int) -> float | None:
 def _age(birth: str | None, on: dt.date) -> int | None:
     if not birth:
         return None
-    born = dt.date.fromisoformat(birth)
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return dates.age_on(birth, on)
 
 
 def _partner_key(name: str) -> str:

@@ -328,17 +328,3 @@ class ConsentSignSchema(RegistrySchema):
                 errors["representative_doc"] = ["обязательное поле, если подписывает представитель"]
             if errors:
                 raise ValidationError(errors)
-
-
-class TargetSchema(RegistrySchema):
-    year = Int(
-        required=True,
-        validate=validate.Range(min=2019, max=2100, error="от 2019 до 2100"),
-        metadata=field("Год"),
-    )
-    indicator = Str(required=True, max_length=200, metadata=field("Показатель"))
-    value = Float(
-        required=True,
-        validate=validate.Range(min=0, max=100, error="от 0 до 100 %"),
-        metadata=field("Целевое значение, %"),
-    )

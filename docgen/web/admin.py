@@ -12,7 +12,7 @@ from docgen.documents import journal as numbering
 from docgen.documents import variants
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
-from docgen.registry import records as registry
+from docgen.registry import organisations
 from docgen.web import ui
 from docgen.web.base import get_db
 
@@ -30,7 +30,7 @@ def _users_page(values: dict, errors: dict, status: int = 200) -> Any:
     return render_template(
         "admin_users.html",
         users_list=users.list_users(db),
-        organisations={o["id"]: o for o in registry.list_organisations(db)},
+        organisations={o["id"]: o for o in organisations.list_organisations(db)},
         roles=users.ROLES,
         values=values,
         errors=errors,

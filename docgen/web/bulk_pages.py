@@ -20,7 +20,7 @@ from flask import (
 from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk
 from docgen.errors import FieldErrors, NotFound
-from docgen.registry import records as registry
+from docgen.registry import people
 from docgen.web import ui
 from docgen.web.base import get_db
 
@@ -37,7 +37,7 @@ def bulk_page() -> Any:
 
 def _page(org: dict, errors: dict | None = None, status: int = 200) -> Any:
     db = get_db()
-    staff = [p for p in registry.list_people(db, org["id"]) if p["category"] == "педагог"]
+    staff = [p for p in people.list_people(db, org["id"]) if p["category"] == "педагог"]
     jobs = list(
         db.query("SELECT * FROM bulk_jobs WHERE org_id = ? ORDER BY id DESC LIMIT 10", [org["id"]])
     )

@@ -26,8 +26,7 @@ from docgen.documents import journal as numbering
 from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
-from docgen.registry import deadlines
-from docgen.registry import records as registry
+from docgen.registry import consents, deadlines, organisations, people
 from docgen.web import formdata, ui
 from docgen.web.base import get_db
 
@@ -41,7 +40,7 @@ except ImportError:  # pragma: no cover - depends on the tree being complete
 
 def _people_options(org_id: int) -> list[tuple[int, str]]:
     options = []
-    for person in registry.list_people(get_db(), org_id):
+    for person in people.list_people(get_db(), org_id):
         label = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
         if person.get("position"):
             label += f" — {person['position']}"
@@ -69,12 +68,12 @@ def home() -> Any:
     today = dt.date.today()
     org_ids = [org["id"]]
     if org["kind"] == "department":
-        org_ids += [school["id"] for school in registry.list_schools(db, org["id"])]
+        org_ids += [school["id"] for school in organisations.list_schools(db, org["id"])]
     return render_template(
         "home.html",
         org=org,
         drafts=archive.list_documents(db, org["id"], status="draft"),
-        missing=registry.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
+        missing=consents.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
         kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
         deadlines=deadlines.upcoming(db, org["id"], today),
@@ -88,7 +87,7 @@ def home() -> Any:
 @ui.login_required
 def choose_org() -> Any:
     try:
-        chosen = registry.get_organisation(get_db(), int(request.form.get("org_id", "")))
+        chosen = organisations.get_organisation(get_db(), int(request.form.get("org_id", "")))
     except ValueError:
         abort(400)
     permissions.require(ui.user(), "read", chosen, get_db())
@@ -234,7 +233,7 @@ def document(document_id: int) -> Any:
     changes = None
     if a in by_n and b in by_n and a != b:
         changes = formdata.diff(kind.schema, by_n[a]["input"], by_n[b]["input"])
-    org = registry.get_organisation(db, doc["org_id"])
+    org = organisations.get_organisation(db, doc["org_id"])
     return render_template(
         "document.html",
         doc=doc,

@@ -12,9 +12,11 @@ from docgen.accounts import audit, permissions
 from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
 from docgen.kinds import catalog
 from docgen.registry import bases as pairing
-from docgen.registry import district
-from docgen.registry import records as registry
-from docgen.registry.excel import workbook as excel
+from docgen.registry import consents as registry_consents
+from docgen.registry import district, organisations
+from docgen.registry import groups as registry_groups
+from docgen.registry import people as registry_people
+from docgen.registry.excel import exporting, importing
 from docgen.registry.schemas import (
     CATEGORIES,
     KINDS_OF_MENTORING,
@@ -54,7 +56,7 @@ def _editable() -> dict:
 def _person(person_id: int, action: str = "read") -> dict:
     db = get_db()
     permissions.require_on(db, ui.user(), action, "person", person_id)
-    return registry.get_person(db, person_id)
+    return registry_people.get_person(db, person_id)
 
 
 @bp.get("/people")
@@ -67,7 +69,7 @@ def people() -> Any:
     return render_template(
         "people.html",
         org=org,
-        people=registry.list_people(get_db(), org["id"], category=category),
+        people=registry_people.list_people(get_db(), org["id"], category=category),
         categories=CATEGORIES,
         category=category,
         may_edit=ui.can("edit_registry", org),
@@ -97,7 +99,7 @@ def new_person() -> Any:
         return _person_form({"category": request.args.get("category", "")}, None, None)
     payload = _person_payload(complete=False)
     try:
-        person_id = registry.add_person(get_db(), org["id"], payload)
+        person_id = registry_people.add_person(get_db(), org["id"], payload)
     except FieldErrors as err:
         return _person_form(payload, err.fields, None, 422)
     flash("Человек добавлен в реестр.", "ok")
@@ -112,7 +114,7 @@ def edit_person(person_id: int) -> Any:
         return _person_form(person, None, person)
     payload = _person_payload(complete=True)
     try:
-        registry.update_person(get_db(), person_id, payload)
+        registry_people.update_person(get_db(), person_id, payload)
     except FieldErrors as err:
         return _person_form(payload, err.fields, person, 422)
     flash("Изменения сохранены.", "ok")
@@ -128,12 +130,12 @@ def _consent_form(values: dict | None = None, errors: Any = None) -> formdata.Bo
 def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: int = 200) -> Any:
     found = _person(person_id)
     db = get_db()
-    org = registry.get_organisation(db, found["org_id"])
-    needed = registry.required_signer(found, dt.date.today())
+    org = organisations.get_organisation(db, found["org_id"])
+    needed = registry_consents.required_signer(found, dt.date.today())
     return render_template(
         "person.html",
         person=found,
-        consents=registry.list_consents(db, person_id),
+        consents=registry_consents.list_consents(db, person_id),
         lacking=pairing.missing_documents(db, person_id),
         sign_form=sign_form
         or _consent_form({"kind": "processing", "signed_on": dt.date.today(), "signer": needed}),
@@ -151,7 +153,7 @@ def sign_consent(person_id: int) -> Any:
     _person(person_id, "edit_registry")
     payload = formdata.unflatten(request.form, formdata.describe(ConsentSignSchema))
     try:
-        registry.sign_consent(
+        registry_consents.sign_consent(
             get_db(),
             person_id,
             payload.get("kind", ""),
@@ -173,7 +175,7 @@ def withdraw_consent(consent_id: int) -> Any:
     permissions.require_on(db, ui.user(), "edit_registry", "consent", consent_id)
     person_id = int(request.form.get("person_id", "0") or 0)
     try:
-        registry.withdraw_consent(db, consent_id, request.form.get("withdrawn_on") or None)
+        registry_consents.withdraw_consent(db, consent_id, request.form.get("withdrawn_on") or None)
         flash("Согласие отозвано.", "ok")
     except (FieldErrors, Conflict) as err:
         ui.flash_error(err)
@@ -188,8 +190,8 @@ def bases() -> Any:
     return render_template(
         "bases.html",
         org=org,
-        mentors=registry.list_people(db, org["id"], role="mentor"),
-        mentees=registry.list_people(db, org["id"], role="mentee"),
+        mentors=registry_people.list_people(db, org["id"], role="mentor"),
+        mentees=registry_people.list_people(db, org["id"], role="mentee"),
     )
 
 
@@ -200,7 +202,7 @@ def consents() -> Any:
     return render_template(
         "consents.html",
         org=org,
-        missing=registry.missing_consents(get_db(), org["id"]),
+        missing=registry_consents.missing_consents(get_db(), org["id"]),
         on=dt.date.today(),
     )
 
@@ -212,7 +214,7 @@ def groups() -> Any:
     return render_template(
         "groups.html",
         org=org,
-        groups=registry.list_groups(get_db(), org["id"]),
+        groups=registry_groups.list_groups(get_db(), org["id"]),
         group_status=GROUP_STATUS,
         may_edit=ui.can("edit_registry", org),
     )
@@ -223,9 +225,9 @@ def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
     return render_template(
         "group_form.html",
         org=org,
-        forms=registry.list_forms(db),
-        mentors=registry.list_people(db, org["id"], role="mentor"),
-        mentees=registry.list_people(db, org["id"], role="mentee"),
+        forms=registry_groups.list_forms(db),
+        mentors=registry_people.list_people(db, org["id"], role="mentor"),
+        mentees=registry_people.list_people(db, org["id"], role="mentee"),
         kinds=KINDS_OF_MENTORING,
         values=values,
         errors=field_paths(errors) if errors else {},
@@ -283,7 +285,7 @@ def close_group(group_id: int) -> Any:
     db = get_db()
     permissions.require_on(db, ui.user(), "edit_registry", "group", group_id)
     try:
-        registry.close_group(
+        registry_groups.close_group(
             db, group_id, request.form.get("result", ""), request.form.get("closed_on", "")
         )
         flash("Работа пары/группы завершена.", "ok")
@@ -315,7 +317,7 @@ def import_excel() -> Any:
             "import.html", org=org, report=None, error="Выберите файл .xlsx."
         ), 422
     try:
-        report = excel.import_workbook(
+        report = importing.import_workbook(
             get_db(), org["id"], upload.read(), valid_rows_only=bool(request.form.get("partial"))
         )
     except FieldErrors as err:
@@ -333,7 +335,7 @@ def import_excel() -> Any:
 @ui.login_required
 def blank_excel() -> Any:
     _school()
-    return _xlsx(excel.blank_workbook(), "Реестр наставничества (бланк).xlsx")
+    return _xlsx(exporting.blank_workbook(), "Реестр наставничества (бланк).xlsx")
 
 
 @bp.get("/export.xlsx")
@@ -342,14 +344,14 @@ def export_excel() -> Any:
     org = _school()
     audit.record(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
     name = f"Реестр наставничества — {org.get('short_name') or org['full_name']}.xlsx"
-    return _xlsx(excel.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
+    return _xlsx(exporting.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
 
 
 def _department() -> dict:
     me, org = ui.user(), ui.org()
     department = org
     if org["kind"] == "school" and org.get("parent_id"):
-        department = registry.get_organisation(get_db(), org["parent_id"])
+        department = organisations.get_organisation(get_db(), org["parent_id"])
     if me["role"] not in ("municipal", "admin") or department["kind"] != "department":
         raise Forbidden(
             "Сводная таблица района доступна специалисту органа управления образованием"

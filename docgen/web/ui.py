@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from docgen.accounts import permissions, users
 from docgen.errors import DocgenError, FieldErrors, Forbidden
-from docgen.registry import records as registry
+from docgen.registry import organisations
 from docgen.web.base import current_user, error_response, get_db
 
 csrf = CSRFProtect()
@@ -47,15 +47,15 @@ def org() -> dict:
     found = None
     if chosen is not None:
         try:
-            candidate = registry.get_organisation(db, int(chosen))
+            candidate = organisations.get_organisation(db, int(chosen))
         except DocgenError:
             candidate = None
         if candidate is not None and permissions.can(me, "read", candidate):
             found = candidate
     if found is None and me.get("org_id") is not None:
-        found = registry.get_organisation(db, me["org_id"])
+        found = organisations.get_organisation(db, me["org_id"])
     if found is None:
-        schools = registry.list_organisations(db, kind="school")
+        schools = organisations.list_organisations(db, kind="school")
         if not schools:
             raise Forbidden("В реестре нет ни одной организации")
         found = schools[0]
@@ -74,7 +74,7 @@ def switchable_orgs() -> list[dict]:
     me = current_user()
     if me is None or me["role"] not in ("admin", "municipal"):
         return []
-    return [o for o in registry.list_organisations(get_db()) if permissions.can(me, "read", o)]
+    return [o for o in organisations.list_organisations(get_db()) if permissions.can(me, "read", o)]
 
 
 def parse_date(text: str | None, field_name: str, label: str) -> dt.date:

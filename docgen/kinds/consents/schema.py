@@ -31,7 +31,7 @@ from docgen.kinds.fields import (
     field,
     one_of,
 )
-from docgen.registry.records import ADULT_AGE, SELF_CONSENT_AGE
+from docgen.registry.consents import ADULT_AGE, SELF_CONSENT_AGE
 
 ROLES = ("наставник", "наставляемый", "участник")
 RELATIONS = ("мать", "отец", "опекун", "попечитель", "усыновитель", "приёмный родитель")

@@ -14,7 +14,8 @@ from typing import Any
 
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds.acts import Act
-from docgen.registry import records as registry
+from docgen.registry import groups as registry_groups
+from docgen.registry import people as registry_people
 from docgen.rendering import context as ctx
 from docgen.ru import agree, date_short
 
@@ -49,7 +50,7 @@ def _registry_groups(db: Any, org_id: int, on: dt.date | None) -> list[dict[str,
     groups = [
         group
         for status in ("active", "planned")
-        for group in registry.list_groups(db, org_id, status=status)
+        for group in registry_groups.list_groups(db, org_id, status=status)
         if on is None or group["end_date"] >= on.isoformat()
     ]
     return sorted(groups, key=lambda group: (group["start_date"], group["id"]))
@@ -185,7 +186,7 @@ def pairs_before_register(db: Any, document: Mapping[str, Any], on: dt.date) -> 
         people = [(pair.get("mentor") or {}, "mentor")]
         people += [(mentee, "mentee") for mentee in pair.get("mentees") or []]
         participants += [
-            (registry.get_person(db, person["id"]), role)
+            (registry_people.get_person(db, person["id"]), role)
             for person, role in people
             if isinstance(person, Mapping) and isinstance(person.get("id"), int)
         ]
@@ -207,4 +208,4 @@ def pairs_on_register(db: Any, document: Mapping[str, Any], on: dt.date) -> None
     if (archive.get_version(db, document["id"]).get("input") or {}).get("pairs"):
         return
     for group in _registry_groups(db, document["org_id"], on):
-        registry.set_group_order(db, group["id"], document["id"])
+        registry_groups.set_group_order(db, group["id"], document["id"])

@@ -315,10 +315,10 @@ def _date(value: Any) -> dt.date | None:
 
 def _pair_from_registry(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     """Mentor, mentee, form and period of the registry pair `group_id`."""
-    from docgen.registry import records as registry
+    from docgen.registry import groups
 
     try:
-        group = registry.get_group(sources.db, values["group_id"])
+        group = groups.get_group(sources.db, values["group_id"])
     except DocgenError as err:
         raise _one_error("group_id", "Наставническая пара не найдена в реестре.") from err
     if sources.org_id is not None and group.get("org_id") != sources.org_id:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from docgen import ru
+from docgen.registry.excel import sheets
 from docgen.registry.indicators import Value, table_rows
 
 HEADERS = (
@@ -25,9 +24,7 @@ HEADERS = (
     "Формула",
 )
 WIDTHS = (7, 70, 12, 13, 12, 12, 9, 60)
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _number(value: float | int | None, unit: str) -> float | int | str | None:
@@ -61,13 +58,7 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
             sheet.append([line])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     sheet.append([])
-    sheet.append(list(HEADERS))
-    header_row = sheet.max_row
-    for col in range(1, len(HEADERS) + 1):
-        cell = sheet.cell(header_row, col)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.border = _BOX
+    sheets.header_row(sheet, list(zip(HEADERS, WIDTHS, strict=True)), boxed=True)
     by_code = {value.code: value for value in values}
     for row in table_rows(values):
         value = by_code[row.code]
@@ -100,18 +91,13 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
         current = sheet.max_row
         for col in range(1, len(HEADERS) + 1):
             cell = sheet.cell(current, col)
-            cell.border = _BOX
-            cell.alignment = _WRAP
+            cell.border = sheets.BOX
+            cell.alignment = sheets.WRAP
             if col in (5, 6) and value.is_share and isinstance(cell.value, float):
                 cell.number_format = "0.0"
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     book.properties.title = heading[1]
     book.properties.created = dt.datetime(2000, 1, 1)  # reproducible bytes for equal input
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.save(book)
 
 
 def meta_of(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -123,3 +109,16 @@ def meta_of(values: Mapping[str, Any]) -> dict[str, Any]:
         "period_end": values.get("period_end"),
         "on": values.get("on_date"),
     }
+
+
+def monitoring_xlsx(values: Mapping[str, Any]) -> tuple[bytes, str]:
+    """The workbook of a monitoring-report context and its download name.
+
+    `values` is what `compose.build_context` returns for «monitoring-report» (for a registered
+    report: its archived input rebuilt), so the workbook shows the figures of the DOCX.
+    """
+    meta = meta_of(values)
+    on = meta.get("on")
+    suffix = f" на {ru.date_short(on)}" if on else ""
+    name = f"Показатели наставничества{suffix}.xlsx"
+    return report_xlsx(values["figures"], meta), name

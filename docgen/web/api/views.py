@@ -24,8 +24,7 @@ from docgen.documents import service as documents
 from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.kinds import catalog
 from docgen.kinds.fields import json_schema
-from docgen.registry import indicators
-from docgen.registry import records as registry
+from docgen.registry import consents, groups, indicators, organisations, people
 from docgen.web import base as web
 from docgen.web.api import openapi, schemas
 
@@ -435,7 +434,9 @@ def download_latest(document_id: int, fmt: str) -> Response:
 )
 def list_organisations() -> Response:
     db = web.get_db()
-    visible = [o for o in registry.list_organisations(db) if permissions.can(_user(), "read", o)]
+    visible = [
+        o for o in organisations.list_organisations(db) if permissions.can(_user(), "read", o)
+    ]
     return _out(schemas.OrganisationOut, visible, many=True)
 
 
@@ -443,7 +444,7 @@ def list_organisations() -> Response:
 @doc("Организация", "Реестр", response=schemas.OrganisationOut, errors=(403, 404))
 def get_organisation(org_id: int) -> Response:
     db = web.get_db()
-    organisation = registry.get_organisation(db, org_id)
+    organisation = organisations.get_organisation(db, org_id)
     permissions.require(_user(), "read", organisation, db)
     return _out(schemas.OrganisationOut, organisation)
 
@@ -459,11 +460,11 @@ def get_organisation(org_id: int) -> Response:
 def organisation_indicators(org_id: int) -> Response:
     query = _query(schemas.IndicatorQuery())
     db = web.get_db()
-    organisation = registry.get_organisation(db, org_id)
+    organisation = organisations.get_organisation(db, org_id)
     permissions.require(_user(), "read", organisation, db)
     org_ids = [org_id]
     if organisation["kind"] == "department":
-        org_ids += [school["id"] for school in registry.list_schools(db, org_id)]
+        org_ids += [school["id"] for school in organisations.list_schools(db, org_id)]
     on = query["on"] or dt.date.today()
     values = indicators.compute(db, org_ids, on)
     return _out(
@@ -484,7 +485,7 @@ def _indicator(value: Any) -> dict[str, Any]:
 @bp.get("/forms")
 @doc("Формы наставничества", "Реестр", response=schemas.MentoringFormOut, many=True)
 def mentoring_forms() -> Response:
-    return _out(schemas.MentoringFormOut, registry.list_forms(web.get_db()), many=True)
+    return _out(schemas.MentoringFormOut, groups.list_forms(web.get_db()), many=True)
 
 
 # --- registry: people -------------------------------------------------------------------
@@ -504,7 +505,7 @@ def list_people() -> Response:
     db = web.get_db()
     org_id = _org_id(query["org_id"])
     permissions.require(_user(), "read", org_id, db)
-    found = registry.list_people(db, org_id, category=query["category"], role=query["role"])
+    found = people.list_people(db, org_id, category=query["category"], role=query["role"])
     return _out(schemas.PersonOut, found, many=True)
 
 
@@ -513,7 +514,7 @@ def list_people() -> Response:
 def get_person(person_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "read", "person", person_id)
-    return _out(schemas.PersonOut, registry.get_person(db, person_id))
+    return _out(schemas.PersonOut, people.get_person(db, person_id))
 
 
 def _split_org(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -536,9 +537,9 @@ def add_person() -> Response:
     org_id, data = _split_org(_body())
     db = web.get_db()
     permissions.require(_user(), "edit_registry", org_id, db)
-    person_id = registry.add_person(db, org_id, data)
+    person_id = people.add_person(db, org_id, data)
     audit.record(db, _user()["id"], "create", "person", person_id)
-    return _out(schemas.PersonOut, registry.get_person(db, person_id), 201)
+    return _out(schemas.PersonOut, people.get_person(db, person_id), 201)
 
 
 @bp.patch("/people/<id:person_id>")
@@ -553,16 +554,16 @@ def update_person(person_id: int) -> Response:
     data = _body()
     db = web.get_db()
     permissions.require_on(db, _user(), "edit_registry", "person", person_id)
-    registry.update_person(db, person_id, data)
+    people.update_person(db, person_id, data)
     audit.record(db, _user()["id"], "edit", "person", person_id)
-    return _out(schemas.PersonOut, registry.get_person(db, person_id))
+    return _out(schemas.PersonOut, people.get_person(db, person_id))
 
 
 # --- registry: consents -----------------------------------------------------------------
 
 
 def _consent(db: Any, person_id: int, consent_id: int) -> dict:
-    return next(c for c in registry.list_consents(db, person_id) if c["id"] == consent_id)
+    return next(c for c in consents.list_consents(db, person_id) if c["id"] == consent_id)
 
 
 @bp.get("/people/<id:person_id>/consents")
@@ -576,7 +577,7 @@ def _consent(db: Any, person_id: int, consent_id: int) -> dict:
 def list_consents(person_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "read", "person", person_id)
-    return _out(schemas.ConsentOut, registry.list_consents(db, person_id), many=True)
+    return _out(schemas.ConsentOut, consents.list_consents(db, person_id), many=True)
 
 
 @bp.post("/people/<id:person_id>/consents/sign")
@@ -593,7 +594,7 @@ def sign_consent(person_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.ConsentSignRequest().load_or_raise(body)
-    consent_id = registry.sign_consent(db, person_id, **data)
+    consent_id = consents.sign_consent(db, person_id, **data)
     audit.record(db, _user()["id"], "consent_sign", "person", person_id, data["kind"])
     return _out(schemas.ConsentOut, _consent(db, person_id, consent_id), 201)
 
@@ -611,7 +612,7 @@ def withdraw_consent(person_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.load(schemas.ConsentWithdrawRequest(), body)
-    consent_id = registry.withdraw_consent(
+    consent_id = consents.withdraw_consent(
         db, None, data["withdrawn_on"], person_id=person_id, kind=data["kind"]
     )
     audit.record(db, _user()["id"], "consent_withdraw", "person", person_id, data["kind"])
@@ -632,7 +633,7 @@ def request_consent(person_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "edit_registry", "person", person_id)
     data = schemas.load(schemas.ConsentRequestRequest(), body)
-    consent_id = registry.request_consent(db, person_id, data["kind"])
+    consent_id = consents.request_consent(db, person_id, data["kind"])
     return _out(schemas.ConsentOut, _consent(db, person_id, consent_id), 201)
 
 
@@ -653,7 +654,7 @@ def list_groups() -> Response:
     db = web.get_db()
     org_id = _org_id(query["org_id"])
     permissions.require(_user(), "read", org_id, db)
-    found = registry.list_groups(db, org_id, status=query["status"])
+    found = groups.list_groups(db, org_id, status=query["status"])
     return _out(schemas.GroupOut, found, many=True)
 
 
@@ -662,7 +663,7 @@ def list_groups() -> Response:
 def get_group(group_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "read", "group", group_id)
-    return _out(schemas.GroupOut, registry.get_group(db, group_id))
+    return _out(schemas.GroupOut, groups.get_group(db, group_id))
 
 
 @bp.post("/groups")
@@ -679,9 +680,9 @@ def create_group() -> Response:
     db = web.get_db()
     org_id = _org_id(data.pop("org_id"))
     permissions.require(_user(), "edit_registry", org_id, db)
-    group_id = registry.create_group(db, org_id, **data)
+    group_id = groups.create_group(db, org_id, **data)
     audit.record(db, _user()["id"], "create", "group", group_id)
-    return _out(schemas.GroupOut, registry.get_group(db, group_id), 201)
+    return _out(schemas.GroupOut, groups.get_group(db, group_id), 201)
 
 
 @bp.post("/groups/<id:group_id>/close")
@@ -697,9 +698,9 @@ def close_group(group_id: int) -> Response:
     db = web.get_db()
     permissions.require_on(db, _user(), "edit_registry", "group", group_id)
     data = schemas.GroupCloseRequest().load_or_raise(body)
-    registry.close_group(db, group_id, data["result"], data["closed_on"])
+    groups.close_group(db, group_id, data["result"], data["closed_on"])
     audit.record(db, _user()["id"], "close", "group", group_id)
-    return _out(schemas.GroupOut, registry.get_group(db, group_id))
+    return _out(schemas.GroupOut, groups.get_group(db, group_id))
 
 
 # --- the description ----------------------------------------------------------------------

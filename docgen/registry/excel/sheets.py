@@ -1,0 +1,305 @@
+"""The registry workbook's sheets, and how every workbook docgen writes looks.
+
+The layout (one header row, data from row 2): «Люди» (every person, with the processing
+consent), «Наставники» and «Наставляемые» (the bases: a person by ФИО and birth date, with
+competences, time available or the request), «Пары и группы» (one row per mentee; rows with the
+same number form one pair or group). Import and export share it, so export -> import is the
+identity. Reading a filled workbook is here too (by column title, so columns may move).
+`header_row` is the one header style for the registry, the register, the district table and
+the monitoring report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docgen.errors import DocgenError, FieldErrors
+from docgen.migrations.m002_mentoring_forms import MENTORING_FORMS
+from docgen.registry.schemas import CATEGORIES, KINDS_OF_MENTORING
+from docgen.safezip import Limits, open_package
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PEOPLE, MENTORS, MENTEES, PAIRS, LISTS = (
+    "Люди",
+    "Наставники",
+    "Наставляемые",
+    "Пары и группы",
+    "Списки",
+)
+MAX_ROWS = 20000
+
+PEOPLE_COLUMNS = (
+    ("surname", "Фамилия", 18),
+    ("name", "Имя", 16),
+    ("patronymic", "Отчество", 18),
+    ("gender", "Пол", 6),
+    ("birth_date", "Дата рождения", 14),
+    ("category", "Категория", 22),
+    ("position", "Должность или класс", 30),
+    ("experience_years", "Педагогический стаж, лет", 12),
+    ("partner_org", "Организация-партнёр", 24),
+    ("email", "Электронная почта", 22),
+    ("phone", "Телефон", 18),
+    ("signed_on", "Согласие на обработку ПДн подписано", 16),
+    ("signer", "Согласие подписал", 22),
+    ("representative_name", "Законный представитель (ФИО)", 28),
+    ("representative_doc", "Документ законного представителя", 28),
+    ("withdrawn_on", "Согласие отозвано", 14),
+)
+MENTOR_COLUMNS = (
+    ("fio", "ФИО", 34),
+    ("birth_date", "Дата рождения", 14),
+    ("competences", "Компетенции", 40),
+    ("time_available", "Свободное время", 26),
+)
+MENTEE_COLUMNS = (
+    ("fio", "ФИО", 34),
+    ("birth_date", "Дата рождения", 14),
+    ("request", "Запрос", 50),
+)
+PAIR_COLUMNS = (
+    ("number", "№ пары (группы)", 10),
+    ("mentor", "Наставник (ФИО)", 32),
+    ("mentor_birth", "Дата рождения наставника", 14),
+    ("mentee", "Наставляемый (ФИО)", 32),
+    ("mentee_birth", "Дата рождения наставляемого", 14),
+    ("form", "Форма наставничества", 30),
+    ("kind_of_mentoring", "Вид наставничества", 18),
+    ("start_date", "Дата начала", 13),
+    ("end_date", "Дата окончания", 13),
+    ("status", "Статус", 14),
+    ("result", "Результат", 40),
+    ("closed_on", "Дата завершения", 13),
+)
+SHEETS = {
+    PEOPLE: PEOPLE_COLUMNS,
+    MENTORS: MENTOR_COLUMNS,
+    MENTEES: MENTEE_COLUMNS,
+    PAIRS: PAIR_COLUMNS,
+}
+DATE_KEYS = {
+    "birth_date",
+    "signed_on",
+    "withdrawn_on",
+    "mentor_birth",
+    "mentee_birth",
+    "start_date",
+    "end_date",
+    "closed_on",
+}
+GENDERS = {"м": "m", "муж": "m", "мужской": "m", "m": "m", "ж": "f", "жен": "f", "женский": "f"}
+GENDERS |= {"f": "f"}
+GENDER_TEXT = {"m": "м", "f": "ж"}
+SIGNERS = {
+    "сам": "self",
+    "законный представитель": "representative",
+    "сам и законный представитель": "both",
+}
+SIGNER_TEXT = {code: text for text, code in SIGNERS.items()}
+STATUSES = {"действует": "active", "планируется": "planned", "завершена": "closed"}
+STATUS_TEXT = {code: text for text, code in STATUSES.items()}
+FORMS = {form["title"]: form["code"] for form in MENTORING_FORMS}
+FORM_TEXT = {code: title for title, code in FORMS.items()}
+
+Columns = tuple[tuple[str, str, int], ...]
+_LIMITS = Limits(max_compressed=10 * 1024 * 1024, max_total=80 * 1024 * 1024, max_ratio=150)
+_THIN = Side(style="thin")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# --- styling shared by every workbook ---------------------------------------------------
+
+
+def header_row(
+    ws: Worksheet,
+    columns: Sequence[tuple[str, float]],
+    *,
+    freeze_columns: int = 0,
+    boxed: bool = False,
+) -> int:
+    """Append a bold, wrapped header row, set the column widths and keep the header in view.
+
+    `columns` are (title, width) pairs; `freeze_columns` also keeps that many columns in view;
+    `boxed` draws a table: the header centred, every cell with a thin border. Returns the row.
+    """
+    ws.append([title for title, _ in columns])
+    row = ws.max_row
+    for index, (_, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=index)
+        cell.font = Font(bold=True)
+        if boxed:
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            cell.border = BOX
+        else:
+            cell.alignment = WRAP
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{row + 1}"
+    return row
+
+
+def column_letter(columns: Columns, key: str) -> str:
+    index = next(i for i, (k, _, _) in enumerate(columns, start=1) if k == key)
+    return get_column_letter(index)
+
+
+def list_validation(ws: Worksheet, columns: Columns, key: str, source: str, title: str) -> None:
+    """A drop-down of the values in `source` (a range) for a column, from row 2 down."""
+    letter = column_letter(columns, key)
+    check = DataValidation(type="list", formula1=source, allow_blank=True)
+    check.error = f"Выберите значение из списка «{title}»."
+    check.errorTitle = title
+    check.showErrorMessage = True
+    check.add(f"{letter}2:{letter}{MAX_ROWS}")
+    ws.add_data_validation(check)
+
+
+def date_format(ws: Worksheet, columns: Columns) -> None:
+    """Date columns show ДД.ММ.ГГГГ."""
+    for key, _, _ in columns:
+        if key in DATE_KEYS:
+            ws.column_dimensions[column_letter(columns, key)].number_format = "DD.MM.YYYY"
+
+
+def save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fio(person: dict) -> str:
+    """«Фамилия Имя Отчество» as a cell names a person."""
+    return " ".join(
+        part for part in (person["surname"], person["name"], person["patronymic"]) if part
+    )
+
+
+# --- reading a filled registry workbook ---------------------------------------------
+
+
+def open_workbook(content: bytes) -> Workbook:
+    """A filled registry workbook, read-only; FieldErrors for a broken file or missing sheets."""
+    package = open_package(
+        content,
+        what="книгой Excel (XLSX)",
+        required=("[Content_Types].xml", "xl/workbook.xml"),
+        limits=_LIMITS,
+    )
+    package.close()
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except DocgenError:
+        raise
+    except Exception as err:  # openpyxl raises many unrelated types on a broken file
+        message = "Файл повреждён: он не является книгой Excel (XLSX)."
+        raise FieldErrors(message, fields={"file": [message]}) from err
+    missing = [title for title in SHEETS if title not in wb.sheetnames]
+    if missing:
+        names = ", ".join(f"«{title}»" for title in missing)
+        message = f"В книге нет листов {names}. Скачайте пустой шаблон и перенесите данные в него."
+        raise FieldErrors(message, fields={"file": [message]})
+    return wb
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: dates as ДД.ММ.ГГГГ, whole numbers without «.0», no outer spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def data_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, {column key: value}) for every non-empty data row; headers by title."""
+    columns = SHEETS[title]
+    ws = wb[title]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    by_title = {cell_text(value).casefold(): i for i, value in enumerate(header)}
+    positions = {}
+    missing = []
+    for key, column_title, _ in columns:
+        position = by_title.get(column_title.casefold())
+        if position is None:
+            missing.append(column_title)
+        positions[key] = position
+    if missing:
+        names = ", ".join(f"«{name}»" for name in missing)
+        message = f"Лист «{title}»: нет столбцов {names} в первой строке."
+        raise FieldErrors(message, fields={"file": [message]})
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            message = f"Лист «{title}»: больше {MAX_ROWS - 1} строк — разделите файл."
+            raise FieldErrors(message, fields={"file": [message]})
+        record = {
+            key: values[pos] if pos is not None and pos < len(values) else None
+            for key, pos in positions.items()
+        }
+        if any(cell_text(value) for value in record.values()):
+            yield (
+                number,
+                {
+                    key: value.strip() if isinstance(value, str) else value
+                    for key, value in record.items()
+                },
+            )
+
+
+def column_title(sheet: str, key: str) -> str:
+    return next(title for k, title, _ in SHEETS[sheet] if k == key)
+
+
+# --- the registry workbook --------------------------------------------------------------
+
+
+def registry_workbook() -> Workbook:
+    """The four sheets with headers, lists on a hidden sheet and validation where it helps."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, columns in SHEETS.items():
+        ws = wb.create_sheet(title)
+        header_row(ws, [(heading, width) for _, heading, width in columns])
+        date_format(ws, columns)
+    lists = wb.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    values = {
+        "A": ("Пол", list(GENDER_TEXT.values())),
+        "B": ("Категория", list(CATEGORIES)),
+        "C": ("Согласие подписал", list(SIGNERS)),
+        "D": ("Форма наставничества", list(FORMS)),
+        "E": ("Вид наставничества", list(KINDS_OF_MENTORING)),
+        "F": ("Статус", list(STATUSES)),
+    }
+    ranges = {}
+    for letter, (title, items) in values.items():
+        lists[f"{letter}1"] = title
+        for row, item in enumerate(items, start=2):
+            lists[f"{letter}{row}"] = item
+        ranges[title] = f"'{LISTS}'!${letter}$2:${letter}${len(items) + 1}"
+    people, pairs = wb[PEOPLE], wb[PAIRS]
+    list_validation(people, PEOPLE_COLUMNS, "gender", ranges["Пол"], "Пол")
+    list_validation(people, PEOPLE_COLUMNS, "category", ranges["Категория"], "Категория")
+    list_validation(
+        people, PEOPLE_COLUMNS, "signer", ranges["Согласие подписал"], "Согласие подписал"
+    )
+    for key, title in (
+        ("form", "Форма наставничества"),
+        ("kind_of_mentoring", "Вид наставничества"),
+        ("status", "Статус"),
+    ):
+        list_validation(pairs, PAIR_COLUMNS, key, ranges[title], title)
+    return wb
