@@ -14,6 +14,7 @@ from docgen.documents import compose
 from docgen.kinds import catalog
 from docgen.rendering import html as preview
 from docgen.rendering.merge import MergeError, merge_docx
+from docgen.rendering.pdf import docx_to_pdf
 
 
 def rendered(slug: str) -> bytes:
@@ -40,7 +41,7 @@ def landscape_annex() -> bytes:
 
 
 def pages(docx: bytes) -> int:
-    return len(pypdf.PdfReader(io.BytesIO(preview.docx_to_pdf(docx))).pages)
+    return len(pypdf.PdfReader(io.BytesIO(docx_to_pdf(docx))).pages)
 
 
 def test_merged_text_is_the_parts_in_order():
@@ -55,7 +56,7 @@ def test_each_part_starts_on_a_new_page():
     parts = [rendered("curator-order"), landscape_annex(), rendered("council-order")]
     merged = merge_docx(parts)
     assert pages(merged) == sum(pages(p) for p in parts)
-    pdf = pypdf.PdfReader(io.BytesIO(preview.docx_to_pdf(merged)))
+    pdf = pypdf.PdfReader(io.BytesIO(docx_to_pdf(merged)))
     starts = [preview.normalize_text(page.extract_text()) for page in pdf.pages]
     assert any(page.startswith("Приложение 2 в альбомной ориентации") for page in starts)
 

@@ -16,14 +16,8 @@ from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from docgen.rendering.html import (
-    docx_text,
-    docx_to_html,
-    docx_to_pdf,
-    html_to_pdf,
-    normalize_text,
-    pdf_text,
-)
+from docgen.rendering.html import docx_text, docx_to_html, normalize_text, pdf_text
+from docgen.rendering.pdf import docx_to_pdf, html_to_pdf
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -358,16 +352,17 @@ def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
     from docgen.documents import compose
     from docgen.kinds import catalog
     from docgen.rendering import html as preview
+    from docgen.rendering.pdf import docxs_to_pdf
 
     kind = catalog.get("consent")
     docx = compose.render_docx(
         kind, compose.build_context(kind, compose.validate(kind, kind.sample()))
     )
-    single = preview.docx_to_pdf(docx)
+    single = docx_to_pdf(docx)
     with pdfplumber.open(io.BytesIO(single)) as pdf:
         per_document = len(pdf.pages)
     assert per_document >= 2
-    combined = preview.docxs_to_pdf([docx, docx])
+    combined = docxs_to_pdf([docx, docx])
     with pdfplumber.open(io.BytesIO(combined)) as pdf:
         assert len(pdf.pages) == 2 * per_document
         tops = [
