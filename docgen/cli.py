@@ -16,6 +16,7 @@ from docgen.documents import compose
 from docgen.errors import DocgenError, field_paths
 from docgen.kinds import catalog
 from docgen.rendering import html as preview
+from docgen.rendering.pdf import docx_to_pdf
 
 
 def _db():
@@ -91,7 +92,7 @@ def render_command(slug: str, input_file: Path, output: Path) -> None:
         _fail(err)
     content = {
         ".docx": lambda: docx,
-        ".pdf": lambda: preview.docx_to_pdf(docx),
+        ".pdf": lambda: docx_to_pdf(docx),
         ".html": lambda: preview.docx_to_html(docx).encode("utf-8"),
     }[suffix]()
     output.write_bytes(content)

@@ -16,6 +16,7 @@ from docgen.documents import archive, bulk
 from docgen.kinds import catalog
 from docgen.registry import consents, organisations
 from docgen.rendering import html as preview
+from docgen.rendering.pdf import docx_to_pdf
 
 ON = dt.date(2024, 9, 2)
 
@@ -66,7 +67,7 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
     single = len(
         PdfReader(
             io.BytesIO(
-                preview.docx_to_pdf(
+                docx_to_pdf(
                     zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))).read(
                         names[0]
                     )

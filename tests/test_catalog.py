@@ -20,6 +20,7 @@ from docgen.kinds.fields import json_schema
 from docgen.rendering import docx as render
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites
+from docgen.rendering.pdf import docx_to_pdf, html_to_pdf
 
 KINDS = [pytest.param(kind, id=kind.slug) for kind in catalog.KINDS]
 INJECTIONS = ("{{ 7*7 }}", "{% for x in y %}", "<w:p>", "A & B", "\"кавычки\" и 'апостроф'")
@@ -57,7 +58,7 @@ def test_docx_html_and_pdf_carry_the_same_text(kind):
     Document(io.BytesIO(docx))  # opens as a Word document
     text = preview.normalize_text(preview.docx_text(docx))
     html = preview.docx_to_html(docx)
-    pdf = preview.html_to_pdf(html)
+    pdf = html_to_pdf(html)
     assert pdf.startswith(b"%PDF")
     assert preview.normalize_text(preview.pdf_text(pdf)) == text
     # the preview page shows the same words
@@ -156,7 +157,7 @@ def test_pdf_text_stays_within_the_margins(kind):
     import pdfplumber
 
     mm = 72 / 25.4
-    pdf = preview.docx_to_pdf(rendered(kind))
+    pdf = docx_to_pdf(rendered(kind))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         for number, page in enumerate(document.pages, start=1):
             for word in page.extract_words():

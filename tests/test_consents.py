@@ -11,7 +11,8 @@ from docgen.documents import compose
 from docgen.errors import FieldErrors
 from docgen.kinds import catalog
 from docgen.registry import organisations, people
-from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
+from docgen.rendering.html import docx_text, normalize_text, pdf_text
+from docgen.rendering.pdf import docx_to_pdf
 
 SIGN_ON = dt.date(2024, 9, 2)
 

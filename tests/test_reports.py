@@ -18,7 +18,8 @@ from docgen.kinds.reports import disclosure
 from docgen.kinds.reports import xlsx as xlsx_report
 from docgen.registry import groups, organisations, people
 from docgen.registry.indicators import format_number
-from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
+from docgen.rendering.html import docx_text, normalize_text, pdf_text
+from docgen.rendering.pdf import docx_to_pdf
 
 ON = dt.date(2025, 4, 1)
 KID_NAMES = "Анна Вера Галина Дина Ева Жанна Зоя Инна Кира Лада Мила Нина Ольга Рада Софья".split()

@@ -253,11 +253,11 @@ def _safe(text: str) -> str:
 
 def _pdf_chunk(args: tuple[list[bytes], str]) -> tuple[str, int]:
     """Worker: lay out each DOCX of a chunk on its own and write them as one PDF file."""
-    from docgen.rendering import html as preview
+    from docgen.rendering.pdf import docxs_to_pdf
 
     docxs, path = args
     with open(path, "wb") as out:
-        out.write(preview.docxs_to_pdf(docxs))
+        out.write(docxs_to_pdf(docxs))
     return path, len(docxs)
 
 

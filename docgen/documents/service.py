@@ -23,6 +23,7 @@ from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
 from docgen.rendering import html as preview
 from docgen.rendering import merge
+from docgen.rendering.pdf import docx_to_pdf
 
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
 
@@ -157,7 +158,7 @@ def create(
         user_id=user["id"],
         input=_jsonable(payload),
         docx=docx,
-        pdf=preview.docx_to_pdf(docx),
+        pdf=docx_to_pdf(docx),
     )
     _link_annexes(db, document["id"], data)
     audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
@@ -186,7 +187,7 @@ def update(
         document_id,
         input=_jsonable(payload),
         docx=docx,
-        pdf=preview.docx_to_pdf(docx),
+        pdf=docx_to_pdf(docx),
         user_id=user["id"],
         note=note,
     )
@@ -216,7 +217,7 @@ def register(
         version = archive.get_version(db, document_id, info["version_n"])
         data = compose.validate(kind, json.loads(version["input_json"]))
         docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
-        archive.replace_frozen_files(conn, info["version_id"], docx, preview.docx_to_pdf(docx))
+        archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
         if kind.on_register is not None:
             kind.on_register(db, document, on)
 

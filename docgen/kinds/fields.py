@@ -9,6 +9,8 @@ from typing import Any
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from docgen.rendering.context import PersonBlock
+
 REQUIRED = "Обязательное поле."
 NULL = "Поле не может быть пустым."
 
@@ -124,7 +126,7 @@ class Form(Schema):
 GENDERS = ("m", "f")
 
 
-class PersonForm(Form):
+class PersonForm(Form, PersonBlock):
     """A person named by registry id, or given inline (so that the CLI and API work without one)."""
 
     id = Int(load_default=None, metadata=field("Из реестра", "Номер человека в реестре"))
