@@ -30,17 +30,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
+    from flask_wtf.csrf import CSRFProtect
+
     from docgen import cli
-    from docgen.web import base as web
+    from docgen.web import (
+        admin,
+        auth,
+        bulk_pages,
+        errors,
+        helpers,
+        ids,
+        pages,
+        registry_pages,
+        templating,
+    )
+    from docgen.web.api import views as api
 
-    web.init_app(app)
+    app.teardown_appcontext(helpers.close_db)
+    errors.init_app(app)
+    ids.init_app(app)
+    templating.init_app(app)
     cli.init_app(app)
-    from docgen.web import ui
-
-    ui.init_app(app)
-    from docgen.web.api import views as api_blueprint
-
-    app.register_blueprint(api_blueprint.bp)
+    for blueprint in (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, api.bp):
+        app.register_blueprint(blueprint)
+    # Every page form carries a CSRF token; API clients send a bearer token and no cookie.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
     return app
 
 

@@ -12,7 +12,7 @@ from webfixtures import login
 
 from docgen.registry import people as registry_people
 from docgen.rendering import html as preview
-from docgen.web.base import get_db
+from docgen.web.helpers import get_db
 
 
 def _wait(client: FlaskClient, url: str) -> dict:
