@@ -77,7 +77,7 @@ def home() -> Any:
         missing=registry.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
         kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
-        deadlines=deadlines.upcoming(db, org["id"], today),
+        deadlines=deadlines.upcoming(db, org["id"], today, catalog.planners()),
         values=_indicator_rows(org_ids, today),
         on=today,
         titles={kind.slug: kind.title for kind in catalog.KINDS},
