@@ -2,7 +2,7 @@
 
 Who signs depends on the subject's age on the signing date: an adult signs alone, for a child
 under 14 the legal representative signs, from 14 to 18 the minor signs and the representative
-co-signs. The form checks what it can from the input; `consent_extras` checks again once a
+co-signs. The form checks what it can from the input; `values.consent_extras` checks again once a
 person from the registry is resolved, since only then is the birth date known.
 """
 
