@@ -14,6 +14,7 @@ from registry_factory import consent, department, person, school
 from docgen.accounts import users
 from docgen.documents import archive, bulk
 from docgen.kinds import catalog
+from docgen.kinds.consents import values as consent_values
 from docgen.registry import consents, organisations
 from docgen.rendering import html as preview
 from docgen.rendering.pdf import docx_to_pdf
@@ -120,7 +121,7 @@ def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):
     )
     b = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03", is_mentee=True)
     consent(db, b, "2024-08-01")
-    items = bulk.consent_items(db, org_id, ON, {"purpose": "организация наставничества"})
+    items = consent_values.consent_items(db, org_id, ON, {"purpose": "организация наставничества"})
     assert items == [
         {"purpose": "организация наставничества", "subject": {"id": a}, "role": "наставник"}
     ]

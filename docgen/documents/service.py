@@ -211,7 +211,7 @@ def register(
         )
     _series(db, document["org_id"], kind.series)
     if kind.before_register is not None:
-        kind.before_register(db, document, on)
+        kind.before_register(db, document, archive.get_version(db, document_id)["input"], on)
 
     def freeze(conn: Any, info: dict) -> None:
         version = archive.get_version(db, document_id, info["version_n"])
@@ -219,7 +219,7 @@ def register(
         docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
         archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
         if kind.on_register is not None:
-            kind.on_register(db, document, on)
+            kind.on_register(db, document, version["input"], on)
 
     result = numbering.register(
         db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze

@@ -65,7 +65,7 @@ def home() -> Any:
         missing=consents.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
         kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
-        deadlines=deadlines.upcoming(db, org["id"], today),
+        deadlines=deadlines.upcoming(db, org["id"], today, catalog.planners()),
         values=indicators.compute(db, org_ids, today),
         on=today,
         titles={kind.slug: kind.title for kind in catalog.KINDS},

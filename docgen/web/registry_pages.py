@@ -375,9 +375,9 @@ def district_page() -> Any:
     return render_template(
         "district.html",
         department=department,
-        rows=district.table(get_db(), department["id"], on),
+        rows=district.table(get_db(), department["id"], on, catalog.district_requirements()),
         total=district.district_totals(get_db(), department["id"], on),
-        required=district.REQUIRED_KINDS,
+        required=[item.kind for item in catalog.district_requirements()],
         titles={kind.slug: kind.title for kind in catalog.KINDS},
         on=on,
         org=helpers.org(),
@@ -389,6 +389,6 @@ def district_page() -> Any:
 def district_xlsx() -> Any:
     department, on = _department(), dt.date.today()
     return _xlsx(
-        district.table_xlsx(get_db(), department["id"], on),
+        district.table_xlsx(get_db(), department["id"], on, catalog.district_requirements()),
         f"Свод по району на {on:%d.%m.%Y}.xlsx",
     )
