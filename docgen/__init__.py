@@ -41,6 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from docgen.web.api import views as api_blueprint
 
     app.register_blueprint(api_blueprint.bp)
+    from docgen.web import check_pages
+    from docgen.web.api import check as api_check
+
+    app.register_blueprint(check_pages.bp)
+    app.register_blueprint(api_check.bp)
     return app
 
 

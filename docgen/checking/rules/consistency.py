@@ -193,7 +193,7 @@ RULES = (
     Rule("CON-ANNEX", ERROR, "Отметка о приложении",
          "Отметка о приложении не повторяет дату и номер приказа.", _annex_marks),
     Rule("CON-NUMBERING", ERROR, "Нумерация пунктов", "Нумерация пунктов нарушена.", _numbering),
-    Rule("CON-DEADLINE", ERROR, "Сроки не раньше даты приказа",
+    Rule("CON-DEADLINE", WARNING, "Сроки не раньше даты приказа",
          "Срок исполнения раньше даты приказа.", _deadlines),
     Rule("CON-SHEET", WARNING, "Лист ознакомления",
          "Исполнитель отсутствует в листе ознакомления.", _familiarisation),
