@@ -149,7 +149,27 @@ def _matches(person: names.Mention, sheet: list[names.Mention]) -> bool:
 
 def _stem(surname: str) -> str:
     low = surname.lower().replace("ё", "е")
-    for ending in ("ой", "ую", "ому", "ым", "ом", "ого", "ей", "у", "а", "е", "ы", "ю", "я"):
+    for ending in (
+        "ому",
+        "ему",
+        "ого",
+        "его",
+        "ой",
+        "ую",
+        "ая",
+        "яя",
+        "ий",
+        "ый",
+        "ым",
+        "ом",
+        "ей",
+        "у",
+        "а",
+        "е",
+        "ы",
+        "ю",
+        "я",
+    ):
         if low.endswith(ending) and len(low) - len(ending) >= 3:
             return low[: -len(ending)]
     return low
