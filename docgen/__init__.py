@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         auth,
         bulk_pages,
+        check_pages,
         errors,
         helpers,
         ids,
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         registry_pages,
         templating,
     )
+    from docgen.web.api import check as api_check
     from docgen.web.api import views as api
 
     app.teardown_appcontext(helpers.close_db)
@@ -51,11 +53,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ids.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    for blueprint in (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, api.bp):
+    blueprints = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    for blueprint in (*blueprints, api.bp, api_check.bp):
         app.register_blueprint(blueprint)
     # Every page form carries a CSRF token; API clients send a bearer token and no cookie.
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
+    csrf.exempt(api_check.bp)
     return app
 
 

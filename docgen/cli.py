@@ -1,4 +1,4 @@
-"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render."""
+"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render | check."""
 
 from __future__ import annotations
 
@@ -99,6 +99,24 @@ def render_command(slug: str, input_file: Path, output: Path) -> None:
     click.echo(f"{output}: {kind.title}")
 
 
+@click.command("check")
+@click.argument("docx_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(docx_file: Path) -> None:
+    """Check a Word file against the rules; exit 1 when there is an «ошибка»."""
+    from docgen import checking
+
+    try:
+        findings = checking.check_upload(docx_file.read_bytes())
+    except DocgenError as err:
+        _fail(err)
+    for finding in findings:
+        click.echo(f"{finding.level.upper()} {finding.rule}: {finding.message}")
+        click.echo(f"    «{finding.excerpt}»")
+    if not findings:
+        click.echo("Замечаний нет.")
+    sys.exit(1 if checking.blocking(findings) else 0)
+
+
 def _fail(err: DocgenError) -> None:
     click.echo(f"Ошибка: {err.message}", err=True)
     for path, messages in field_paths(err.fields).items():
@@ -108,5 +126,5 @@ def _fail(err: DocgenError) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, kinds, render_command):
+    for command in (init_db, seed_demo, create_user, kinds, render_command, check_command):
         app.cli.add_command(command)

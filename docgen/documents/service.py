@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from docgen import checking
 from docgen.accounts import audit, permissions, users
 from docgen.documents import archive, compose
 from docgen.documents import journal as numbering
@@ -142,6 +143,26 @@ def preview_html(
     return preview.docx_to_html(docx, fragment=True)
 
 
+def preview_checked(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> tuple[str, list[checking.Finding]]:
+    """The preview and the checker's findings on the same DOCX («Проверка документа»)."""
+    kind = catalog.get(slug)
+    require_create(db, user, kind, org_id)
+    docx = render(db, kind, compose.validate(kind, payload), org_id)
+    return preview.docx_to_html(docx, fragment=True), checking.check(docx)
+
+
+def refuse_blocking(docx: bytes) -> None:
+    """Conflict listing every «ошибка» the checker finds; a «предупреждение» never blocks."""
+    errors = checking.blocking(checking.check(docx))
+    if errors:
+        raise Conflict(
+            "Документ не зарегистрирован: проверка нашла ошибки — исправьте их и повторите.",
+            fields={"findings": [f"{f.rule}: {f.message} («{f.excerpt}»)" for f in errors]},
+        )
+
+
 def create(
     db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
 ) -> dict:
@@ -217,6 +238,7 @@ def register(
         version = archive.get_version(db, document_id, info["version_n"])
         data = compose.validate(kind, json.loads(version["input_json"]))
         docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
+        refuse_blocking(docx)  # raising here rolls the registration back: no number is taken
         archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
         if kind.on_register is not None:
             kind.on_register(db, document, version["input"], on)
