@@ -8,6 +8,7 @@ import zipfile
 
 from flask import Flask
 from flask.testing import FlaskClient
+from pdftext import pdf_text
 from webfixtures import login
 
 from docgen.registry import records as registry
@@ -43,7 +44,7 @@ def test_consent_forms_for_everyone_who_lacks_one(client: FlaskClient) -> None:
     assert "несовершеннолетней Морозовой Алины Игоревны" in text
     pdf = client.get(job_url + "/documents.pdf")
     assert pdf.data.startswith(b"%PDF")
-    assert "Морозовой Алины" in preview.normalize_text(preview.pdf_text(pdf.data))
+    assert "Морозовой Алины" in preview.normalize_text(pdf_text(pdf.data))
 
 
 def test_personal_programmes_for_every_pair_of_young_teachers(
