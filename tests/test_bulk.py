@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+from pdftext import pdf_text
 from pypdf import PdfReader
 from registry_factory import consent, department, person, school
 
@@ -77,7 +78,7 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
         ).pages
     )
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 3 * single
-    text = preview.normalize_text(preview.pdf_text(pdf))
+    text = preview.normalize_text(pdf_text(pdf))
     assert text.index("Савченко") < text.index("Кузнецова") < text.index("Волкова")
     assert seen[0][2] == "docx" and (4, 4, "docx") in seen and seen[-1][2] == "pdf"
     job = bulk.get_job(db, result.job_id, org_id)

@@ -14,9 +14,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
+from pdftext import pdf_text
 from pypdf import PdfReader
 
-from docgen.rendering.html import docx_text, docx_to_html, normalize_text, pdf_text
+from docgen.rendering.html import docx_text, docx_to_html, normalize_text
 from docgen.rendering.pdf import docx_to_pdf, html_to_pdf
 
 MM = 72 / 25.4
@@ -112,7 +113,7 @@ def test_pdf_text_equals_docx_text(order, order_pdf):
     expected = normalize_text(docx_text(order))
     assert TRICKY in expected
     assert "ПРИКАЗЫВАЮ:" in expected
-    assert normalize_text(pdf_text(order_pdf)) == expected
+    assert normalize_text(pdf_text(order_pdf, order)) == expected
 
 
 def test_pages_are_a4_and_page_break_starts_page_two(pages):
@@ -251,7 +252,7 @@ def test_header_row_repeats_on_every_page():
                 "Наставник Наставляемый"
             )
     # the repeats are layout: the PDF's text is still the DOCX's text
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
 
 
 def test_normalize_text_ignores_line_breaks_after_hyphens_and_nbsp():
@@ -273,7 +274,7 @@ def test_landscape_section_gets_its_own_page_size():
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         sizes = [(round(p.width), round(p.height)) for p in opened.pages]
     assert sizes == [(595, 842), (842, 595)]
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
 
 
 def test_paragraph_style_and_direct_formatting_reach_the_css():
@@ -325,7 +326,7 @@ def test_fields_hidden_text_caps_tabs_and_spaces():
         "ссылка КАПИТЕЛЬ наставник",
     ]
     pdf = docx_to_pdf(docx)
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         words = opened.pages[0].extract_words()
     one, two = (next(w for w in words if w["text"] == t) for t in ("Один", "два"))
@@ -370,7 +371,7 @@ def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
         ]
     expected = ["", *[str(n) for n in range(2, per_document + 1)]]
     assert tops == expected * 2
-    assert preview.normalize_text(preview.pdf_text(combined)).count("Согласие на обработку") == 2
+    assert preview.normalize_text(pdf_text(combined)).count("Согласие на обработку") == 2
 
 
 def _png(width: int, height: int) -> bytes:

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 
 import pytest
+from pdftext import pdf_text
 
 from docgen.documents import compose
 from docgen.errors import FieldErrors
@@ -511,7 +512,7 @@ def test_pdf_carries_the_approval_grif(slug):
     kind = catalog.get(slug)
     values = compose.build_context(kind, compose.validate(kind, kind.sample()))
     pdf = docx_to_pdf(compose.render_docx(kind, values))
-    text = Text(preview.normalize_text(preview.pdf_text(pdf)))
+    text = Text(preview.normalize_text(pdf_text(pdf)))
     word = "УТВЕРЖДЕНО" if slug == "regulation" else "УТВЕРЖДЕНА"
     assert word in text
     assert "№ " in text

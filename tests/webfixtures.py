@@ -40,11 +40,9 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
         "DATABASE": str(path),
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
     }
-    instance = tmp_path / "instance"
-    app = create_app({**settings, **config})
-    app.instance_path = str(instance)
-    return app
+    return create_app({**settings, **config})
 
 
 @pytest.fixture

@@ -59,8 +59,6 @@ _FONT_FILES = (
 )
 _A4 = (11906, 16838)
 _DEFAULT_TAB = re.compile(rb'<w:defaultTabStop w:val="(\d+)"')
-_HEADER_MARK = "#000001"
-_HEADER_MARK_RGB = (0.0, 0.0, 1 / 255)
 # Line breaks after these are layout, not text: normalize_text drops the space after them.
 # What the items of a run (runs._Runs) other than text count as in the visible text.
 _TEXT = {"tab": "\t", "br": "\n"}
@@ -94,85 +92,13 @@ def docx_text(docx: bytes) -> str:
     return "\n".join(conv.text)
 
 
-def pdf_text(pdf: bytes) -> str:
-    """Text of a PDF in drawing order, without page numbers and repeated table headers."""
-    import pdfplumber
-
-    out = []
-    headers: set[str] = set()
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        for number, page in enumerate(doc.pages, start=1):
-            number_chars = _page_number(page, number)
-            drop = number_chars | _repeated_header(page, number, headers, number_chars)
-            if drop:
-                page = page.filter(
-                    lambda obj, drop=drop: obj.get("object_type") != "char" or _key(obj) not in drop
-                )
-            out.append(page.extract_text(use_text_flow=True))
-    return "\n".join(out)
-
-
-def _key(char: dict) -> tuple:
-    return (char["text"], round(char["x0"], 2), round(char["top"], 2))
-
-
-def _page_number(page, number: int) -> set[tuple]:
-    """The chars of the number in the top margin of pages 2, 3, …"""
-    words = page.extract_words()
-    if not words or number == 1:
-        return set()
-    top = min(w["top"] for w in words)
-    first_line = [w for w in words if w["top"] - top < 1]
-    if len(first_line) != 1 or first_line[0]["text"] != str(number):
-        return set()
-    limit = first_line[0]["bottom"] + 0.5
-    return {_key(c) for c in page.chars if c["bottom"] <= limit}
-
-
-def _repeated_header(page, number: int, seen: set[str], ignore: set[tuple]) -> set[tuple]:
-    """Chars of a header row repeated at the top of a page; `seen` collects header texts."""
-    runs: list[list[dict]] = []
-    previous = False
-    for char in page.chars:  # in drawing order: one header row is one run
-        marked = _is_mark(char.get("non_stroking_color"))
-        if marked and not previous:
-            runs.append([])
-        if marked:
-            runs[-1].append(char)
-        previous = marked
-    if not runs:
-        return set()
-    first = runs[0]
-    body_top = min(
-        (
-            c["top"]
-            for c in page.chars
-            if not _is_mark(c.get("non_stroking_color")) and _key(c) not in ignore
-        ),
-        default=float("inf"),
-    )
-    first_text = "".join(c["text"] for c in first)
-    drop = set()
-    # A repeat is the topmost text of the page (below the page number) and was seen before.
-    if number > 1 and first_text in seen and min(c["top"] for c in first) < body_top + 1:
-        drop = {_key(c) for c in first}
-    seen.update("".join(c["text"] for c in run) for run in runs)
-    return drop
-
-
-def _is_mark(color) -> bool:
-    if not isinstance(color, tuple | list) or len(color) != 3:
-        return False
-    return all(abs(a - b) < 0.001 for a, b in zip(color, _HEADER_MARK_RGB, strict=True))
-
-
 def normalize_text(s: str) -> str:
     """Collapse all whitespace (NO-BREAK SPACE included), drop soft hyphens.
 
     A line may break after a hyphen, dash or slash without a space in the text, so the
     space after those is dropped on both sides of a comparison.
 
-    Page numbers are removed by `pdf_text` by position: dropping every digits-only
+    Page numbers are removed by the tests' `pdf_text` by position: dropping every digits-only
     line here would also drop a table cell «1» in the DOCX text while the PDF shows it
     on one line with its neighbours.
     """
@@ -525,7 +451,7 @@ class _Converter:
 # Templates give their columns room for the words they hold, so the PDF text stays the
 # DOCX text (a split word would gain a space in the extracted text). Rows stay whole on a page, so a
 # cell's text is not interleaved with its neighbours' across a page break. Header rows
-# repeat on every page; their near-black colour lets pdf_text tell the repeats apart.
+# repeat on every page.
 _BASE_CSS = f"""\
 .doc {{ font-family: {FONT_STACK}; font-size: 10pt; color: #000; hyphens: none;
   font-variant-ligatures: none; font-feature-settings: "liga" 0, "clig" 0;
@@ -536,8 +462,7 @@ _BASE_CSS = f"""\
 .doc .tabline > .tabend {{ flex: none; text-align: right; }}
 .doc table.tbl {{ border-collapse: collapse; border-spacing: 0; }}
 .doc td {{ vertical-align: top; overflow-wrap: anywhere; }}
-.doc tr {{ break-inside: avoid; }}
-.doc thead {{ color: {_HEADER_MARK}; }}"""
+.doc tr {{ break-inside: avoid; }}"""
 
 _FRAGMENT_CSS = """\
 .doc { background: #e9ecef; padding: 12px 0; }

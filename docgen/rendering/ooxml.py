@@ -187,7 +187,7 @@ def _rpr_css(r: dict) -> list[str]:
         css.append("font-variant:small-caps")
     if "sz" in r:
         css.append(f"font-size:{r['sz'] / 2:g}pt")
-    if "color" in r and r["color"] != "000000":  # black is the default; see _HEADER_MARK
+    if "color" in r and r["color"] != "000000":  # black is the default
         css.append(f"color:#{r['color']}")
     if r.get("vertAlign") in ("superscript", "subscript"):
         css.append("vertical-align:" + ("super" if r["vertAlign"] == "superscript" else "sub"))

@@ -81,7 +81,7 @@ def series() -> Any:
         )
     except FieldErrors as err:
         return _series_page(org, values, err.fields or {"pattern": [err.message]}, 422)
-    audit.record(
+    audit_log.record(
         get_db(),
         helpers.user()["id"],
         "change",
@@ -132,7 +132,7 @@ def variants_page() -> Any:
         )  # fmt: skip
     except (FieldErrors, NotFound) as err:
         return _variants_page(org, err.message, 422)
-    audit.record(
+    audit_log.record(
         get_db(),
         helpers.user()["id"],
         "change",
@@ -155,6 +155,6 @@ def switch_variant(variant_id: int, action: str) -> Any:
     except FieldErrors as err:
         helpers.flash_error(err)
         return redirect(url_for("admin.variants_page"))
-    audit.record(db, helpers.user()["id"], "change", "template_variant", variant_id, action)
+    audit_log.record(db, helpers.user()["id"], "change", "template_variant", variant_id, action)
     flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
     return redirect(url_for("admin.variants_page"))

@@ -18,7 +18,7 @@ import sqlite_utils
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema
 
-from docgen.accounts import users
+from docgen.accounts import permissions
 from docgen.errors import DocgenError, FieldErrors
 from docgen.kinds.fields import Form
 from docgen.web import errors, helpers
@@ -114,14 +114,16 @@ def endpoint(
             body = _body() if method in BODY_METHODS else None
             if on is not None:
                 action, object_type = on
-                users.require_on(call.db, call.user, action, object_type, next(iter(args.values())))
+                permissions.require_on(
+                    call.db, call.user, action, object_type, next(iter(args.values()))
+                )
             if body is not None:
                 call.data = body if raw else errors.load((api_doc.body or Form)(), body)
             elif api_doc.query is not None:
                 call.data = _query(api_doc.query())
             if org is not None:
                 call.org_id = call.org(_pop_org_id(call.data, raw))
-                users.require(call.user, org, call.org_id, call.db)
+                permissions.require(call.user, org, call.org_id, call.db)
             return _respond(api_doc, view(call, **args))
 
         wrapped.api_doc = api_doc  # type: ignore[attr-defined]
