@@ -41,6 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from docgen.web.api import views as api_blueprint
 
     app.register_blueprint(api_blueprint.bp)
+    from docgen.web import survey_answer, surveys
+    from docgen.web.api import surveys as api_surveys
+
+    for blueprint in (api_surveys.bp, surveys.bp, survey_answer.bp):
+        app.register_blueprint(blueprint)
     return app
 
 

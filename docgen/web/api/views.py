@@ -479,7 +479,12 @@ def organisation_indicators(org_id: int) -> Response:
 
 
 def _indicator(value: Any) -> dict[str, Any]:
-    return {**dataclasses.asdict(value), "text": value.text, "target_text": value.target_text}
+    return {
+        **dataclasses.asdict(value),
+        "text": value.text,
+        "target_text": value.target_text,
+        "source_text": value.source_text,
+    }
 
 
 @bp.get("/forms")
