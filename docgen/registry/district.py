@@ -124,6 +124,15 @@ def district_totals(db: sqlite_utils.Database, department_id: int, on: dt.date) 
     return indicators.compute(db, schools, on) if schools else []
 
 
+def _figure(value: Any) -> str:
+    """The figure as the table prints it; a satisfaction figure from answers says so."""
+    if value.source == "survey":
+        return f"{value.text} (по анкетам: {value.denominator})"
+    if value.source == "typed":
+        return f"{value.text} (введено)"
+    return value.text
+
+
 def _doc_text(info: dict[str, Any] | None) -> str:
     if info is None:
         return "нет"
@@ -166,7 +175,7 @@ def table_xlsx(
     for number, row in enumerate(rows, start=1):
         values: list[Any] = [number, row.name]
         for value in row.indicators:
-            values.append(value.text)
+            values.append(_figure(value))
             if value.is_share:
                 values.append(f"{value.numerator_text} / {value.denominator_text}")
         values += [_doc_text(row.registered.get(item.kind)) for item in required]
@@ -177,7 +186,7 @@ def table_xlsx(
     if totals:
         total: list[Any] = ["", "Итого по району"]
         for value in totals:
-            total.append(value.text)
+            total.append(_figure(value))
             if value.is_share:
                 total.append(f"{value.numerator_text} / {value.denominator_text}")
         ws.append(total)

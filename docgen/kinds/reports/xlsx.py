@@ -73,7 +73,7 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
                 _number(value.value, "%"),
                 _number(value.target, "%"),
                 "%",
-                value.formula,
+                "; ".join(t for t in (value.formula, value.source_text) if t),
             ]
         else:
             shown = row.value if value.pairs is not None else _number(value.value, "")
