@@ -6,6 +6,8 @@ PORT ?= 8000
 # Debian packages the service uses (WeasyPrint's Pango), and its browser tests (Chromium).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
 TEST_DEBS := $(RUN_DEBS) chromium
+# LibreOffice checks that merged DOCX files open outside python-docx (installed without its recommends).
+OFFICE_DEBS := libreoffice-writer-nogui
 
 .PHONY: run test lint
 
@@ -21,7 +23,7 @@ define install_debs
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) $$missing; \
 	fi
 endef
 
@@ -38,4 +40,5 @@ lint: $(BIN)/.installed
 
 test: $(BIN)/.installed lint
 	$(call install_debs,$(TEST_DEBS))
+	$(call install_debs,$(OFFICE_DEBS),--no-install-recommends)
 	$(BIN)/pytest -q

@@ -15,7 +15,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Mm, Pt
 from pypdf import PdfReader
 
-from docgen.rendering.html import docx_to_html, docx_to_pdf
+from docgen.rendering.html import docx_to_html
+from docgen.rendering.pdf import docx_to_pdf
 
 ITEM = (
     "Назначить наставником учителя математики Иванову Марию Петровну, закрепив за ней "

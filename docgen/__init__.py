@@ -12,7 +12,15 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application: configuration, extensions, blueprints, error handlers."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="templates/pages")
+    # A test_config is the whole configuration: no instance config.py, no DOCGEN_* variables,
+    # and the instance folder is the test's own (INSTANCE_PATH), never the checkout's.
+    instance_path = None if test_config is None else test_config.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder="templates/pages",
+    )
     app.config.from_mapping(
         SECRET_KEY=None,
         DATABASE=str(Path(app.instance_path) / "docgen.sqlite"),
@@ -22,31 +30,52 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=False,
         WTF_CSRF_TIME_LIMIT=None,
     )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("DOCGEN")
-    if test_config is not None:
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("DOCGEN")
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    else:
         app.config.from_mapping(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
+    from flask_wtf.csrf import CSRFProtect
+
     from docgen import cli
-    from docgen.web import base as web
+    from docgen.web import (
+        admin,
+        auth,
+        bulk_pages,
+        check_pages,
+        errors,
+        helpers,
+        ids,
+        pages,
+        registry_pages,
+        templating,
+    )
+    from docgen.web.api import check as api_check
+    from docgen.web.api import views as api
 
-    web.init_app(app)
+    app.teardown_appcontext(helpers.close_db)
+    errors.init_app(app)
+    ids.init_app(app)
+    templating.init_app(app)
     cli.init_app(app)
-    from docgen.web import ui
-
-    ui.init_app(app)
-    from docgen.web.api import views as api_blueprint
-
-    app.register_blueprint(api_blueprint.bp)
+    blueprints = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    for blueprint in (*blueprints, api.bp, api_check.bp):
+        app.register_blueprint(blueprint)
+    # Every page form carries a CSRF token; API clients send a bearer token and no cookie.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    csrf.exempt(api_check.bp)
     return app
 
 
 def _instance_secret(path: Path) -> str:
     """A random key kept in the instance folder, made on first start: never a literal default."""
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))

@@ -1,4 +1,4 @@
-"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render."""
+"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render | check."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from docgen.documents import compose
 from docgen.errors import DocgenError, field_paths
 from docgen.kinds import catalog
 from docgen.rendering import html as preview
+from docgen.rendering.pdf import docx_to_pdf
 
 
 def _db():
@@ -91,11 +92,29 @@ def render_command(slug: str, input_file: Path, output: Path) -> None:
         _fail(err)
     content = {
         ".docx": lambda: docx,
-        ".pdf": lambda: preview.docx_to_pdf(docx),
+        ".pdf": lambda: docx_to_pdf(docx),
         ".html": lambda: preview.docx_to_html(docx).encode("utf-8"),
     }[suffix]()
     output.write_bytes(content)
     click.echo(f"{output}: {kind.title}")
+
+
+@click.command("check")
+@click.argument("docx_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(docx_file: Path) -> None:
+    """Check a Word file against the rules; exit 1 when there is an «ошибка»."""
+    from docgen import checking
+
+    try:
+        findings = checking.check_upload(docx_file.read_bytes())
+    except DocgenError as err:
+        _fail(err)
+    for finding in findings:
+        click.echo(f"{finding.level.upper()} {finding.rule}: {finding.message}")
+        click.echo(f"    «{finding.excerpt}»")
+    if not findings:
+        click.echo("Замечаний нет.")
+    sys.exit(1 if checking.blocking(findings) else 0)
 
 
 def _fail(err: DocgenError) -> None:
@@ -107,5 +126,5 @@ def _fail(err: DocgenError) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, kinds, render_command):
+    for command in (init_db, seed_demo, create_user, kinds, render_command, check_command):
         app.cli.add_command(command)

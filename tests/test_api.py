@@ -9,10 +9,12 @@ import re
 
 import pytest
 from docx import Document
+from webfixtures import huge_id_requests
 
 from docgen.accounts import audit, users
 from docgen.db import connect
 from docgen.kinds import catalog
+from docgen.web import ids
 
 pytest_plugins = ["apifixtures"]
 
@@ -504,3 +506,13 @@ def test_downloads_are_audited(api, api_db_path):
     db = connect(api_db_path)
     actions = [row["action"] for row in audit.entries(db, object_type="document")]
     assert actions[:2] == ["download", "create"]
+
+
+def test_ids_out_of_range_are_404_naming_the_record(api, api_app):
+    client = api("admin")
+    requests = huge_id_requests(api_app, api=True)
+    assert len(requests) >= 17
+    for method, url, name in requests:
+        response = client.client.open(url, method=method, headers=client._headers(None))
+        assert response.status_code == 404, (method, url)
+        assert response.json == {"error": ids.NOT_FOUND[name]}, (method, url)

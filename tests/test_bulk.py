@@ -8,14 +8,17 @@ import io
 import zipfile
 
 import pytest
+from pdftext import pdf_text
 from pypdf import PdfReader
 from registry_factory import consent, department, person, school
 
 from docgen.accounts import users
 from docgen.documents import archive, bulk
 from docgen.kinds import catalog
+from docgen.kinds.consents import values as consent_values
 from docgen.registry import consents, organisations
 from docgen.rendering import html as preview
+from docgen.rendering.pdf import docx_to_pdf
 
 ON = dt.date(2024, 9, 2)
 
@@ -66,7 +69,7 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
     single = len(
         PdfReader(
             io.BytesIO(
-                preview.docx_to_pdf(
+                docx_to_pdf(
                     zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))).read(
                         names[0]
                     )
@@ -75,7 +78,7 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
         ).pages
     )
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 3 * single
-    text = preview.normalize_text(preview.pdf_text(pdf))
+    text = preview.normalize_text(pdf_text(pdf))
     assert text.index("Савченко") < text.index("Кузнецова") < text.index("Волкова")
     assert seen[0][2] == "docx" and (4, 4, "docx") in seen and seen[-1][2] == "pdf"
     job = bulk.get_job(db, result.job_id, org_id)
@@ -119,7 +122,7 @@ def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):
     )
     b = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03", is_mentee=True)
     consent(db, b, "2024-08-01")
-    items = bulk.consent_items(db, org_id, ON, {"purpose": "организация наставничества"})
+    items = consent_values.consent_items(db, org_id, ON, {"purpose": "организация наставничества"})
     assert items == [
         {"purpose": "организация наставничества", "subject": {"id": a}, "role": "наставник"}
     ]

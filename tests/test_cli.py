@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pdftext import pdf_text
 
 from docgen import create_app
 from docgen import db as database
@@ -15,7 +16,13 @@ from docgen.rendering import html as preview
 
 @pytest.fixture
 def runner(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "cli.sqlite")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "cli.sqlite"),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
     return app.test_cli_runner()
 
 
@@ -60,7 +67,7 @@ def test_render_writes_the_sample_in_each_format(runner, tmp_path, suffix):
     content = out.read_bytes()
     text = {
         ".docx": preview.docx_text,
-        ".pdf": preview.pdf_text,
+        ".pdf": pdf_text,
         ".html": lambda b: b.decode("utf-8"),
     }[suffix](content)
     assert "Назначить Чернову Наталью Викторовну" in preview.normalize_text(text)

@@ -7,14 +7,13 @@ import datetime as dt
 from flask.testing import FlaskClient
 from webfixtures import login
 
-TODAY = dt.date.today()
 
+def test_start_page_lists_the_next_dated_roadmap_events(
+    client: FlaskClient, today: dt.date
+) -> None:
+    def _day(days: int) -> str:
+        return (today + dt.timedelta(days=days)).strftime("%d.%m.%Y")
 
-def _day(days: int) -> str:
-    return (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")
-
-
-def test_start_page_lists_the_next_dated_roadmap_events(client: FlaskClient) -> None:
     login(client, "curator")
     assert "Ближайшие сроки" not in client.get("/").get_data(as_text=True)
     rows = [

@@ -12,9 +12,11 @@ from registry_factory import consent, department, person, school
 from docgen.documents import archive
 from docgen.documents import journal as numbering
 from docgen.errors import FieldErrors
+from docgen.kinds import catalog
 from docgen.registry import district, groups
 
 ON = dt.date(2024, 10, 15)
+REQUIRED = catalog.district_requirements()
 
 
 def registered(db, org_id: int, kind: str, on: dt.date) -> dict:
@@ -46,7 +48,7 @@ def test_the_table_shows_what_each_school_has_and_lacks(db, area):
         registered(db, first, kind, dt.date(2024, 8, 30))
     registered(db, first, "roadmap", dt.date(2024, 9, 20))  # after its 15.09 deadline
     late_pairs = registered(db, second, "pairs-order", dt.date(2024, 10, 20))  # after ON
-    rows = district.table(db, dept, ON)
+    rows = district.table(db, dept, ON, REQUIRED)
     by_name = {row.name: row for row in rows}
     assert set(by_name) == {"МБОУ «СОШ № 1»", "МБОУ «Гимназия № 2»"}
     one = by_name["МБОУ «СОШ № 1»"]
@@ -66,14 +68,14 @@ def test_the_table_shows_what_each_school_has_and_lacks(db, area):
     assert two.registered == {} and len(two.missing) == 6 and len(two.overdue) == 6
     assert late_pairs["number"]
     # On the first day of the academic year nothing is overdue yet.
-    early = {row.name: row for row in district.table(db, dept, dt.date(2024, 9, 1))}
+    early = {row.name: row for row in district.table(db, dept, dt.date(2024, 9, 1), REQUIRED)}
     assert early["МБОУ «Гимназия № 2»"].overdue == []
     # A cancelled document no longer counts.
     doc = next(
         db.query("SELECT id FROM documents WHERE org_id = ? AND kind = 'regulation'", [first])
     )
     archive.cancel(db, doc["id"], None, "ошибка в тексте")
-    one = {row.name: row for row in district.table(db, dept, ON)}["МБОУ «СОШ № 1»"]
+    one = {row.name: row for row in district.table(db, dept, ON, REQUIRED)}["МБОУ «СОШ № 1»"]
     assert "regulation" in one.missing
 
 
@@ -95,7 +97,7 @@ def test_indicators_per_school_come_from_the_registry(db, area):
         start_date="2024-09-10",
         end_date="2025-05-31",
     )
-    rows = {row.name: row for row in district.table(db, dept, ON)}
+    rows = {row.name: row for row in district.table(db, dept, ON, REQUIRED)}
     values = {v.code: v for v in rows["МБОУ «СОШ № 1»"].indicators}
     assert (
         values["young_teachers_mentees"].numerator,
@@ -109,7 +111,7 @@ def test_indicators_per_school_come_from_the_registry(db, area):
 def test_xlsx_has_a_row_per_school_and_a_district_total(db, area):
     dept, first, _ = area
     registered(db, first, "curator-order", dt.date(2024, 8, 30))
-    wb = load_workbook(io.BytesIO(district.table_xlsx(db, dept, ON)))
+    wb = load_workbook(io.BytesIO(district.table_xlsx(db, dept, ON, REQUIRED)))
     ws = wb.active
     header = [c.value for c in ws[5]]
     assert header[:2] == ["№", "Образовательная организация"]
@@ -128,4 +130,4 @@ def test_xlsx_has_a_row_per_school_and_a_district_total(db, area):
 def test_a_school_is_not_a_district(db, area):
     _, first, _ = area
     with pytest.raises(FieldErrors):
-        district.table(db, first, ON)
+        district.table(db, first, ON, REQUIRED)

@@ -40,7 +40,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
-    thread.join(timeout=10)
+    thread.join()
 
 
 @pytest.fixture
@@ -55,7 +55,10 @@ def page(server: str) -> Iterator[object]:
             locale="ru-RU",
             viewport={"width": 1280, "height": 900},
         )
-        context.set_default_timeout(30_000)
+        # Generous bounds: a PDF rendered on a busy 2-core machine takes seconds, not 30 s
+        # of Playwright's patience; a real hang still ends the test.
+        context.set_default_timeout(300_000)
+        context.set_default_navigation_timeout(300_000)
         tab = context.new_page()
         yield tab
         context.close()

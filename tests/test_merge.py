@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import io
+import posixpath
+import shutil
+import subprocess
+import zipfile
 
+import pdfplumber
 import pypdf
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm
+from lxml import etree, html
 
 from docgen.documents import compose
 from docgen.kinds import catalog
 from docgen.rendering import html as preview
 from docgen.rendering.merge import MergeError, merge_docx
+from docgen.rendering.pdf import docx_to_pdf
+
+LIBREOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SITE = "https://наставник.рф/"
 
 
 def rendered(slug: str) -> bytes:
@@ -40,7 +54,7 @@ def landscape_annex() -> bytes:
 
 
 def pages(docx: bytes) -> int:
-    return len(pypdf.PdfReader(io.BytesIO(preview.docx_to_pdf(docx))).pages)
+    return len(pypdf.PdfReader(io.BytesIO(docx_to_pdf(docx))).pages)
 
 
 def test_merged_text_is_the_parts_in_order():
@@ -55,7 +69,7 @@ def test_each_part_starts_on_a_new_page():
     parts = [rendered("curator-order"), landscape_annex(), rendered("council-order")]
     merged = merge_docx(parts)
     assert pages(merged) == sum(pages(p) for p in parts)
-    pdf = pypdf.PdfReader(io.BytesIO(preview.docx_to_pdf(merged)))
+    pdf = pypdf.PdfReader(io.BytesIO(docx_to_pdf(merged)))
     starts = [preview.normalize_text(page.extract_text()) for page in pdf.pages]
     assert any(page.startswith("Приложение 2 в альбомной ориентации") for page in starts)
 
@@ -81,3 +95,90 @@ def test_nothing_or_not_a_docx_is_refused():
         merge_docx([])
     with pytest.raises(MergeError, match="не является документом DOCX"):
         merge_docx([rendered("curator-order"), b"not a zip"])
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (80, 20), (20, 60, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = png()
+
+
+def letterhead_annex() -> bytes:
+    """An annex on a school's letterhead variant: a picture and a link to the school's site."""
+    doc = Document()
+    doc.add_picture(io.BytesIO(PNG), width=Mm(80), height=Mm(20))
+    paragraph = doc.add_paragraph("Приложение 3. Сайт: ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), doc.part.relate_to(SITE, RT.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "наставник.рф"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    return saved(doc)
+
+
+def test_an_annex_keeps_its_image_and_hyperlink():
+    merged = merge_docx([rendered("curator-order"), letterhead_annex()])
+    assert "Приложение 3. Сайт: наставник.рф" in preview.docx_text(merged)
+    assert any(shape.width == Mm(80) for shape in Document(io.BytesIO(merged)).inline_shapes)
+    with zipfile.ZipFile(io.BytesIO(merged)) as package:
+        names = set(package.namelist())
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        targets = {rel.get("Id"): rel for rel in rels}
+        document = etree.fromstring(package.read("word/document.xml"))
+        used = [
+            (name, value)
+            for element in document.iter()
+            for name, value in element.attrib.items()
+            if name.startswith(f"{{{R}}}")
+        ]
+        assert {name for name, _ in used} >= {f"{{{R}}}embed", f"{{{R}}}id"}
+        for _, rid in used:
+            rel = targets[rid]  # every reference has its relationship
+            if rel.get("TargetMode") == "External":
+                assert rel.get("Target") == SITE
+            else:
+                assert posixpath.normpath(posixpath.join("word", rel.get("Target"))) in names
+        assert any(package.read(name) == PNG for name in names if name.startswith("word/media/"))
+
+
+def test_an_annex_image_shows_in_the_preview_and_the_pdf():
+    merged = merge_docx([rendered("curator-order"), letterhead_annex()])
+    (img,) = html.fromstring(preview.docx_to_html(merged)).xpath("//img")
+    assert img.get("src").startswith("data:image/png;base64,")
+    with pdfplumber.open(io.BytesIO(docx_to_pdf(merged))) as pdf:
+        images = [(number, image) for number, page in enumerate(pdf.pages) for image in page.images]
+    ((number, image),) = images
+    assert number > 0  # on the annex's page, after the order
+    assert image["width"] == pytest.approx(80 / 25.4 * 72, abs=0.5)
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_merged_docx_with_the_image(tmp_path):
+    source = tmp_path / "merged.docx"
+    source.write_bytes(merge_docx([rendered("curator-order"), letterhead_annex()]))
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with pdfplumber.open(tmp_path / "merged.pdf") as pdf:
+        assert any(page.images for page in pdf.pages[1:])
+        text = " ".join(page.extract_text() or "" for page in pdf.pages)
+    assert "наставник.рф" in text

@@ -269,9 +269,10 @@ def test_processes_and_threads_together_get_unique_consecutive_numbers(db, db_pa
     ]
     for process in processes:
         process.start()
-    results = [queue.get(timeout=120) for _ in processes]
+    # Bounded generously: each spawned process imports docgen first, slow on a busy machine.
+    results = [queue.get(timeout=600) for _ in processes]
     for process in processes:
-        process.join(timeout=60)
+        process.join(timeout=600)
         assert process.exitcode == 0
     assert all(status == "ok" for status, _ in results), results
     numbers = [n for _, chunk in results for n in chunk]

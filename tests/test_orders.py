@@ -17,6 +17,7 @@ from docgen.errors import FieldErrors
 from docgen.kinds import catalog
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites
+from docgen.rendering.pdf import docx_to_pdf
 
 ORDERS = (
     "curator-order",
@@ -621,7 +622,7 @@ def test_award_without_premium_has_no_payment_item_and_premium_needs_amount():
 @pytest.mark.parametrize("slug", ["curator-order", "pairs-order"])
 def test_pdf_pages_carry_the_order_and_the_annex_starts_a_page(slug):
     docx = render(slug, requisites=REGISTERED)
-    pdf = pypdf.PdfReader(io.BytesIO(preview.docx_to_pdf(docx)))
+    pdf = pypdf.PdfReader(io.BytesIO(docx_to_pdf(docx)))
     pages = [preview.normalize_text(page.extract_text()) for page in pdf.pages]
     whole = " ".join(pages)
     assert "ПРИКАЗ" in pages[0] and "02.09.2024 № 145-од" in pages[0]

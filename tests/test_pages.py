@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from webfixtures import csrf_token, login, make_app
+from webfixtures import HUGE_ID, RULE_PART, csrf_token, huge_id_requests, login, make_app
 
 from docgen.accounts import audit, users
 from docgen.db import connect
@@ -22,6 +22,7 @@ from docgen.kinds import catalog
 from docgen.registry import consents
 from docgen.registry import groups as registry_groups
 from docgen.registry import people as registry_people
+from docgen.web import ids
 
 SCHOOL1, SCHOOL2 = 2, 3
 
@@ -607,3 +608,54 @@ def test_person_page_says_which_documents_the_person_still_lacks(
     assert "Приказ о закрепле" in mentor.get_data(as_text=True)  # her pair has no order yet
     complete = client.get(f"/registry/people/{_person_id(app, SCHOOL1, 'Чернова')}")
     assert "Все документы участника оформлены" in complete.get_data(as_text=True)
+
+
+# --- ids out of range, one error path -----------------------------------------------------
+
+
+def test_every_id_in_a_route_is_an_id(app: Flask) -> None:
+    numbers = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for part in RULE_PART.finditer(rule.rule)
+        if part["conv"] in ("int", "float") or part["name"].endswith("_id") and not part["conv"]
+    ]
+    assert numbers == []
+
+
+def test_ids_out_of_range_on_pages_are_404_naming_the_record(
+    app: Flask, client: FlaskClient
+) -> None:
+    login(client, "admin")
+    requests = huge_id_requests(app, api=False)
+    assert len(requests) >= 15  # documents, bulk jobs, people, consents, groups, variants
+    for method, url, name in requests:
+        response = client.open(url, method=method)
+        assert response.status_code == 404, (method, url)
+        assert ids.NOT_FOUND[name] in response.get_data(as_text=True), (method, url)
+
+
+def test_document_out_of_range_says_so_in_russian(client: FlaskClient) -> None:
+    login(client, "curator")
+    page = client.get(f"/documents/{HUGE_ID}")
+    assert page.status_code == 404
+    assert "Документ не найден" in page.get_data(as_text=True)
+    as_json = client.get(f"/documents/{HUGE_ID}", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404 and as_json.json == {"error": "Документ не найден"}
+
+
+def test_page_errors_answer_json_when_asked(client: FlaskClient) -> None:
+    login(client, "curator")
+    missing = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json == {"error": "Страница не найдена."}
+    page = client.get("/no-such-page")
+    assert "text/html" in page.content_type and "Страница не найдена." in page.text
+
+
+def test_refused_form_answers_the_one_json_shape(tmp_path: Path) -> None:
+    client = make_app(tmp_path, WTF_CSRF_ENABLED=True).test_client()
+    refused = client.post("/logout", headers={"Accept": "application/json"})
+    assert refused.status_code == 400
+    assert refused.json["error"].startswith("Форма устарела")
+    page = client.post("/logout")
+    assert page.status_code == 400 and "Форма устарела" in page.text

@@ -14,16 +14,11 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
+from pdftext import pdf_text
 from pypdf import PdfReader
 
-from docgen.rendering.html import (
-    docx_text,
-    docx_to_html,
-    docx_to_pdf,
-    html_to_pdf,
-    normalize_text,
-    pdf_text,
-)
+from docgen.rendering.html import docx_text, docx_to_html, normalize_text
+from docgen.rendering.pdf import docx_to_pdf, html_to_pdf
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -118,7 +113,7 @@ def test_pdf_text_equals_docx_text(order, order_pdf):
     expected = normalize_text(docx_text(order))
     assert TRICKY in expected
     assert "ПРИКАЗЫВАЮ:" in expected
-    assert normalize_text(pdf_text(order_pdf)) == expected
+    assert normalize_text(pdf_text(order_pdf, order)) == expected
 
 
 def test_pages_are_a4_and_page_break_starts_page_two(pages):
@@ -257,7 +252,7 @@ def test_header_row_repeats_on_every_page():
                 "Наставник Наставляемый"
             )
     # the repeats are layout: the PDF's text is still the DOCX's text
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
 
 
 def test_normalize_text_ignores_line_breaks_after_hyphens_and_nbsp():
@@ -279,7 +274,7 @@ def test_landscape_section_gets_its_own_page_size():
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         sizes = [(round(p.width), round(p.height)) for p in opened.pages]
     assert sizes == [(595, 842), (842, 595)]
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
 
 
 def test_paragraph_style_and_direct_formatting_reach_the_css():
@@ -331,7 +326,7 @@ def test_fields_hidden_text_caps_tabs_and_spaces():
         "ссылка КАПИТЕЛЬ наставник",
     ]
     pdf = docx_to_pdf(docx)
-    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+    assert normalize_text(pdf_text(pdf, docx)) == normalize_text(docx_text(docx))
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         words = opened.pages[0].extract_words()
     one, two = (next(w for w in words if w["text"] == t) for t in ("Один", "два"))
@@ -358,16 +353,17 @@ def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
     from docgen.documents import compose
     from docgen.kinds import catalog
     from docgen.rendering import html as preview
+    from docgen.rendering.pdf import docxs_to_pdf
 
     kind = catalog.get("consent")
     docx = compose.render_docx(
         kind, compose.build_context(kind, compose.validate(kind, kind.sample()))
     )
-    single = preview.docx_to_pdf(docx)
+    single = docx_to_pdf(docx)
     with pdfplumber.open(io.BytesIO(single)) as pdf:
         per_document = len(pdf.pages)
     assert per_document >= 2
-    combined = preview.docxs_to_pdf([docx, docx])
+    combined = docxs_to_pdf([docx, docx])
     with pdfplumber.open(io.BytesIO(combined)) as pdf:
         assert len(pdf.pages) == 2 * per_document
         tops = [
@@ -375,4 +371,37 @@ def test_several_documents_print_as_one_pdf_each_numbering_its_own_pages():
         ]
     expected = ["", *[str(n) for n in range(2, per_document + 1)]]
     assert tops == expected * 2
-    assert preview.normalize_text(preview.pdf_text(combined)).count("Согласие на обработку") == 2
+    assert preview.normalize_text(pdf_text(combined)).count("Согласие на обработку") == 2
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_inline_image_shows_at_its_size_in_html_and_pdf():
+    doc = _a4_document()
+    doc.add_paragraph("Бланк школы")
+    doc.add_picture(io.BytesIO(_png(60, 30)), width=Mm(60), height=Mm(30))
+    doc.add_paragraph("Текст после бланка")
+    docx = _save(doc)
+    page = lxml_html.fromstring(docx_to_html(docx))
+    (img,) = page.xpath("//img")
+    assert img.get("src").startswith("data:image/png;base64,")
+    assert img.get("style") == f"width:{60 * MM:.2f}pt;height:{30 * MM:.2f}pt"
+    # the picture adds no text, and its paragraph no blank line of its own
+    assert docx_text(docx).splitlines() == ["Бланк школы", "", "Текст после бланка"]
+    assert img.getparent().xpath("string()") == ""
+    assert img.getparent().find("br") is None
+    pdf = docx_to_pdf(docx)
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        (image,) = opened.pages[0].images
+        title = next(w for w in opened.pages[0].extract_words() if w["text"] == "Бланк")
+    assert image["width"] == pytest.approx(60 * MM, abs=0.5)
+    assert image["height"] == pytest.approx(30 * MM, abs=0.5)
+    assert image["x0"] == pytest.approx(LEFT + 1.25 / 2.54 * 72, abs=0.5)  # first-line indent
+    assert image["top"] > title["bottom"]
+    assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))

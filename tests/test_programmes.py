@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 
 import pytest
+from pdftext import pdf_text
 
 from docgen.documents import compose
 from docgen.errors import FieldErrors
@@ -14,6 +15,7 @@ from docgen.registry import groups, organisations
 from docgen.registry import people as registry_people
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites
+from docgen.rendering.pdf import docx_to_pdf
 
 LYCEUM = {
     "full_name": "Муниципальное автономное общеобразовательное учреждение «Лицей № 7»",
@@ -509,8 +511,8 @@ def test_personal_programme_takes_the_pair_from_the_registry(db):
 def test_pdf_carries_the_approval_grif(slug):
     kind = catalog.get(slug)
     values = compose.build_context(kind, compose.validate(kind, kind.sample()))
-    pdf = preview.docx_to_pdf(compose.render_docx(kind, values))
-    text = Text(preview.normalize_text(preview.pdf_text(pdf)))
+    pdf = docx_to_pdf(compose.render_docx(kind, values))
+    text = Text(preview.normalize_text(pdf_text(pdf)))
     word = "УТВЕРЖДЕНО" if slug == "regulation" else "УТВЕРЖДЕНА"
     assert word in text
     assert "№ " in text

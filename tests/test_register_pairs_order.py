@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pdftext import pdf_text
 
 from docgen import demo
 from docgen.accounts import users
@@ -14,8 +15,6 @@ from docgen.kinds import catalog
 from docgen.registry import bases, consents, people
 from docgen.registry import groups as registry_groups
 from docgen.rendering import html as preview
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def _pairs_order_from_registry(db, org_id, curator):
     return documents.create(db, curator, "pairs-order", payload, org_id)
 
 
-def test_registration_waits_for_the_legal_representatives_consent(school):
+def test_registration_waits_for_the_legal_representatives_consent(school, today):
     db, org_id, curator, director = school
     child = _person(db, org_id, "Морозова")  # 10 years old, no consent signed in the demo
     mentor = _person(db, org_id, "Кузнецова")
@@ -47,12 +46,12 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
         form_code="student_student",
         mentor_id=mentor["id"],
         mentee_ids=[child["id"]],
-        start_date=TODAY,
-        end_date=TODAY + dt.timedelta(days=200),
+        start_date=today,
+        end_date=today + dt.timedelta(days=200),
     )
     order = _pairs_order_from_registry(db, org_id, curator)
     with pytest.raises(Conflict) as refused:
-        documents.register(db, director, order["id"], TODAY)
+        documents.register(db, director, order["id"], today)
     assert "Морозова А.И." in refused.value.message
     assert "законный представитель" in refused.value.message
     assert documents.archive.get_document(db, order["id"])["status"] == "draft"
@@ -61,27 +60,27 @@ def test_registration_waits_for_the_legal_representatives_consent(school):
         db,
         child["id"],
         "processing",
-        TODAY,
+        today,
         "representative",
         representative_name="Морозов Игорь Васильевич",
         representative_doc="свидетельство о рождении",
     )
-    result = documents.register(db, director, order["id"], TODAY)
+    result = documents.register(db, director, order["id"], today)
     content, _, _ = documents.download(db, director, order["id"], None, "pdf")
-    text = preview.normalize_text(preview.pdf_text(content))
+    text = preview.normalize_text(pdf_text(content))
     assert result["number"] in text
     assert "Морозова Алина Игоревна" in text
     # the pairs remember the order that fixed them: nobody lacks it any more
     groups = registry_groups.list_groups(db, org_id, status="active")
     assert groups and all(g["order_document_id"] == order["id"] for g in groups)
-    codes = [item["code"] for item in bases.missing_documents(db, mentor["id"], TODAY)]
+    codes = [item["code"] for item in bases.missing_documents(db, mentor["id"], today)]
     assert "pairs-order" not in codes
 
 
-def test_withdrawn_consent_keeps_the_person_out_of_new_documents(school):
+def test_withdrawn_consent_keeps_the_person_out_of_new_documents(school, today):
     db, org_id, curator, _ = school
     person = _person(db, org_id, "Петрова")
-    consents.withdraw_consent(db, person_id=person["id"], kind="processing", withdrawn_on=TODAY)
+    consents.withdraw_consent(db, person_id=person["id"], kind="processing", withdrawn_on=today)
     payload = catalog.get("curator-order").sample()
     payload.pop("organisation", None)
     payload["curator"] = {"id": person["id"]}

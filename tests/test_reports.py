@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from docx import Document
+from pdftext import pdf_text
 
 from docgen.documents import archive, compose
 from docgen.documents import journal as numbering
@@ -18,7 +19,8 @@ from docgen.kinds.reports import disclosure
 from docgen.kinds.reports import xlsx as xlsx_report
 from docgen.registry import groups, organisations, people
 from docgen.registry.indicators import format_number
-from docgen.rendering.html import docx_text, docx_to_pdf, normalize_text, pdf_text
+from docgen.rendering.html import docx_text, normalize_text
+from docgen.rendering.pdf import docx_to_pdf
 
 ON = dt.date(2025, 4, 1)
 KID_NAMES = "Анна Вера Галина Дина Ева Жанна Зоя Инна Кира Лада Мила Нина Ольга Рада Софья".split()
@@ -122,7 +124,7 @@ def _report_payload(**extra) -> dict:
 
 def _same_text_in_pdf(docx: bytes, header: str) -> None:
     """The PDF says what the DOCX says; a long table repeats its header row on each page."""
-    pdf = normalize_text(normalize_text(pdf_text(docx_to_pdf(docx))).replace(header, ""))
+    pdf = normalize_text(normalize_text(pdf_text(docx_to_pdf(docx), docx)).replace(header, ""))
     assert pdf == normalize_text(normalize_text(docx_text(docx)).replace(header, ""))
 
 

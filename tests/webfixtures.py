@@ -40,11 +40,9 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
         "DATABASE": str(path),
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
     }
-    instance = tmp_path / "instance"
-    app = create_app({**settings, **config})
-    app.instance_path = str(instance)
-    return app
+    return create_app({**settings, **config})
 
 
 @pytest.fixture
@@ -67,3 +65,29 @@ def csrf_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "no CSRF token in the page"
     return found.group(1)
+
+
+HUGE_ID = 99999999999999999999999
+RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+
+
+def huge_id_requests(app: Flask, api: bool) -> list[tuple[str, str, str]]:
+    """(method, url, name of the first id) for every rule with an id, the ids out of range."""
+
+    def fill(part: re.Match) -> str:
+        if part["conv"] == "id":
+            return str(HUGE_ID)
+        if part["conv"] == "any":
+            return part["args"].split(",")[0].strip()
+        return "docx" if part["name"] == "fmt" else "x"
+
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") != api:
+            continue
+        ids = [p["name"] for p in RULE_PART.finditer(rule.rule) if p["conv"] == "id"]
+        if not ids:
+            continue
+        url = RULE_PART.sub(fill, rule.rule)
+        found += [(m, url, ids[0]) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return found

@@ -37,7 +37,7 @@ from docgen.documents import archive, compose
 from docgen.documents import service as documents
 from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.kinds import catalog
-from docgen.registry import consents, groups, organisations
+from docgen.registry import organisations
 from docgen.rendering import context as ctx
 
 ZIP_MIME = "application/zip"
@@ -61,89 +61,20 @@ class BulkResult:
 # --- items ------------------------------------------------------------------------------
 
 
-def consent_items(
-    db: sqlite_utils.Database,
-    org_id: int,
-    on: dt.date,
-    common: Mapping[str, Any],
-    details: Mapping[int, Mapping[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """A consent payload for every participant lacking a consent in force on `on`.
-
-    `common` holds what is the same on every form (processor, purpose…); `details` per person
-    id what the registry does not keep (address, identity document, representative).
-    """
-    items = []
-    for person in consents.missing_consents(db, org_id, "processing", on):
-        role = "наставник" if person["is_mentor"] and not person["is_mentee"] else "наставляемый"
-        if not (person["is_mentor"] or person["is_mentee"]):
-            role = "участник"
-        items.append(
-            {**common, "subject": {"id": person["id"]}, "role": role}
-            | dict((details or {}).get(person["id"], {}))
-        )
-    return items
-
-
-def personal_programme_items(
-    db: sqlite_utils.Database, org_id: int, on: dt.date, common: Mapping[str, Any]
-) -> list[dict[str, Any]]:
-    """A personalised programme for every young teacher (0–3 years) in a pair active on `on`:
-    the pair is named by its registry id, so mentor, mentee, form and period come from it."""
-    items = []
-    for group in groups.list_groups(db, org_id, on=on):
-        if group["status"] == "planned":
-            continue
-        for mentee in group["mentees"]:
-            years = mentee["experience_years"]
-            if mentee["category"] != "педагог" or years is None or years > 3:
-                continue
-            items.append(
-                {**common, "group_id": group["id"], "mentee": {"person": {"id": mentee["id"]}}}
-            )
-    return items
-
-
 @dataclass(frozen=True)
 class Action:
-    """A bulk action a school starts with one button."""
+    """A bulk action a school starts with one button (a kind's `bulk`, see the catalog)."""
 
     kind: str
     title: str
     items: Callable[[sqlite_utils.Database, int, dt.date, Mapping[str, Any]], list[dict]]
-    common: Callable[[Mapping[str, Any]], dict[str, Any]]
-
-
-def _consent_common(choices: Mapping[str, Any]) -> dict[str, Any]:
-    # Printed to be signed: what the registry does not keep is filled in by hand.
-    return {"by_hand": True}
-
-
-def _programme_common(choices: Mapping[str, Any]) -> dict[str, Any]:
-    """The model programme of the sample, for the pairs' own participants and curator."""
-    model = catalog.get("personal-programme").sample()
-    keep = ("deficits", "request", "strengths", "goal", "tasks", "plan")
-    common = {key: model[key] for key in keep if key in model}
-    curator = choices.get("curator_id")
-    if not curator:
-        message = "Выберите куратора программ."
-        raise FieldErrors(message, fields={"curator_id": [message]})
-    return {**common, "curator": {"id": int(curator)}}
+    common: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 
 ACTIONS = {
-    "consents": Action(
-        "consent",
-        "Согласия на обработку персональных данных — всем участникам, у кого их нет",
-        consent_items,
-        _consent_common,
-    ),
-    "personal-programmes": Action(
-        "personal-programme",
-        "Персонализированные программы наставничества — всем парам молодых педагогов",
-        personal_programme_items,
-        _programme_common,
-    ),
+    kind.bulk.code: Action(kind.slug, kind.bulk.title, kind.bulk.items, kind.bulk.common)
+    for kind in catalog.KINDS
+    if kind.bulk is not None
 }
 
 
@@ -163,7 +94,7 @@ def start(
     try:
         kind = catalog.get(action.kind)
         documents.require_create(db, user, kind, org_id)
-        items = action.items(db, org_id, on, action.common(choices or {}))
+        items = action.items(db, org_id, on, action.common(choices or {}, kind.sample()))
         if not items:
             message = "Формировать нечего: у всех участников документы уже есть."
             raise FieldErrors(message, fields={"action": [message]})
@@ -253,11 +184,11 @@ def _safe(text: str) -> str:
 
 def _pdf_chunk(args: tuple[list[bytes], str]) -> tuple[str, int]:
     """Worker: lay out each DOCX of a chunk on its own and write them as one PDF file."""
-    from docgen.rendering import html as preview
+    from docgen.rendering.pdf import docxs_to_pdf
 
     docxs, path = args
     with open(path, "wb") as out:
-        out.write(preview.docxs_to_pdf(docxs))
+        out.write(docxs_to_pdf(docxs))
     return path, len(docxs)
 
 

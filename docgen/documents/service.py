@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from docgen import checking
 from docgen.accounts import audit, permissions, users
 from docgen.documents import archive, compose
 from docgen.documents import journal as numbering
@@ -23,6 +24,7 @@ from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
 from docgen.rendering import html as preview
 from docgen.rendering import merge
+from docgen.rendering.pdf import docx_to_pdf
 
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
 
@@ -141,6 +143,26 @@ def preview_html(
     return preview.docx_to_html(docx, fragment=True)
 
 
+def preview_checked(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+) -> tuple[str, list[checking.Finding]]:
+    """The preview and the checker's findings on the same DOCX («Проверка документа»)."""
+    kind = catalog.get(slug)
+    require_create(db, user, kind, org_id)
+    docx = render(db, kind, compose.validate(kind, payload), org_id)
+    return preview.docx_to_html(docx, fragment=True), checking.check(docx)
+
+
+def refuse_blocking(docx: bytes) -> None:
+    """Conflict listing every «ошибка» the checker finds; a «предупреждение» never blocks."""
+    errors = checking.blocking(checking.check(docx))
+    if errors:
+        raise Conflict(
+            "Документ не зарегистрирован: проверка нашла ошибки — исправьте их и повторите.",
+            fields={"findings": [f"{f.rule}: {f.message} («{f.excerpt}»)" for f in errors]},
+        )
+
+
 def create(
     db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
 ) -> dict:
@@ -157,7 +179,7 @@ def create(
         user_id=user["id"],
         input=_jsonable(payload),
         docx=docx,
-        pdf=preview.docx_to_pdf(docx),
+        pdf=docx_to_pdf(docx),
     )
     _link_annexes(db, document["id"], data)
     audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
@@ -186,7 +208,7 @@ def update(
         document_id,
         input=_jsonable(payload),
         docx=docx,
-        pdf=preview.docx_to_pdf(docx),
+        pdf=docx_to_pdf(docx),
         user_id=user["id"],
         note=note,
     )
@@ -210,15 +232,16 @@ def register(
         )
     _series(db, document["org_id"], kind.series)
     if kind.before_register is not None:
-        kind.before_register(db, document, on)
+        kind.before_register(db, document, archive.get_version(db, document_id)["input"], on)
 
     def freeze(conn: Any, info: dict) -> None:
         version = archive.get_version(db, document_id, info["version_n"])
         data = compose.validate(kind, json.loads(version["input_json"]))
         docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
-        archive.replace_frozen_files(conn, info["version_id"], docx, preview.docx_to_pdf(docx))
+        refuse_blocking(docx)  # raising here rolls the registration back: no number is taken
+        archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
         if kind.on_register is not None:
-            kind.on_register(db, document, on)
+            kind.on_register(db, document, version["input"], on)
 
     result = numbering.register(
         db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze

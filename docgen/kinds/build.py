@@ -1,36 +1,47 @@
-"""Write the built-in .docx templates to docgen/templates/docx/ (run: python -m tools.build_templates).
+"""Write the built-in .docx templates to docgen/templates/docx/ (run: python -m docgen.kinds.build).
 
-Each function below authors one kind's template with the kit; the .docx it writes is the template
-itself (a school can open and edit it in Word), committed to the repository.
+Each family's template.py authors its kinds' templates with the kit (docxkit.py); the .docx
+written is the template itself (a school can open and edit it in Word), committed to the
+repository. tests/test_templates_built.py rebuilds each in memory and compares it with the
+committed file, so a builder and its template cannot drift apart.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen.kinds.consents import template as tpl_consents
-from docgen.kinds.orders import template as tpl_orders
-from docgen.kinds.programmes import template as tpl_programmes
+from docgen.kinds.consents import template as consents
+from docgen.kinds.orders import template as orders
+from docgen.kinds.programmes import template as programmes
+from docgen.kinds.reports import template as reports
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
-# Builders live in one module per family of kinds; the orders (with their shared blocks:
-# order_end, the familiarisation table) in tools/tpl_orders.py.
+# Template file name -> the function that authors it, gathered from the family folders.
 TEMPLATES: dict[str, Callable] = {
-    **tpl_orders.TEMPLATES,
-    **tpl_consents.TEMPLATES,
-    **tpl_programmes.TEMPLATES,
+    **orders.TEMPLATES,
+    **consents.TEMPLATES,
+    **reports.TEMPLATES,
+    **programmes.TEMPLATES,
 }
+
+
+def build(name: str) -> bytes:
+    """The .docx of one built-in template, as its builder makes it."""
+    out = io.BytesIO()
+    TEMPLATES[name]().save(out)
+    return out.getvalue()
 
 
 def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
+    for name in TEMPLATES:
         if names and name not in names:
             continue
-        build().save(OUT / name)
+        (OUT / name).write_bytes(build(name))
         print("wrote", OUT / name)
 
 

@@ -1,11 +1,15 @@
 """KINDS: one declaration per document kind.
 
-Adding a kind = a schema in docgen/forms/, a template in docgen/templates/docx/, a sample in
-samples/<slug>.json and one line here.
+A kind lives in one folder of its family (kinds/orders, programmes, consents, reports: schema.py,
+values.py, template.py), has a sample in samples/<slug>.json and one line here. What other parts
+of the service need to know about a kind (the district's required documents and deadlines, the
+disclosure page, the start page's reminders, a bulk action) is said here, as its attributes,
+and handed to them by the functions at the end of this module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -15,12 +19,15 @@ from typing import Any
 
 from docgen.errors import NotFound
 from docgen.kinds.consents import schema as consents
-from docgen.kinds.orders import curator as curator_order
+from docgen.kinds.consents import values as consent_values
 from docgen.kinds.orders import schema as orders
 from docgen.kinds.orders import values as order_values
 from docgen.kinds.programmes import schema as programmes
 from docgen.kinds.programmes import values as programme_values
+from docgen.kinds.reports import disclosure
 from docgen.kinds.reports import schema as reports
+from docgen.kinds.reports import values as report_values
+from docgen.registry import deadlines, district
 
 SAMPLES_DIR = Path(__file__).parents[2] / "samples"
 
@@ -39,6 +46,20 @@ COMMON_VARIABLES = frozenset({"org", "doc", "signer", "acts", "today", "n", "acq
 
 # Extra template values a kind computes from its input and the registry (pairs, indicators…).
 Extras = Callable[[Mapping[str, Any], Any], Mapping[str, Any]]
+# A registration hook: (db, document, the document's input, registration date).
+Hook = Callable[[Any, Mapping[str, Any], Mapping[str, Any], dt.date], None]
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """A bulk action a school starts with one button: one document of the kind per item."""
+
+    code: str
+    title: str
+    items: Callable[[Any, int, dt.date, Mapping[str, Any]], list[dict[str, Any]]]
+    """(db, org_id, on, common) -> one input per document."""
+    common: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+    """(the page's choices, the kind's sample) -> what every item shares."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +71,22 @@ class Kind:
     series: str | None = "orders"
     roles: frozenset[str] = DIRECTOR
     extras: Extras | None = None
-    before_register: Callable[[Any, Mapping[str, Any], Any], None] | None = None
+    before_register: Hook | None = None
     """A check run before a document of the kind is registered (e.g. consents of a pairs order)."""
-    on_register: Callable[[Any, Mapping[str, Any], Any], None] | None = None
+    on_register: Hook | None = None
     """Registry updates made in the registration's own transaction (e.g. pairs remember their order)."""
     acquaint_fields: tuple[str, ...] = ()
     """Input fields whose people sign the familiarisation sheet before `acquaint`."""
     provides: frozenset[str] = field(default_factory=frozenset)
     """Template names the extras add, besides the schema's fields."""
+    required_in_year: tuple[int, int] | None = None
+    """(month, day) in the academic year by which every school registers one (the district)."""
+    disclosed_as: tuple[disclosure.Shown, ...] = ()
+    """The lines of the website's «Наставничество» page a document of the kind fills."""
+    events: deadlines.Events | None = None
+    """Reads the dated events a document of the kind plans (the start page's reminders)."""
+    bulk: Bulk | None = None
+    """The bulk action that makes documents of the kind for every participant or pair."""
 
     def document_title(self, data: Mapping[str, Any]) -> str:
         return data.get("title") or self.title
@@ -76,14 +105,21 @@ class Kind:
         return json.loads((SAMPLES_DIR / f"{self.slug}.json").read_text(encoding="utf-8"))
 
 
+def _disclosure_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    """The disclosure page's values, told which kinds fill its lines (read from KINDS)."""
+    return report_values.disclosure_extras(values, sources, disclosure_requirements())
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         "curator-order",
         "Приказ о назначении куратора внедрения целевой модели наставничества",
-        curator_order.CuratorOrderForm,
+        orders.CuratorOrderForm,
         "curator-order.docx",
         roles=HEAD,
         acquaint_fields=("curator",),
+        required_in_year=(9, 1),
+        disclosed_as=(disclosure.Shown("curator_order"),),
     ),
     Kind(
         "pairs-order",
@@ -95,6 +131,8 @@ KINDS: tuple[Kind, ...] = (
         on_register=order_values.pairs_on_register,
         acquaint_fields=("curator",),
         provides=order_values.PAIRS_PROVIDES,
+        required_in_year=(10, 1),
+        disclosed_as=(disclosure.Shown("pairs_orders"),),
     ),
     Kind(
         "implementation-order",
@@ -105,6 +143,8 @@ KINDS: tuple[Kind, ...] = (
         extras=order_values.implementation_extras,
         acquaint_fields=("curator", "responsible_mto", "website"),
         provides=order_values.IMPLEMENTATION_PROVIDES,
+        required_in_year=(9, 1),
+        disclosed_as=(disclosure.Shown("implementation_order"),),
     ),
     Kind(
         "municipal-roadmap-order",
@@ -149,8 +189,14 @@ KINDS: tuple[Kind, ...] = (
         consents.ConsentForm,
         "consent.docx",
         series=None,
-        extras=consents.consent_extras,
-        provides=consents.PROVIDES,
+        extras=consent_values.consent_extras,
+        provides=consent_values.PROVIDES,
+        bulk=Bulk(
+            "consents",
+            "Согласия на обработку персональных данных — всем участникам, у кого их нет",
+            consent_values.consent_items,
+            consent_values.consent_common,
+        ),
     ),
     Kind(
         "consent-dissemination",
@@ -158,8 +204,8 @@ KINDS: tuple[Kind, ...] = (
         consents.DisseminationForm,
         "consent-dissemination.docx",
         series=None,
-        extras=consents.dissemination_extras,
-        provides=consents.PROVIDES,
+        extras=consent_values.dissemination_extras,
+        provides=consent_values.PROVIDES,
     ),
     Kind(
         "monitoring-report",
@@ -168,8 +214,8 @@ KINDS: tuple[Kind, ...] = (
         "monitoring-report.docx",
         series=None,
         roles=DIRECTOR | MUNICIPAL,
-        extras=reports.report_extras,
-        provides=reports.REPORT_PROVIDES,
+        extras=report_values.report_extras,
+        provides=report_values.REPORT_PROVIDES,
     ),
     Kind(
         "disclosure",
@@ -177,8 +223,8 @@ KINDS: tuple[Kind, ...] = (
         reports.DisclosureForm,
         "disclosure.docx",
         series=None,
-        extras=reports.disclosure_extras,
-        provides=reports.DISCLOSURE_PROVIDES,
+        extras=_disclosure_extras,
+        provides=report_values.DISCLOSURE_PROVIDES,
     ),
     # Approved local acts: not numbered in the orders journal — their number and date are those
     # of the approving order (filled in when the act is that order's annex).
@@ -191,6 +237,11 @@ KINDS: tuple[Kind, ...] = (
         roles=SCHOOL,
         extras=programme_values.regulation_extras,
         provides=programme_values.PROVIDES["regulation"],
+        required_in_year=(9, 15),
+        disclosed_as=(
+            disclosure.Shown("regulation_teachers", title_has="педагог", variant="педагоги"),
+            disclosure.Shown("regulation_students", title_has="обучающ", variant="обучающиеся"),
+        ),
     ),
     Kind(
         "roadmap",
@@ -201,6 +252,9 @@ KINDS: tuple[Kind, ...] = (
         roles=SCHOOL,
         extras=programme_values.roadmap_extras,
         provides=programme_values.PROVIDES["roadmap"],
+        required_in_year=(9, 15),
+        disclosed_as=(disclosure.Shown("roadmap"),),
+        events=programme_values.roadmap_events,
     ),
     Kind(
         "programme",
@@ -211,6 +265,8 @@ KINDS: tuple[Kind, ...] = (
         roles=SCHOOL,
         extras=programme_values.programme_extras,
         provides=programme_values.PROVIDES["programme"],
+        required_in_year=(9, 15),
+        disclosed_as=(disclosure.Shown("programme"),),
     ),
     Kind(
         "personal-programme",
@@ -221,6 +277,12 @@ KINDS: tuple[Kind, ...] = (
         roles=SCHOOL,
         extras=programme_values.personal_extras,
         provides=programme_values.PROVIDES["personal-programme"],
+        bulk=Bulk(
+            "personal-programmes",
+            "Персонализированные программы наставничества — всем парам молодых педагогов",
+            programme_values.personal_programme_items,
+            programme_values.personal_programme_common,
+        ),
     ),
 )
 
@@ -232,3 +294,25 @@ def get(slug: str) -> Kind:
         return _BY_SLUG[slug]
     except KeyError:
         raise NotFound(f"Нет такого вида документа: «{slug}».") from None
+
+
+def district_requirements() -> tuple[district.Required, ...]:
+    """The documents every school registers within the academic year, by their deadline."""
+    required = [
+        district.Required(kind.slug, kind.title, *kind.required_in_year)
+        for kind in KINDS
+        if kind.required_in_year is not None
+    ]
+    return tuple(sorted(required, key=lambda item: (item.month < 9, item.month, item.day)))
+
+
+def disclosure_requirements() -> tuple[disclosure.Required, ...]:
+    """Which kinds fill which line of the disclosure page."""
+    return tuple(
+        disclosure.Required(kind.slug, shown) for kind in KINDS for shown in kind.disclosed_as
+    )
+
+
+def planners() -> dict[str, deadlines.Events]:
+    """Kind -> the reader of the dated events its documents plan (the start page's reminders)."""
+    return {kind.slug: kind.events for kind in KINDS if kind.events is not None}

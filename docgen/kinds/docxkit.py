@@ -3,7 +3,7 @@
 Every built-in template is a real Word document with named paragraph styles, A4 and the margins
 of ГОСТ Р 7.0.97; the blocks below (requisites, grifs, signature, annex header) keep the
 templates alike. Jinja tags are docxtpl's: `{%p ... %}` on a paragraph of its own, `{%tr ... %}`
-in a table row of its own. Run `python -m tools.build_templates` to write docgen/templates/docx/.
+in a table row of its own. Run `python -m docgen.kinds.build` to write docgen/templates/docx/.
 """
 
 from __future__ import annotations
@@ -205,6 +205,23 @@ def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], lo
         for row_ in tbl.rows:
             row_.cells[index].width = Cm(width)
     return tbl
+
+
+def grid_table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
+    """The kit's table with grid columns set: Word and the preview lay columns out by them."""
+    tbl = table(doc, headers, row, widths_cm=widths_cm, loop=loop)
+    for col, width in zip(tbl._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        col.w = Cm(width)
+    return tbl
+
+
+def small_table_text(tbl, size: int = 11) -> None:
+    """Table text at `size` pt, its header row one point smaller."""
+    for index, row in enumerate(tbl.rows):
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size - 1 if index == 0 else size)
 
 
 def _repeat_header(row) -> None:

@@ -10,6 +10,7 @@ from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from docgen import text as plain_text
+from docgen.rendering.context import PersonBlock
 
 REQUIRED = "Обязательное поле."
 NULL = "Поле не может быть пустым."
@@ -133,7 +134,7 @@ class Form(Schema):
 GENDERS = ("m", "f")
 
 
-class PersonForm(Form):
+class PersonForm(Form, PersonBlock):
     """A person named by registry id, or given inline (so that the CLI and API work without one)."""
 
     id = Int(load_default=None, metadata=field("Из реестра", "Номер человека в реестре"))

@@ -2,13 +2,15 @@
 
 A required document counts as present when a document of that kind is registered on or
 before the reference date and not cancelled. Deadlines are dates within the academic year of
-the reference date (1 September – 31 August); the defaults below may be overridden per call.
+the reference date (1 September – 31 August); they may be overridden per call. Which kinds are
+required, and by when, the kinds declare (`Kind.required_in_year`); the caller hands them in as
+`Required` (the catalog's `district_requirements()`), since the registry sits below the kinds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,28 +19,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from docgen.errors import FieldErrors, NotFound
-from docgen.kinds import catalog
+from docgen.errors import FieldErrors
 from docgen.registry import indicators, organisations
 from docgen.registry.excel import sheets
 
-REQUIRED_KINDS = (
-    "implementation-order",
-    "curator-order",
-    "regulation",
-    "roadmap",
-    "programme",
-    "pairs-order",
-)
-# (month, day) in the academic year by which a school must have registered each document.
-DEFAULT_DEADLINES: dict[str, tuple[int, int]] = {
-    "implementation-order": (9, 1),
-    "curator-order": (9, 1),
-    "regulation": (9, 15),
-    "roadmap": (9, 15),
-    "programme": (9, 15),
-    "pairs-order": (10, 1),
-}
+
+@dataclass(frozen=True)
+class Required:
+    """A document every school must register: its kind, title and (month, day) deadline in the
+    academic year."""
+
+    kind: str
+    title: str
+    month: int
+    day: int
 
 
 @dataclass
@@ -61,22 +55,17 @@ def academic_year_start(on: dt.date) -> dt.date:
 
 
 def deadlines_for(
-    on: dt.date, overrides: Mapping[str, dt.date] | None = None
+    on: dt.date,
+    required: Iterable[Required],
+    overrides: Mapping[str, dt.date] | None = None,
 ) -> dict[str, dt.date]:
     """Kind -> deadline date in the academic year of `on`."""
     start = academic_year_start(on)
     result = {}
-    for kind, (month, day) in DEFAULT_DEADLINES.items():
-        year = start.year if month >= 9 else start.year + 1
-        result[kind] = dt.date(year, month, day)
+    for item in required:
+        year = start.year if item.month >= 9 else start.year + 1
+        result[item.kind] = dt.date(year, item.month, item.day)
     return result | dict(overrides or {})
-
-
-def _title(slug: str) -> str:
-    try:
-        return catalog.get(slug).title
-    except NotFound:
-        return slug
 
 
 def _registered(db: sqlite_utils.Database, org_id: int, on: dt.date) -> dict[str, dict]:
@@ -95,9 +84,9 @@ def table(
     db: sqlite_utils.Database,
     department_id: int,
     on: dt.date,
+    required: tuple[Required, ...],
     *,
     deadlines: Mapping[str, dt.date] | None = None,
-    required: tuple[str, ...] = REQUIRED_KINDS,
 ) -> list[Row]:
     """Every school of the department at `on`: indicators, registered / lacking documents,
     deadlines passed without the document."""
@@ -105,12 +94,13 @@ def table(
     if department["kind"] != "department":
         message = "Сводная таблица строится только для органа управления образованием."
         raise FieldErrors(message, fields={"department_id": [message]})
-    due = deadlines_for(on, deadlines)
+    due = deadlines_for(on, required, deadlines)
     rows = []
     for school in organisations.list_schools(db, department_id):
         registered = _registered(db, school["id"], on)
         row = Row(org=school, indicators=indicators.compute(db, [school["id"]], on))
-        for kind in required:
+        for item in required:
+            kind = item.kind
             doc = registered.get(kind)
             deadline = due.get(kind)
             if doc is not None:
@@ -123,7 +113,7 @@ def table(
                 continue
             row.missing.append(kind)
             if deadline is not None and deadline < on:
-                row.overdue.append({"kind": kind, "title": _title(kind), "deadline": deadline})
+                row.overdue.append({"kind": kind, "title": item.title, "deadline": deadline})
         rows.append(row)
     return rows
 
@@ -145,12 +135,13 @@ def table_xlsx(
     db: sqlite_utils.Database,
     department_id: int,
     on: dt.date,
+    required: tuple[Required, ...],
     *,
     deadlines: Mapping[str, dt.date] | None = None,
 ) -> bytes:
     """The district table as an XLSX: one row per school, a district total row."""
     department = organisations.get_organisation(db, department_id)
-    rows = table(db, department_id, on, deadlines=deadlines)
+    rows = table(db, department_id, on, required, deadlines=deadlines)
     totals = district_totals(db, department_id, on)
     codes = [value.code for value in (rows[0].indicators if rows else totals)]
     titles = {value.code: value for value in (rows[0].indicators if rows else totals)}
@@ -169,7 +160,7 @@ def table_xlsx(
         header.append(f"{value.title}, {value.unit}")
         if value.is_share:
             header.append(f"{value.title}: числитель / знаменатель")
-    header += [_title(kind) for kind in REQUIRED_KINDS]
+    header += [item.title for item in required]
     header.append("Просроченные сроки")
     sheets.append(ws, header)
     for number, row in enumerate(rows, start=1):
@@ -178,7 +169,7 @@ def table_xlsx(
             values.append(value.text)
             if value.is_share:
                 values.append(f"{value.numerator_text} / {value.denominator_text}")
-        values += [_doc_text(row.registered.get(kind)) for kind in REQUIRED_KINDS]
+        values += [_doc_text(row.registered.get(item.kind)) for item in required]
         values.append(
             "; ".join(f"{item['title']} — до {item['deadline']:%d.%m.%Y}" for item in row.overdue)
         )

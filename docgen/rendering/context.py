@@ -10,10 +10,14 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from docgen import ru
-from docgen.kinds.fields import PersonForm
 
 DRAFT_NUMBER = "____"
 DRAFT_DATE = "«___» ____________ 20___ г."
+
+
+class PersonBlock:
+    """A form schema whose data is one person block (a registry id, or surname, name,
+    patronymic, gender, position, birth date given inline): `convert` turns it into a Person."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _is_person(field: fields.Field) -> bool:
-    return isinstance(field, fields.Nested) and field.nested is PersonForm
+    return isinstance(field, fields.Nested) and isinstance(field.schema, PersonBlock)
 
 
 def convert(schema: Schema, data: Mapping[str, Any], resolve: PersonResolver | None) -> dict:

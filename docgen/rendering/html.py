@@ -1,32 +1,50 @@
-"""Rendered DOCX -> HTML preview -> PDF, so the preview and the PDF show exactly the DOCX text.
+"""Rendered DOCX -> HTML preview, so the preview (and the PDF made from it) show exactly the DOCX.
 
 The converter reads the document XML of the rendered DOCX (never a second copy of the
 template text) and keeps what ГОСТ Р 7.0.97 layouts rely on: page geometry, paragraph
 styles, right-tab signature lines, borderless and bordered tables with merged cells,
-page breaks.  Page numbers are always printed from page 2, centred in the top margin
-(ГОСТ Р 7.0.97 numbers every multi-page document that way, DOMAIN.md §3.1), whatever
+page breaks, inline images.  Page numbers are always printed from page 2, centred in the top
+margin (ГОСТ Р 7.0.97 numbers every multi-page document that way, DOMAIN.md §3.1), whatever
 the DOCX header holds; other header and footer content is not rendered.
 
-Not converted: automatic list numbering (numbering.xml), images and shapes, paragraph
-borders, multi-column sections, fonts other than the bundled Liberation Serif.
+Not converted: automatic list numbering (numbering.xml), shapes, the position of floating
+images (they are shown in line), paragraph borders, multi-column sections, fonts other than
+the bundled Liberation Serif.  Properties and styles are read in `ooxml`, runs in `runs`,
+table grids in `tables`; `pdf` lays the page out with WeasyPrint.
 """
 
 from __future__ import annotations
 
-import atexit
-import functools
-import html
 import io
 import re
-import threading
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+from docgen.rendering.ooxml import (
+    _HEX,
+    _SINGLE_LINE,
+    W,
+    _border_css,
+    _borders,
+    _margins,
+    _merge_ppr,
+    _num,
+    _parse_xml,
+    _ppr_css,
+    _ppr_props,
+    _pt,
+    _rpr_css,
+    _rpr_props,
+    _styles,
+    _TableStyle,
+    _val,
+)
+from docgen.rendering.runs import _inline_html, _Runs, media
+from docgen.rendering.tables import _grid_from_cells, _table_layout
+
 FONT_DIR = Path(__file__).parent.parent / "static" / "fonts"
 # The bundled faces get a family name of their own: fontconfig treats "Liberation Serif"
 # and "LiberationSerif" as one name, and a system copy (another version) or a real
@@ -39,35 +57,11 @@ _FONT_FILES = (
     ("LiberationSerif-Italic.ttf", "normal", "italic"),
     ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
 )
-# Word's "single" line of Times New Roman is about 1.15 of the font size.
-_SINGLE_LINE = 1.15
 _A4 = (11906, 16838)
-_JC = {
-    "left": "left",
-    "start": "left",
-    "center": "center",
-    "right": "right",
-    "end": "right",
-    "both": "justify",
-    "distribute": "justify",
-}
-_BORDER_STYLES = {
-    "single": "solid",
-    "thick": "solid",
-    "double": "double",
-    "dotted": "dotted",
-    "dashed": "dashed",
-    "dashSmallGap": "dashed",
-    "dotDash": "dashed",
-    "dotDotDash": "dashed",
-}
-_HEX = re.compile(r"[0-9A-Fa-f]{6}")
-_OFF = ("0", "false", "off")
 _DEFAULT_TAB = re.compile(rb'<w:defaultTabStop w:val="(\d+)"')
-_PDF_LOCK = threading.Lock()
-_HEADER_MARK = "#000001"
-_HEADER_MARK_RGB = (0.0, 0.0, 1 / 255)
 # Line breaks after these are layout, not text: normalize_text drops the space after them.
+# What the items of a run (runs._Runs) other than text count as in the visible text.
+_TEXT = {"tab": "\t", "br": "\n"}
 _BREAK_AFTER = re.compile(r"([-\u2010\u2011\u2013\u2014/])\s+")
 
 
@@ -83,50 +77,12 @@ def docx_to_html(docx: bytes, *, fragment: bool = False) -> str:
     return _page(conv, font_base=FONT_DIR.as_uri() + "/", css=conv.css(fragment=False))
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render HTML to PDF with WeasyPrint, the bundled fonts always available."""
-    from weasyprint import HTML
-
-    font_config, font_css = _font_setup()
-    # The cached stylesheet already declares the bundled fonts; declaring them again
-    # would add them to the shared font configuration on every call.
-    html = html.replace(font_face_css(FONT_DIR.as_uri() + "/"), "")
-    # The font configuration is shared between calls for speed; Pango and fontconfig
-    # objects are not safe to use from several threads at once.
-    with _PDF_LOCK:
-        return HTML(string=html).write_pdf(stylesheets=[font_css], font_config=font_config)
-
-
-def docx_to_pdf(docx: bytes) -> bytes:
-    """Convert a DOCX to PDF through the HTML preview."""
-    with _PDF_LOCK:
-        return _layout(docx).write_pdf()
-
-
-def docxs_to_pdf(docxs: Iterable[bytes]) -> bytes:
-    """Several documents as one PDF to print: each starts on a new page and numbers its own
-    pages; they are laid out one by one and written once, so fonts are embedded once."""
-    with _PDF_LOCK:
-        documents = [_layout(docx) for docx in docxs]
-        if not documents:
-            raise ValueError("no documents to put into a PDF")
-        pages = [page for document in documents for page in document.pages]
-        return documents[0].copy(pages).write_pdf()
-
-
-def _layout(docx: bytes):
-    """A DOCX laid out by WeasyPrint (call under _PDF_LOCK)."""
-    from weasyprint import HTML
-
+def bare_page(docx: bytes) -> tuple[str, str]:
+    """The full HTML page without a stylesheet, and its stylesheet without @font-face (the PDF
+    parses each stylesheet once and brings the fonts itself)."""
     conv = _Converter(docx)
     conv.convert()
-    font_config, font_css = _font_setup()
-    # Documents of one kind share their stylesheet, so it is parsed once and given as a
-    # user stylesheet: nothing else but the UA sheet competes with it, inline styles
-    # (author origin) still win, and the PDF is the same as from docx_to_html's page.
-    page_css = _parsed_css(conv.css(fragment=False))
-    page = _page(conv, font_base=None, css=None)
-    return HTML(string=page).render(stylesheets=[font_css, page_css], font_config=font_config)
+    return _page(conv, font_base=None, css=None), conv.css(fragment=False)
 
 
 def docx_text(docx: bytes) -> str:
@@ -136,85 +92,13 @@ def docx_text(docx: bytes) -> str:
     return "\n".join(conv.text)
 
 
-def pdf_text(pdf: bytes) -> str:
-    """Text of a PDF in drawing order, without page numbers and repeated table headers."""
-    import pdfplumber
-
-    out = []
-    headers: set[str] = set()
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        for number, page in enumerate(doc.pages, start=1):
-            number_chars = _page_number(page, number)
-            drop = number_chars | _repeated_header(page, number, headers, number_chars)
-            if drop:
-                page = page.filter(
-                    lambda obj, drop=drop: obj.get("object_type") != "char" or _key(obj) not in drop
-                )
-            out.append(page.extract_text(use_text_flow=True))
-    return "\n".join(out)
-
-
-def _key(char: dict) -> tuple:
-    return (char["text"], round(char["x0"], 2), round(char["top"], 2))
-
-
-def _page_number(page, number: int) -> set[tuple]:
-    """The chars of the number in the top margin of pages 2, 3, …"""
-    words = page.extract_words()
-    if not words or number == 1:
-        return set()
-    top = min(w["top"] for w in words)
-    first_line = [w for w in words if w["top"] - top < 1]
-    if len(first_line) != 1 or first_line[0]["text"] != str(number):
-        return set()
-    limit = first_line[0]["bottom"] + 0.5
-    return {_key(c) for c in page.chars if c["bottom"] <= limit}
-
-
-def _repeated_header(page, number: int, seen: set[str], ignore: set[tuple]) -> set[tuple]:
-    """Chars of a header row repeated at the top of a page; `seen` collects header texts."""
-    runs: list[list[dict]] = []
-    previous = False
-    for char in page.chars:  # in drawing order: one header row is one run
-        marked = _is_mark(char.get("non_stroking_color"))
-        if marked and not previous:
-            runs.append([])
-        if marked:
-            runs[-1].append(char)
-        previous = marked
-    if not runs:
-        return set()
-    first = runs[0]
-    body_top = min(
-        (
-            c["top"]
-            for c in page.chars
-            if not _is_mark(c.get("non_stroking_color")) and _key(c) not in ignore
-        ),
-        default=float("inf"),
-    )
-    first_text = "".join(c["text"] for c in first)
-    drop = set()
-    # A repeat is the topmost text of the page (below the page number) and was seen before.
-    if number > 1 and first_text in seen and min(c["top"] for c in first) < body_top + 1:
-        drop = {_key(c) for c in first}
-    seen.update("".join(c["text"] for c in run) for run in runs)
-    return drop
-
-
-def _is_mark(color) -> bool:
-    if not isinstance(color, tuple | list) or len(color) != 3:
-        return False
-    return all(abs(a - b) < 0.001 for a, b in zip(color, _HEADER_MARK_RGB, strict=True))
-
-
 def normalize_text(s: str) -> str:
     """Collapse all whitespace (NO-BREAK SPACE included), drop soft hyphens.
 
     A line may break after a hyphen, dash or slash without a space in the text, so the
     space after those is dropped on both sides of a comparison.
 
-    Page numbers are removed by `pdf_text` by position: dropping every digits-only
+    Page numbers are removed by the tests' `pdf_text` by position: dropping every digits-only
     line here would also drop a table cell «1» in the DOCX text while the PDF shows it
     on one line with its neighbours.
     """
@@ -231,25 +115,6 @@ def font_face_css(base_url: str) -> str:
     )
 
 
-@functools.cache
-def _font_setup():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    font_config = FontConfiguration()
-    # Dropped before interpreter shutdown: its __del__ needs the modules still loaded.
-    atexit.register(_font_setup.cache_clear)
-    css = CSS(string=font_face_css(FONT_DIR.as_uri() + "/"), font_config=font_config)
-    return font_config, css
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed_css(css: str):
-    from weasyprint import CSS
-
-    return CSS(string=css)  # no @font-face here: the fonts come from _font_setup
-
-
 def _page(conv: _Converter, *, font_base: str | None, css: str | None) -> str:
     fonts = font_face_css(font_base) + "\n" if font_base else ""
     style = f"<style>\n{fonts}{css}\n</style>\n" if css is not None else ""
@@ -257,281 +122,6 @@ def _page(conv: _Converter, *, font_base: str | None, css: str | None) -> str:
         '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
         f"{style}</head>\n<body>\n{conv.article()}\n</body>\n</html>\n"
     )
-
-
-# --- reading properties ---------------------------------------------------------------
-
-
-def _children(el):
-    """Child elements of the WordprocessingML namespace, as (local name, element)."""
-    if el is None:
-        return
-    for child in el.iterchildren(tag=etree.Element):
-        tag = child.tag
-        if tag.startswith(W):
-            yield tag[len(W) :], child
-
-
-def _val(el, name: str = "val") -> str | None:
-    return None if el is None else el.get(W + name)
-
-
-def _num(el, *names: str) -> int | None:
-    for name in names or ("val",):
-        value = _val(el, name)
-        if value is not None:
-            try:
-                return int(float(value))
-            except ValueError:
-                return None
-    return None
-
-
-def _on(el) -> bool:
-    return _val(el) not in _OFF
-
-
-def _ppr_props(ppr) -> dict:
-    props: dict = {}
-    for name, el in _children(ppr):
-        if name == "jc":
-            props["jc"] = _val(el)
-        elif name == "ind":
-            for key, attrs in (("left", ("left", "start")), ("right", ("right", "end"))):
-                value = _num(el, *attrs)
-                if value is not None:
-                    props[key] = value
-            hanging, first = _num(el, "hanging"), _num(el, "firstLine")
-            if hanging is not None:
-                props["first"] = -hanging
-            elif first is not None:
-                props["first"] = first
-        elif name == "spacing":
-            for key in ("before", "after", "line"):
-                value = _num(el, key)
-                if value is not None:
-                    props[key] = value
-            if _val(el, "lineRule"):
-                props["lineRule"] = _val(el, "lineRule")
-        elif name in ("keepNext", "keepLines", "pageBreakBefore"):
-            props[name] = _on(el)
-        elif name == "tabs":
-            props["tabs"] = {
-                _num(tab, "pos"): _val(tab) for tab in el.iterfind(W + "tab") if _num(tab, "pos")
-            }
-    return props
-
-
-def _rpr_props(rpr) -> dict:
-    props: dict = {}
-    for name, el in _children(rpr):
-        if name in ("b", "i", "caps", "smallCaps", "strike", "dstrike", "vanish"):
-            props[name] = _on(el)
-        elif name == "u":
-            props["u"] = _val(el) not in (None, "none")
-        elif name == "sz" and _num(el) is not None:
-            props["sz"] = _num(el)
-        elif name == "color" and _val(el) and _HEX.fullmatch(_val(el)):
-            props["color"] = _val(el)
-        elif name == "vertAlign":
-            props["vertAlign"] = _val(el)
-        elif name == "spacing" and _num(el) is not None:
-            props["spacing"] = _num(el)
-    return props
-
-
-def _merge_ppr(base: dict, over: dict) -> dict:
-    merged = {**base, **over}
-    if "tabs" in base and "tabs" in over:
-        tabs = dict(base["tabs"])
-        for pos, kind in over["tabs"].items():
-            if kind == "clear":
-                tabs.pop(pos, None)
-            else:
-                tabs[pos] = kind
-        merged["tabs"] = tabs
-    return merged
-
-
-def _borders(el) -> dict:
-    """Border definitions by side (top/left/bottom/right/insideH/insideV)."""
-    sides = {"start": "left", "end": "right"}
-    return {sides.get(name, name): b for name, b in _children(el)}
-
-
-def _margins(el) -> dict:
-    sides = {"start": "left", "end": "right"}
-    return {sides.get(name, name): _num(m, "w") or 0 for name, m in _children(el)}
-
-
-def _pt(twips: float) -> str:
-    return f"{twips / 20:.2f}".rstrip("0").rstrip(".") + "pt"
-
-
-def _ppr_css(p: dict) -> list[str]:
-    css = []
-    if p.get("jc") in _JC:
-        css.append(f"text-align:{_JC[p['jc']]}")
-    if "left" in p:
-        css.append(f"margin-left:{_pt(p['left'])}")
-    if "right" in p:
-        css.append(f"margin-right:{_pt(p['right'])}")
-    if "first" in p:
-        css.append(f"text-indent:{_pt(p['first'])}")
-    if "before" in p:
-        css.append(f"margin-top:{_pt(p['before'])}")
-    if "after" in p:
-        css.append(f"margin-bottom:{_pt(p['after'])}")
-    if "line" in p:
-        if p.get("lineRule", "auto") == "auto":
-            css.append(f"line-height:{p['line'] / 240 * _SINGLE_LINE:.3f}")
-        else:
-            css.append(f"line-height:{_pt(p['line'])}")
-    if "keepNext" in p:
-        css.append("break-after:" + ("avoid" if p["keepNext"] else "auto"))
-    if "keepLines" in p:
-        css.append("break-inside:" + ("avoid" if p["keepLines"] else "auto"))
-    if p.get("pageBreakBefore"):
-        css.append("break-before:page")
-    return css
-
-
-def _rpr_css(r: dict) -> list[str]:
-    css = []
-    if "b" in r:
-        css.append("font-weight:" + ("bold" if r["b"] else "normal"))
-    if "i" in r:
-        css.append("font-style:" + ("italic" if r["i"] else "normal"))
-    lines = []
-    if r.get("u"):
-        lines.append("underline")
-    if r.get("strike") or r.get("dstrike"):
-        lines.append("line-through")
-    if lines or "u" in r or "strike" in r:
-        css.append("text-decoration:" + (" ".join(lines) or "none"))
-    if r.get("caps"):
-        css.append("text-transform:uppercase")
-    if r.get("smallCaps"):
-        css.append("font-variant:small-caps")
-    if "sz" in r:
-        css.append(f"font-size:{r['sz'] / 2:g}pt")
-    if "color" in r and r["color"] != "000000":  # black is the default; see _HEADER_MARK
-        css.append(f"color:#{r['color']}")
-    if r.get("vertAlign") in ("superscript", "subscript"):
-        css.append("vertical-align:" + ("super" if r["vertAlign"] == "superscript" else "sub"))
-        css.append("font-size:smaller")
-    if "spacing" in r:
-        css.append(f"letter-spacing:{_pt(r['spacing'])}")
-    return css
-
-
-def _border_css(b) -> str:
-    kind = _val(b)
-    if b is None or kind in (None, "nil", "none"):
-        return "none"
-    width = max((_num(b, "sz") or 4) / 8, 0.25)
-    style = _BORDER_STYLES.get(kind, "solid")
-    if style == "double":
-        width = max(width, 2.25)
-    color = _val(b, "color")
-    color = f"#{color}" if color and _HEX.fullmatch(color) else "#000"
-    return f"{width:g}pt {style} {color}"
-
-
-def _parse_xml(data: bytes):
-    # A parser per call: lxml parsers must not be shared between threads.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    return etree.fromstring(data, parser)
-
-
-@functools.lru_cache(maxsize=32)
-def _styles(xml: bytes) -> _Styles:
-    """Styles of a styles.xml; documents from one template share it, so it is kept."""
-    return _Styles(_parse_xml(xml) if xml else None)
-
-
-# --- styles ---------------------------------------------------------------------------
-
-
-class _Styles:
-    """styles.xml with `basedOn` chains and docDefaults resolved."""
-
-    def __init__(self, root) -> None:
-        self.by_id: dict[str, etree._Element] = {}
-        self.default: dict[str, str] = {}
-        self.ppr_default: dict = {}
-        self.rpr_default: dict = {}
-        self._cache: dict = {}
-        if root is None:
-            return
-        for style in root.iterfind(W + "style"):
-            sid, kind = style.get(W + "styleId"), style.get(W + "type")
-            if sid is None:
-                continue
-            self.by_id[sid] = style
-            if style.get(W + "default") in ("1", "true", "on"):
-                self.default.setdefault(kind, sid)
-        defaults = root.find(W + "docDefaults")
-        if defaults is not None:
-            self.ppr_default = _ppr_props(defaults.find(f"{W}pPrDefault/{W}pPr"))
-            self.rpr_default = _rpr_props(defaults.find(f"{W}rPrDefault/{W}rPr"))
-
-    def chain(self, sid: str | None) -> list:
-        """Styles from the root of the `basedOn` chain down to `sid`."""
-        out, seen = [], set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            style = self.by_id[sid]
-            out.append(style)
-            sid = _val(style.find(W + "basedOn"))
-        return out[::-1]
-
-    def para_own(self, sid: str | None) -> tuple[dict, dict]:
-        """Paragraph and run properties a paragraph style chain sets, docDefaults apart."""
-        key = ("own", sid)
-        if key not in self._cache:
-            ppr: dict = {}
-            rpr: dict = {}
-            for style in self.chain(sid):
-                ppr = _merge_ppr(ppr, _ppr_props(style.find(W + "pPr")))
-                rpr = {**rpr, **_rpr_props(style.find(W + "rPr"))}
-            self._cache[key] = (ppr, rpr)
-        return self._cache[key]
-
-    def para(self, sid: str | None) -> tuple[dict, dict]:
-        ppr, rpr = self.para_own(sid)
-        return _merge_ppr(self.ppr_default, ppr), {**self.rpr_default, **rpr}
-
-    def char(self, sid: str | None) -> dict:
-        key = ("char", sid)
-        if key not in self._cache:
-            rpr: dict = {}
-            for style in self.chain(sid):
-                rpr = {**rpr, **_rpr_props(style.find(W + "rPr"))}
-            self._cache[key] = rpr
-        return self._cache[key]
-
-    def table(self, sid: str | None) -> _TableStyle:
-        key = ("table", sid)
-        if key not in self._cache:
-            ts = _TableStyle()
-            for style in self.chain(sid):
-                tblpr = style.find(W + "tblPr")
-                if tblpr is not None:
-                    ts.borders.update(_borders(tblpr.find(W + "tblBorders")))
-                    ts.margins.update(_margins(tblpr.find(W + "tblCellMar")))
-                ts.ppr = _merge_ppr(ts.ppr, _ppr_props(style.find(W + "pPr")))
-                ts.rpr.update(_rpr_props(style.find(W + "rPr")))
-            self._cache[key] = ts
-        return self._cache[key]
-
-
-@dataclass
-class _TableStyle:
-    borders: dict = field(default_factory=dict)
-    margins: dict = field(default_factory=dict)
-    ppr: dict = field(default_factory=dict)
-    rpr: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -589,9 +179,11 @@ class _Converter:
     def __init__(self, docx: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(docx)) as zf:
             names = set(zf.namelist())
-            self.document = _parse_xml(zf.read("word/document.xml"))
+            document = zf.read("word/document.xml")
+            self.document = _parse_xml(document)
             styles = zf.read("word/styles.xml") if "word/styles.xml" in names else b""
             settings = zf.read("word/settings.xml") if "word/settings.xml" in names else b""
+            self.images = media(zf, document)
         self.styles = _styles(styles)
         tab = _DEFAULT_TAB.search(settings)
         self.default_tab = int(tab.group(1)) if tab else 708
@@ -671,7 +263,7 @@ class _Converter:
         inline = _ppr_css(extra_p) + _ppr_css(direct) + _rpr_css(extra_r)
 
         items: list[tuple] = []
-        _Runs(self.styles, para_r).collect(p, items)
+        _Runs(self.styles, para_r, self.images).collect(p, items)
         if not any(item[0] == "t" and item[1] for item in items) and ppr is not None:
             mark = _rpr_props(ppr.find(W + "rPr"))
             if "sz" in mark:
@@ -695,9 +287,7 @@ class _Converter:
 
     def _emit_paragraph(self, items, cls: str, inline: list[str], eff_p: dict, ctx: _Ctx) -> None:
         cls += self._break_class(ctx)
-        text = "".join(
-            item[1] if item[0] == "t" else "\t" if item[0] == "tab" else "\n" for item in items
-        )
+        text = "".join(_TEXT.get(item[0], "") if item[0] != "t" else item[1] for item in items)
         self.text.append(text)
         right_tab = max(
             (pos for pos, kind in eff_p.get("tabs", {}).items() if kind in ("right", "end")),
@@ -720,7 +310,7 @@ class _Converter:
             content = " ".join(spans)
         else:
             content = _inline_html(items)
-        if not text.strip("\n"):
+        if not text.strip("\n") and not any(item[0] == "img" for item in items):
             content += "<br>"  # an empty paragraph keeps its line height, as in Word
         attr = f' style="{style}"' if style else ""
         self.out.append(f'<p class="{cls}"{attr}>{content}</p>')
@@ -861,7 +451,7 @@ class _Converter:
 # Templates give their columns room for the words they hold, so the PDF text stays the
 # DOCX text (a split word would gain a space in the extracted text). Rows stay whole on a page, so a
 # cell's text is not interleaved with its neighbours' across a page break. Header rows
-# repeat on every page; their near-black colour lets pdf_text tell the repeats apart.
+# repeat on every page.
 _BASE_CSS = f"""\
 .doc {{ font-family: {FONT_STACK}; font-size: 10pt; color: #000; hyphens: none;
   font-variant-ligatures: none; font-feature-settings: "liga" 0, "clig" 0;
@@ -872,8 +462,7 @@ _BASE_CSS = f"""\
 .doc .tabline > .tabend {{ flex: none; text-align: right; }}
 .doc table.tbl {{ border-collapse: collapse; border-spacing: 0; }}
 .doc td {{ vertical-align: top; overflow-wrap: anywhere; }}
-.doc tr {{ break-inside: avoid; }}
-.doc thead {{ color: {_HEADER_MARK}; }}"""
+.doc tr {{ break-inside: avoid; }}"""
 
 _FRAGMENT_CSS = """\
 .doc { background: #e9ecef; padding: 12px 0; }
@@ -902,177 +491,3 @@ def _split_sections(body) -> list[tuple[list, object]]:
     if current or not sections:
         sections.append((current, final))  # an empty last section would add a blank page
     return sections
-
-
-class _Runs:
-    """Collects a paragraph's inline content as ("t", text, css) / ("tab",) / ("br",) / ("page",)."""
-
-    def __init__(self, styles: _Styles, para_r: dict) -> None:
-        self.styles = styles
-        self.para_r = para_r
-        self.fields: list[str] = []  # per open complex field: "instr" or "result"
-
-    def collect(self, parent, items: list[tuple]) -> None:
-        for name, el in _children(parent):
-            if name == "r":
-                self._run(el, items)
-            elif name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "dir", "bdo"):
-                self.collect(el, items)
-            elif name == "moveTo":
-                self.collect(el, items)
-            elif name == "sdt":
-                self.collect(el.find(W + "sdtContent"), items)
-
-    def _run(self, r, items: list[tuple]) -> None:
-        rpr = r.find(W + "rPr")
-        rstyle = _val(rpr.find(W + "rStyle")) if rpr is not None else None
-        run_r = {**self.styles.char(rstyle), **_rpr_props(rpr)}
-        eff = {**self.para_r, **run_r}
-        hidden = eff.get("vanish", False)
-        css = ";".join(_rpr_css(run_r))
-        for name, el in _children(r):
-            if name == "fldChar":
-                kind = _val(el, "fldCharType")
-                if kind == "begin":
-                    self.fields.append("instr")
-                elif kind == "separate" and self.fields:
-                    self.fields[-1] = "result"
-                elif kind == "end" and self.fields:
-                    self.fields.pop()
-                continue
-            if hidden or "instr" in self.fields:
-                continue
-            if name == "t":
-                text = _clean(el.text or "")
-                # Capitals are applied to the text itself, so the HTML, the PDF and
-                # docx_text agree on the visible letters.
-                items.append(("t", text.upper() if eff.get("caps") else text, css))
-            elif name in ("tab", "ptab"):
-                items.append(("tab",))
-            elif name == "br":
-                items.append(("page",) if _val(el, "type") == "page" else ("br",))
-            elif name == "cr":
-                items.append(("br",))
-            elif name == "noBreakHyphen":
-                items.append(("t", "-", css))
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\u00ad]")
-
-
-def _clean(text: str) -> str:
-    """Drop soft hyphens (hyphenation is off) and control characters."""
-    return _CONTROL.sub("", text).replace("\t", " ").replace("\n", " ")
-
-
-def _inline_html(items) -> str:
-    """Inline HTML for text/br items; runs of spaces stay visible as in Word."""
-    out: list[str] = []
-    prev_space = True  # leading spaces of a line are kept too
-    pending: list[str] = []
-    pending_css: str | None = None
-
-    def flush() -> None:
-        if pending:
-            text = html.escape("".join(pending), quote=False)
-            out.append(f'<span style="{pending_css}">{text}</span>' if pending_css else text)
-            pending.clear()
-
-    for item in items:
-        if item[0] == "t":
-            if item[2] != pending_css:
-                flush()
-                pending_css = item[2]
-            chars = []
-            for ch in item[1]:
-                if ch == " " and prev_space:
-                    chars.append("\u00a0")
-                    prev_space = False
-                else:
-                    chars.append(ch)
-                    prev_space = ch == " "
-            pending.append("".join(chars))
-        else:
-            flush()
-            out.append("<br>" if item[0] == "br" else '<span class="tab"> </span>')
-            prev_space = item[0] == "br"
-    flush()
-    return "".join(out)
-
-
-@dataclass
-class _Cell:
-    tc: object
-    col: int
-    span: int
-    vmerge: str | None
-    rowspan: int = 1
-    merged_away: bool = False
-
-
-@dataclass
-class _Row:
-    cells: list[_Cell]
-    before: int
-    header: bool
-    cant_split: bool
-    height: int | None
-
-
-def _flag(parent, name: str) -> bool:
-    el = parent.find(W + name) if parent is not None else None
-    return el is not None and _on(el)
-
-
-def _table_layout(tbl) -> list[_Row]:
-    """Rows with each cell's grid column and span; vMerge turned into rowspans."""
-    rows = []
-    for tr in tbl.iterfind(W + "tr"):
-        trpr = tr.find(W + "trPr")
-        before = _num(trpr.find(W + "gridBefore")) if trpr is not None else None
-        height = trpr.find(W + "trHeight") if trpr is not None else None
-        col = before or 0
-        cells = []
-        for tc in tr.iterfind(W + "tc"):
-            tcpr = tc.find(W + "tcPr")
-            span = (_num(tcpr.find(W + "gridSpan")) if tcpr is not None else None) or 1
-            vm = tcpr.find(W + "vMerge") if tcpr is not None else None
-            vmerge = None if vm is None else ("restart" if _val(vm) == "restart" else "continue")
-            cells.append(_Cell(tc, col, span, vmerge))
-            col += span
-        rows.append(
-            _Row(
-                cells=cells,
-                before=before or 0,
-                header=_flag(trpr, "tblHeader"),
-                cant_split=_flag(trpr, "cantSplit"),
-                height=_num(height),
-            )
-        )
-    for index, row in enumerate(rows):
-        for cell in row.cells:
-            if cell.vmerge != "restart":
-                continue
-            for below in rows[index + 1 :]:
-                match = next((c for c in below.cells if c.col == cell.col), None)
-                if match is None or match.vmerge != "continue":
-                    break
-                match.merged_away = True
-                cell.rowspan += 1
-    return rows
-
-
-def _grid_from_cells(rows: list[_Row], ncols: int, width: int) -> list[int]:
-    """Column widths from tcW when tblGrid is missing or short."""
-    grid = [0] * ncols
-    for row in rows:
-        for cell in row.cells:
-            tcw = cell.tc.find(f"{W}tcPr/{W}tcW")
-            if _val(tcw, "type") in (None, "dxa") and _num(tcw, "w") and cell.span == 1:
-                grid[cell.col] = grid[cell.col] or _num(tcw, "w")
-    free = [i for i, w in enumerate(grid) if not w]
-    if free:
-        rest = max(width - sum(grid), 720 * len(free))
-        for i in free:
-            grid[i] = rest // len(free)
-    return grid

@@ -1,10 +1,11 @@
 """One DOCX from several: an order followed by its annexes, each annex from a new page.
 
-The built-in templates share one set of styles, so copying the body XML is enough. Each part
-keeps its own section (page size, orientation, margins): the section that closes a part becomes a
-section break of type «next page», which is what starts the next part on a new page. Headers
-and footers come from the first part (later sections inherit them). Not merged: images,
-hyperlinks, comments or numbering definitions of later parts (the built-in templates have none).
+docxcompose copies each later part's body together with what it refers to: images,
+hyperlinks, styles the first part lacks, numbering definitions, footnotes. The sections are
+ours: each part keeps its own section (page size, orientation, margins), and the section
+that closes a part becomes a section break of type «next page», which is what starts the
+next part on a new page. Headers and footers come from the first part (later sections
+inherit them).
 """
 
 from __future__ import annotations
@@ -13,42 +14,38 @@ import copy
 import io
 import zipfile
 
-from lxml import etree
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-DOCUMENT = "word/document.xml"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docxcompose.composer import Composer
 
 
 class MergeError(ValueError):
     """A part is not a DOCX package."""
 
 
-def _document(part: bytes) -> etree._Element:
+def _open(part: bytes):
     try:
-        with zipfile.ZipFile(io.BytesIO(part)) as package:
-            return etree.fromstring(package.read(DOCUMENT), _PARSER)
-    except (zipfile.BadZipFile, KeyError) as err:
+        return docx.Document(io.BytesIO(part))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise MergeError("Файл не является документом DOCX.") from err
 
 
-def _final_section(body: etree._Element) -> etree._Element:
-    last = body[-1] if len(body) else None
-    if last is not None and last.tag == W + "sectPr":
-        return last
-    section = etree.SubElement(body, W + "sectPr")
-    return section
+def _final_section(body):
+    sections = body.findall(qn("w:sectPr"))
+    return sections[-1] if sections else None
 
 
-def _starting_on_new_page(section: etree._Element) -> etree._Element:
+def _starting_on_new_page(section):
     """A later part's section: its own page setup, the first part's headers, a new page."""
-    section = copy.deepcopy(section)
-    for ref in section.findall(W + "headerReference") + section.findall(W + "footerReference"):
-        section.remove(ref)
-    for old in section.findall(W + "type"):
-        section.remove(old)
-    kind = etree.Element(W + "type")
-    kind.set(W + "val", "nextPage")
+    section = OxmlElement("w:sectPr") if section is None else copy.deepcopy(section)
+    # References into the part's own package (headers, footers, printer settings) stay behind.
+    for name in ("w:headerReference", "w:footerReference", "w:printerSettings", "w:type"):
+        for old in section.findall(qn(name)):
+            section.remove(old)
+    kind = OxmlElement("w:type")
+    kind.set(qn("w:val"), "nextPage")
     section.insert(0, kind)
     return section
 
@@ -57,31 +54,25 @@ def merge_docx(parts: list[bytes]) -> bytes:
     """The parts in order as one DOCX; every part after the first starts on a new page."""
     if not parts:
         raise MergeError("Нет документов для объединения.")
-    root = _document(parts[0])
-    body = root.find(W + "body")
-    for part in parts[1:]:
-        other = _document(part).find(W + "body")
+    documents = [_open(part) for part in parts]
+    first = documents[0]
+    body = first.element.body
+    composer = Composer(first)
+    for document in documents[1:]:
         closing = _final_section(body)
-        body.remove(closing)
+        if closing is None:
+            closing = OxmlElement("w:sectPr")
+        else:
+            body.remove(closing)
         # The previous part's page setup moves into a paragraph: a section break.
-        carrier = etree.SubElement(body, W + "p")
-        etree.SubElement(carrier, W + "pPr").append(closing)
-        section = None
-        for child in other:
-            if child.tag == W + "sectPr":
-                section = child
-            else:
-                body.append(copy.deepcopy(child))
-        if section is None:
-            section = etree.Element(W + "sectPr")
-        body.append(_starting_on_new_page(section))
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        carrier = OxmlElement("w:p")
+        properties = OxmlElement("w:pPr")
+        properties.append(closing)
+        carrier.append(properties)
+        body.append(carrier)
+        # The part's own section closes the body; the composer inserts its content before it.
+        body.append(_starting_on_new_page(_final_section(document.element.body)))
+        composer.append(document)
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(parts[0])) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            data = xml if info.filename == DOCUMENT else source.read(info)
-            target.writestr(info, data)
+    first.save(out)
     return out.getvalue()

@@ -13,15 +13,15 @@ from docgen.documents import variants
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import organisations
-from docgen.web import ui
-from docgen.web.base import get_db
+from docgen.web import helpers
+from docgen.web.helpers import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _managed(action: str) -> dict:
-    org = ui.org()
-    permissions.require(ui.user(), action, org, get_db())
+    org = helpers.org()
+    permissions.require(helpers.user(), action, org, get_db())
     return org
 
 
@@ -38,7 +38,7 @@ def _users_page(values: dict, errors: dict, status: int = 200) -> Any:
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def users_page() -> Any:
     _managed("manage_users")
     if request.method == "GET":
@@ -69,7 +69,7 @@ def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> An
 
 
 @bp.route("/series", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def series() -> Any:
     org = _managed("manage")
     if request.method == "GET":
@@ -82,14 +82,19 @@ def series() -> Any:
     except FieldErrors as err:
         return _series_page(org, values, err.fields or {"pattern": [err.message]}, 422)
     audit_log.record(
-        get_db(), ui.user()["id"], "change", "series", values["code"], values["pattern"]
+        get_db(),
+        helpers.user()["id"],
+        "change",
+        "series",
+        values["code"],
+        values["pattern"],
     )
     flash("Журнал регистрации сохранён.", "ok")
     return redirect(url_for("admin.series"))
 
 
 @bp.get("/audit")
-@ui.login_required
+@helpers.login_required
 def audit() -> Any:
     _managed("manage_users")
     db = get_db()
@@ -112,7 +117,7 @@ def _variants_page(org: dict, error: str | None, status: int = 200) -> Any:
 
 
 @bp.route("/variants", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def variants_page() -> Any:
     org = _managed("manage")
     if request.method == "GET":
@@ -122,29 +127,34 @@ def variants_page() -> Any:
         return _variants_page(org, "Выберите файл .docx.", 422)
     try:
         stored = variants.check_and_store(
-            get_db(), org["id"], request.form.get("kind", ""), upload.read(), ui.user()["id"],
+            get_db(), org["id"], request.form.get("kind", ""), upload.read(), helpers.user()["id"],
             upload.filename,
         )  # fmt: skip
     except (FieldErrors, NotFound) as err:
         return _variants_page(org, err.message, 422)
     audit_log.record(
-        get_db(), ui.user()["id"], "change", "template_variant", stored["id"], stored["kind"]
+        get_db(),
+        helpers.user()["id"],
+        "change",
+        "template_variant",
+        stored["id"],
+        stored["kind"],
     )
     flash("Вариант шаблона загружен и включён.", "ok")
     return redirect(url_for("admin.variants_page"))
 
 
-@bp.post("/variants/<int:variant_id>/<any(activate, deactivate):action>")
-@ui.login_required
+@bp.post("/variants/<id:variant_id>/<any(activate, deactivate):action>")
+@helpers.login_required
 def switch_variant(variant_id: int, action: str) -> Any:
     db = get_db()
-    org = permissions.require_on(db, ui.user(), "manage", "template_variant", variant_id)
+    org = permissions.require_on(db, helpers.user(), "manage", "template_variant", variant_id)
     try:
         switch = variants.activate if action == "activate" else variants.deactivate
         switch(db, org["id"], variant_id)
     except FieldErrors as err:
-        ui.flash_error(err)
+        helpers.flash_error(err)
         return redirect(url_for("admin.variants_page"))
-    audit_log.record(db, ui.user()["id"], "change", "template_variant", variant_id, action)
+    audit_log.record(db, helpers.user()["id"], "change", "template_variant", variant_id, action)
     flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
     return redirect(url_for("admin.variants_page"))

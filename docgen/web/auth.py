@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from docgen import ru
 from docgen.accounts import audit, users
-from docgen.web.base import current_user, get_db
+from docgen.web.helpers import current_user, get_db
 
 bp = Blueprint("auth", __name__)
 

@@ -21,17 +21,17 @@ from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk
 from docgen.errors import FieldErrors, NotFound
 from docgen.registry import people
-from docgen.web import ui
-from docgen.web.base import get_db
+from docgen.web import helpers
+from docgen.web.helpers import get_db
 
 bp = Blueprint("bulk_pages", __name__, url_prefix="/documents/bulk")
 
 
 @bp.get("")
-@ui.login_required
+@helpers.login_required
 def bulk_page() -> Any:
-    org = ui.org()
-    permissions.require(ui.user(), "create_document", org, get_db())
+    org = helpers.org()
+    permissions.require(helpers.user(), "create_document", org, get_db())
     return _page(org)
 
 
@@ -50,13 +50,13 @@ def _page(org: dict, errors: dict | None = None, status: int = 200) -> Any:
 
 
 @bp.post("")
-@ui.login_required
+@helpers.login_required
 def start() -> Any:
-    org = ui.org()
+    org = helpers.org()
     try:
         job_id = bulk.start(
             current_app.config["DATABASE"],
-            ui.user(),
+            helpers.user(),
             request.form.get("action", ""),
             org["id"],
             dt.date.today(),
@@ -68,32 +68,32 @@ def start() -> Any:
 
 
 def _job(job_id: int) -> dict:
-    return bulk.get_job(get_db(), job_id, ui.org()["id"])
+    return bulk.get_job(get_db(), job_id, helpers.org()["id"])
 
 
-@bp.get("/<int:job_id>")
-@ui.login_required
+@bp.get("/<id:job_id>")
+@helpers.login_required
 def job_page(job_id: int) -> Any:
     return render_template("bulk_job.html", job=_job(job_id))
 
 
-@bp.get("/<int:job_id>.json")
-@ui.login_required
+@bp.get("/<id:job_id>.json")
+@helpers.login_required
 def job_status(job_id: int) -> Any:
     job = _job(job_id)
     keys = ("status", "phase", "done", "total", "errors")
     return jsonify({key: job[key] for key in keys})
 
 
-@bp.get("/<int:job_id>/<name>.<fmt>")
-@ui.login_required
+@bp.get("/<id:job_id>/<name>.<fmt>")
+@helpers.login_required
 def job_file(job_id: int, name: str, fmt: str) -> Any:
     job = _job(job_id)
     column = {"zip": "zip_sha256", "pdf": "pdf_sha256"}.get(fmt)
     if column is None or not job[column]:
         raise NotFound("Файла нет: задание ещё не завершено или завершилось ошибкой.")
     content = archive.get_file(get_db(), job[column])
-    audit.record(get_db(), ui.user()["id"], "download", "bulk_job", job_id, fmt)
+    audit.record(get_db(), helpers.user()["id"], "download", "bulk_job", job_id, fmt)
     mime = bulk.ZIP_MIME if fmt == "zip" else archive.PDF_MIME
     return send_file(
         io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=f"{name}.{fmt}"

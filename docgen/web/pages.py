@@ -26,16 +26,11 @@ from docgen.documents import journal as numbering
 from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
-from docgen.registry import consents, deadlines, organisations, people
-from docgen.web import formdata, ui
-from docgen.web.base import get_db
+from docgen.registry import consents, deadlines, indicators, organisations, people
+from docgen.web import formdata, helpers
+from docgen.web.helpers import get_db
 
 bp = Blueprint("pages", __name__)
-
-try:  # Indicators are optional on the start page until the module lands.
-    from docgen.registry import indicators
-except ImportError:  # pragma: no cover - depends on the tree being complete
-    indicators = None  # type: ignore[assignment]
 
 
 def _people_options(org_id: int) -> list[tuple[int, str]]:
@@ -49,22 +44,16 @@ def _people_options(org_id: int) -> list[tuple[int, str]]:
 
 
 def _allowed_kinds() -> list[catalog.Kind]:
-    me, org = ui.user(), ui.org()
+    me, org = helpers.user(), helpers.org()
     if not permissions.can(me, "create_document", org):
         return []
     return [kind for kind in catalog.KINDS if me["role"] in kind.roles]
 
 
-def _indicator_rows(org_ids: list[int], on: dt.date) -> list[Any]:
-    if indicators is None:
-        return []
-    return indicators.compute(get_db(), org_ids, on)
-
-
 @bp.get("/")
-@ui.login_required
+@helpers.login_required
 def home() -> Any:
-    db, org = get_db(), ui.org()
+    db, org = get_db(), helpers.org()
     today = dt.date.today()
     org_ids = [org["id"]]
     if org["kind"] == "department":
@@ -76,35 +65,35 @@ def home() -> Any:
         missing=consents.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
         kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
-        deadlines=deadlines.upcoming(db, org["id"], today),
-        values=_indicator_rows(org_ids, today),
+        deadlines=deadlines.upcoming(db, org["id"], today, catalog.planners()),
+        values=indicators.compute(db, org_ids, today),
         on=today,
         titles={kind.slug: kind.title for kind in catalog.KINDS},
     )
 
 
 @bp.post("/org")
-@ui.login_required
+@helpers.login_required
 def choose_org() -> Any:
     try:
         chosen = organisations.get_organisation(get_db(), int(request.form.get("org_id", "")))
     except ValueError:
         abort(400)
-    permissions.require(ui.user(), "read", chosen, get_db())
+    permissions.require(helpers.user(), "read", chosen, get_db())
     session["org_id"] = chosen["id"]
-    return ui.back(url_for("pages.home"))
+    return helpers.back(url_for("pages.home"))
 
 
 @bp.get("/kinds")
-@ui.login_required
+@helpers.login_required
 def kinds() -> Any:
-    return render_template("kinds.html", org=ui.org(), kinds=_allowed_kinds())
+    return render_template("kinds.html", org=helpers.org(), kinds=_allowed_kinds())
 
 
 @bp.get("/documents")
-@ui.login_required
+@helpers.login_required
 def document_list() -> Any:
-    org = ui.org()
+    org = helpers.org()
     status = request.args.get("status") or None
     if status not in (None, "draft", "registered", "cancelled"):
         status = None
@@ -118,11 +107,11 @@ def document_list() -> Any:
 
 
 @bp.get("/journal")
-@ui.login_required
+@helpers.login_required
 def journal() -> Any:
     """The registration journal of the organisation for a year (numbers, dates, titles)."""
-    org = ui.org()
-    permissions.require(ui.user(), "read", org, get_db())
+    org = helpers.org()
+    permissions.require(helpers.user(), "read", org, get_db())
     try:
         year = int(request.args.get("year") or dt.date.today().year)
     except ValueError:
@@ -163,7 +152,7 @@ def _render_form(
 
 def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
     """Preview, save, or refill with the sample, from a submitted form."""
-    db, me = get_db(), ui.user()
+    db, me = get_db(), helpers.user()
     action = request.form.get("action", "preview")
     note = (request.form.get("note") or "").strip()
     if action == "sample":
@@ -189,9 +178,9 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
 
 
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def new_document(slug: str) -> Any:
-    kind, org, me = catalog.get(slug), ui.org(), ui.user()
+    kind, org, me = catalog.get(slug), helpers.org(), helpers.user()
     documents.require_create(get_db(), me, kind, org["id"])
     if request.method == "POST":
         return _submit(kind, org["id"], None)
@@ -200,16 +189,16 @@ def new_document(slug: str) -> Any:
 
 def _document(document_id: int, action: str = "read") -> dict:
     db = get_db()
-    permissions.require_on(db, ui.user(), action, "document", document_id)
+    permissions.require_on(db, helpers.user(), action, "document", document_id)
     return archive.get_document(db, document_id)
 
 
-@bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
-@ui.login_required
+@bp.route("/documents/<id:document_id>/edit", methods=["GET", "POST"])
+@helpers.login_required
 def edit_document(document_id: int) -> Any:
     document = _document(document_id, "create_document")
     kind = catalog.get(document["kind"])
-    documents.require_create(get_db(), ui.user(), kind, document["org_id"])
+    documents.require_create(get_db(), helpers.user(), kind, document["org_id"])
     if document["status"] != "draft":
         raise Conflict("Изменять можно только черновик: создайте новую редакцию.")
     if request.method == "POST":
@@ -218,8 +207,8 @@ def edit_document(document_id: int) -> Any:
     return _render_form(kind, latest["input"], org_id=document["org_id"], document=document)
 
 
-@bp.get("/documents/<int:document_id>")
-@ui.login_required
+@bp.get("/documents/<id:document_id>")
+@helpers.login_required
 def document(document_id: int) -> Any:
     db = get_db()
     doc = _document(document_id)
@@ -243,11 +232,11 @@ def document(document_id: int) -> Any:
         a=a,
         b=b,
         changes=changes,
-        may_edit=permissions.can(ui.user(), "create_document", org)
-        and ui.user()["role"] in kind.roles,
-        may_register=permissions.can(ui.user(), "register_document", org)
+        may_edit=permissions.can(helpers.user(), "create_document", org)
+        and helpers.user()["role"] in kind.roles,
+        may_register=permissions.can(helpers.user(), "register_document", org)
         and kind.series is not None,
-        may_cancel=permissions.can(ui.user(), "register_document", org),
+        may_cancel=permissions.can(helpers.user(), "register_document", org),
     )
 
 
@@ -256,19 +245,19 @@ def _act(document_id: int, run: Any) -> Any:
     try:
         result = run()
     except (FieldErrors, Conflict) as err:
-        ui.flash_error(err)
+        helpers.flash_error(err)
         return redirect(url_for("pages.document", document_id=document_id))
     return result
 
 
-@bp.post("/documents/<int:document_id>/register")
-@ui.login_required
+@bp.post("/documents/<id:document_id>/register")
+@helpers.login_required
 def register(document_id: int) -> Any:
-    db, me = get_db(), ui.user()
+    db, me = get_db(), helpers.user()
     _document(document_id, "register_document")
 
     def run() -> Any:
-        on = ui.parse_date(request.form.get("date"), "date", "Дата регистрации")
+        on = helpers.parse_date(request.form.get("date"), "date", "Дата регистрации")
         info = documents.register(db, me, document_id, on)
         flash(f"Документ зарегистрирован: № {info['number']} от {on:%d.%m.%Y}.", "ok")
         return redirect(url_for("pages.document", document_id=document_id))
@@ -276,10 +265,10 @@ def register(document_id: int) -> Any:
     return _act(document_id, run)
 
 
-@bp.post("/documents/<int:document_id>/cancel")
-@ui.login_required
+@bp.post("/documents/<id:document_id>/cancel")
+@helpers.login_required
 def cancel(document_id: int) -> Any:
-    db, me = get_db(), ui.user()
+    db, me = get_db(), helpers.user()
     _document(document_id, "register_document")
 
     def run() -> Any:
@@ -290,10 +279,10 @@ def cancel(document_id: int) -> Any:
     return _act(document_id, run)
 
 
-@bp.post("/documents/<int:document_id>/revise")
-@ui.login_required
+@bp.post("/documents/<id:document_id>/revise")
+@helpers.login_required
 def revise(document_id: int) -> Any:
-    db, me = get_db(), ui.user()
+    db, me = get_db(), helpers.user()
     _document(document_id, "create_document")
 
     def run() -> Any:
@@ -304,10 +293,10 @@ def revise(document_id: int) -> Any:
     return _act(document_id, run)
 
 
-@bp.get("/documents/<int:document_id>/v<int:n>.<fmt>")
-@ui.login_required
+@bp.get("/documents/<id:document_id>/v<id:n>.<fmt>")
+@helpers.login_required
 def download(document_id: int, n: int, fmt: str) -> Any:
-    content, name, mime = documents.download(get_db(), ui.user(), document_id, n, fmt)
+    content, name, mime = documents.download(get_db(), helpers.user(), document_id, n, fmt)
     # send_file writes the Russian name as RFC 5987 filename*, with an ASCII fallback.
     response = send_file(io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=name)
     response.headers["X-Content-Type-Options"] = "nosniff"

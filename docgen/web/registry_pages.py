@@ -23,8 +23,8 @@ from docgen.registry.schemas import (
     ConsentSignSchema,
     PersonSchema,
 )
-from docgen.web import formdata, ui
-from docgen.web.base import get_db
+from docgen.web import formdata, helpers
+from docgen.web.helpers import get_db
 
 bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
 
@@ -42,25 +42,25 @@ GROUP_STATUS = {"planned": "планируется", "active": "действуе
 
 
 def _school() -> dict:
-    org = ui.org()
-    permissions.require(ui.user(), "read", org, get_db())
+    org = helpers.org()
+    permissions.require(helpers.user(), "read", org, get_db())
     return org
 
 
 def _editable() -> dict:
-    org = ui.org()
-    permissions.require(ui.user(), "edit_registry", org, get_db())
+    org = helpers.org()
+    permissions.require(helpers.user(), "edit_registry", org, get_db())
     return org
 
 
 def _person(person_id: int, action: str = "read") -> dict:
     db = get_db()
-    permissions.require_on(db, ui.user(), action, "person", person_id)
+    permissions.require_on(db, helpers.user(), action, "person", person_id)
     return registry_people.get_person(db, person_id)
 
 
 @bp.get("/people")
-@ui.login_required
+@helpers.login_required
 def people() -> Any:
     org = _school()
     category = request.args.get("category") or None
@@ -72,7 +72,7 @@ def people() -> Any:
         people=registry_people.list_people(get_db(), org["id"], category=category),
         categories=CATEGORIES,
         category=category,
-        may_edit=ui.can("edit_registry", org),
+        may_edit=helpers.can("edit_registry", org),
     )
 
 
@@ -92,7 +92,7 @@ def _person_form(values: dict | None, errors: Any, person: dict | None, status: 
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def new_person() -> Any:
     org = _editable()
     if request.method == "GET":
@@ -106,8 +106,8 @@ def new_person() -> Any:
     return redirect(url_for("registry_pages.person", person_id=person_id))
 
 
-@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@ui.login_required
+@bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
+@helpers.login_required
 def edit_person(person_id: int) -> Any:
     person = _person(person_id, "edit_registry")
     if request.method == "GET":
@@ -125,8 +125,8 @@ def _consent_form(values: dict | None = None, errors: Any = None) -> formdata.Bo
     return formdata.bind(formdata.describe(ConsentSignSchema), values, errors)
 
 
-@bp.get("/people/<int:person_id>")
-@ui.login_required
+@bp.get("/people/<id:person_id>")
+@helpers.login_required
 def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: int = 200) -> Any:
     found = _person(person_id)
     db = get_db()
@@ -143,12 +143,12 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         consent_titles=CONSENT_TITLES,
         consent_status=CONSENT_STATUS,
         signer_titles=SIGNER_TITLES,
-        may_edit=permissions.can(ui.user(), "edit_registry", org),
+        may_edit=permissions.can(helpers.user(), "edit_registry", org),
     ), status
 
 
-@bp.post("/people/<int:person_id>/consents")
-@ui.login_required
+@bp.post("/people/<id:person_id>/consents")
+@helpers.login_required
 def sign_consent(person_id: int) -> Any:
     _person(person_id, "edit_registry")
     payload = formdata.unflatten(request.form, formdata.describe(ConsentSignSchema))
@@ -168,22 +168,22 @@ def sign_consent(person_id: int) -> Any:
     return redirect(url_for("registry_pages.person", person_id=person_id))
 
 
-@bp.post("/consents/<int:consent_id>/withdraw")
-@ui.login_required
+@bp.post("/consents/<id:consent_id>/withdraw")
+@helpers.login_required
 def withdraw_consent(consent_id: int) -> Any:
     db = get_db()
-    permissions.require_on(db, ui.user(), "edit_registry", "consent", consent_id)
+    permissions.require_on(db, helpers.user(), "edit_registry", "consent", consent_id)
     person_id = int(request.form.get("person_id", "0") or 0)
     try:
         registry_consents.withdraw_consent(db, consent_id, request.form.get("withdrawn_on") or None)
         flash("Согласие отозвано.", "ok")
     except (FieldErrors, Conflict) as err:
-        ui.flash_error(err)
-    return ui.back(url_for("registry_pages.person", person_id=person_id))
+        helpers.flash_error(err)
+    return helpers.back(url_for("registry_pages.person", person_id=person_id))
 
 
 @bp.get("/bases")
-@ui.login_required
+@helpers.login_required
 def bases() -> Any:
     org = _school()
     db = get_db()
@@ -196,7 +196,7 @@ def bases() -> Any:
 
 
 @bp.get("/consents")
-@ui.login_required
+@helpers.login_required
 def consents() -> Any:
     org = _school()
     return render_template(
@@ -208,7 +208,7 @@ def consents() -> Any:
 
 
 @bp.get("/groups")
-@ui.login_required
+@helpers.login_required
 def groups() -> Any:
     org = _school()
     return render_template(
@@ -216,12 +216,12 @@ def groups() -> Any:
         org=org,
         groups=registry_groups.list_groups(get_db(), org["id"]),
         group_status=GROUP_STATUS,
-        may_edit=ui.can("edit_registry", org),
+        may_edit=helpers.can("edit_registry", org),
     )
 
 
 def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
-    db, org = get_db(), ui.org()
+    db, org = get_db(), helpers.org()
     return render_template(
         "group_form.html",
         org=org,
@@ -244,7 +244,7 @@ def _int(text: str | None, field_name: str, label: str) -> int:
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def new_group() -> Any:
     org = _editable()
     if request.method == "GET":
@@ -279,18 +279,18 @@ def new_group() -> Any:
     return redirect(url_for("registry_pages.groups"))
 
 
-@bp.post("/groups/<int:group_id>/close")
-@ui.login_required
+@bp.post("/groups/<id:group_id>/close")
+@helpers.login_required
 def close_group(group_id: int) -> Any:
     db = get_db()
-    permissions.require_on(db, ui.user(), "edit_registry", "group", group_id)
+    permissions.require_on(db, helpers.user(), "edit_registry", "group", group_id)
     try:
         registry_groups.close_group(
             db, group_id, request.form.get("result", ""), request.form.get("closed_on", "")
         )
         flash("Работа пары/группы завершена.", "ok")
     except (FieldErrors, Conflict) as err:
-        ui.flash_error(err)
+        helpers.flash_error(err)
     return redirect(url_for("registry_pages.groups"))
 
 
@@ -306,7 +306,7 @@ def _xlsx(content: bytes, name: str) -> Any:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@ui.login_required
+@helpers.login_required
 def import_excel() -> Any:
     org = _editable()
     if request.method == "GET":
@@ -318,13 +318,21 @@ def import_excel() -> Any:
         ), 422
     try:
         report = importing.import_workbook(
-            get_db(), org["id"], upload.read(), valid_rows_only=bool(request.form.get("partial"))
+            get_db(),
+            org["id"],
+            upload.read(),
+            valid_rows_only=bool(request.form.get("partial")),
         )
     except FieldErrors as err:
         return render_template("import.html", org=org, report=None, error=err.message), 422
     if report.written:
         audit.record(
-            get_db(), ui.user()["id"], "import", "organisation", org["id"], upload.filename
+            get_db(),
+            helpers.user()["id"],
+            "import",
+            "organisation",
+            org["id"],
+            upload.filename,
         )
     return render_template("import.html", org=org, report=report, error=None), (
         200 if report.ok else 422
@@ -332,23 +340,23 @@ def import_excel() -> Any:
 
 
 @bp.get("/import/blank.xlsx")
-@ui.login_required
+@helpers.login_required
 def blank_excel() -> Any:
     _school()
     return _xlsx(exporting.blank_workbook(), "Реестр наставничества (бланк).xlsx")
 
 
 @bp.get("/export.xlsx")
-@ui.login_required
+@helpers.login_required
 def export_excel() -> Any:
     org = _school()
-    audit.record(get_db(), ui.user()["id"], "export", "organisation", org["id"], "xlsx")
+    audit.record(get_db(), helpers.user()["id"], "export", "organisation", org["id"], "xlsx")
     name = f"Реестр наставничества — {org.get('short_name') or org['full_name']}.xlsx"
     return _xlsx(exporting.export_workbook(get_db(), org["id"]), name.replace("/", "-"))
 
 
 def _department() -> dict:
-    me, org = ui.user(), ui.org()
+    me, org = helpers.user(), helpers.org()
     department = org
     if org["kind"] == "school" and org.get("parent_id"):
         department = organisations.get_organisation(get_db(), org["parent_id"])
@@ -361,25 +369,26 @@ def _department() -> dict:
 
 
 @bp.get("/district")
-@ui.login_required
+@helpers.login_required
 def district_page() -> Any:
     department, on = _department(), dt.date.today()
     return render_template(
         "district.html",
         department=department,
-        rows=district.table(get_db(), department["id"], on),
+        rows=district.table(get_db(), department["id"], on, catalog.district_requirements()),
         total=district.district_totals(get_db(), department["id"], on),
-        required=district.REQUIRED_KINDS,
+        required=[item.kind for item in catalog.district_requirements()],
         titles={kind.slug: kind.title for kind in catalog.KINDS},
         on=on,
-        org=ui.org(),
+        org=helpers.org(),
     )
 
 
 @bp.get("/district.xlsx")
-@ui.login_required
+@helpers.login_required
 def district_xlsx() -> Any:
     department, on = _department(), dt.date.today()
     return _xlsx(
-        district.table_xlsx(get_db(), department["id"], on), f"Свод по району на {on:%d.%m.%Y}.xlsx"
+        district.table_xlsx(get_db(), department["id"], on, catalog.district_requirements()),
+        f"Свод по району на {on:%d.%m.%Y}.xlsx",
     )

@@ -2,7 +2,7 @@
 
 Who signs depends on the subject's age on the signing date: an adult signs alone, for a child
 under 14 the legal representative signs, from 14 to 18 the minor signs and the representative
-co-signs. The form checks what it can from the input; `consent_extras` checks again once a
+co-signs. The form checks what it can from the input; `values.consent_extras` checks again once a
 person from the registry is resolved, since only then is the birth date known.
 """
 
@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from marshmallow import ValidationError, validates_schema
 
 from docgen import ru
-from docgen.errors import FieldErrors
 from docgen.kinds.fields import (
     Bool,
     Date,
@@ -372,65 +371,3 @@ class DisseminationForm(_SubjectForm):
                 errors[name] = ["Только цифры."]
         if errors:
             raise ValidationError(errors)
-
-
-def _contacts(values: Mapping[str, Any]) -> str:
-    parts = [
-        f"телефон {values['subject_phone']}" if values.get("subject_phone") else "",
-        f"электронная почта {values['subject_email']}" if values.get("subject_email") else "",
-        f"почтовый адрес: {values['subject_address']}" if values.get("subject_address") else "",
-    ]
-    return ", ".join(part for part in parts if part)
-
-
-def consent_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
-    """Variant (who signs), dates as text and the operator's requisites, checked."""
-    on = values.get("date") or values["today"]
-    subject = values["subject"]
-    variant = variant_of(subject.birth_date, on)
-    if variant != VARIANT_ADULT and not values.get("by_hand"):
-        errors = missing_representative(values, subject.birth_date, on)
-        if errors:
-            raise FieldErrors("Не хватает сведений о законном представителе.", fields=errors)
-    org = values["org"]
-    if not org.address:
-        message = "Адрес оператора: укажите адрес организации (обязательный элемент согласия)."
-        raise FieldErrors(message, fields={"organisation": [message]})
-    result: dict[str, Any] = {
-        "variant": variant,
-        "subject_age": subject.age_on(on),
-        "sign_date_text": ru.date_short(values["date"])
-        if values.get("date")
-        else "«___» ____________ 20___ г.",
-        "method_text": METHODS.get(values.get("methods") or "", ""),
-        "operator_inn": values.get("operator_inn") or org.inn,
-        "operator_ogrn": values.get("operator_ogrn") or org.ogrn,
-        "contacts_text": _contacts(values),
-    }
-    return result
-
-
-def dissemination_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
-    """As for a consent, and the operator's ИНН and ОГРН, which приказ РКН № 18 requires."""
-    result = consent_extras(values, sources)
-    missing = {
-        name: [f"{title}: обязательное поле (приказ Роскомнадзора № 18)."]
-        for name, title in (("operator_inn", "ИНН оператора"), ("operator_ogrn", "ОГРН оператора"))
-        if not result[name]
-    }
-    if missing:
-        raise FieldErrors("Не указаны ИНН и ОГРН оператора.", fields=missing)
-    return result
-
-
-PROVIDES = frozenset(
-    {
-        "variant",
-        "subject_age",
-        "sign_date_text",
-        "method_text",
-        "operator_inn",
-        "operator_ogrn",
-        "contacts_text",
-    }
-)

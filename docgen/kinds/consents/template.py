@@ -1,10 +1,8 @@
-"""Templates of the consents, the monitoring report and the disclosure page (docxkit authoring)."""
+"""Templates of the consents (docxkit authoring)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from docx.shared import Cm, Pt
 
 from docgen.kinds import docxkit as kit
 
@@ -186,7 +184,7 @@ def consent_dissemination():
         "даётся согласие, и установленные мной условия и запреты:",
         "DocItem",
     )
-    tbl = _table(
+    tbl = kit.grid_table(
         doc,
         [
             "№",
@@ -205,7 +203,7 @@ def consent_dissemination():
         widths_cm=[0.8, 3.4, 5.1, 3.3, 4.4],
         loop="items",
     )
-    _small_table_text(tbl)
+    kit.small_table_text(tbl)
     kit.par(doc, "", "DocText")
     kit.par(
         doc,
@@ -233,112 +231,7 @@ def consent_dissemination():
     return doc
 
 
-def _table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
-    """The kit's table with grid columns set: Word and the preview lay columns out by them."""
-    tbl = kit.table(doc, headers, row, widths_cm=widths_cm, loop=loop)
-    for col, width in zip(tbl._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
-        col.w = Cm(width)
-    return tbl
-
-
-def _small_table_text(tbl, size: int = 11) -> None:
-    for index, row in enumerate(tbl.rows):
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(size - 1 if index == 0 else size)
-
-
-def monitoring_report():
-    doc = kit.new_document()
-    kit.tag(doc, "{%p if org.founder_line %}")
-    kit.par(doc, "{{ org.founder_line }}", "DocFounder")
-    kit.tag(doc, "{%p endif %}")
-    kit.par(doc, "{{ org.full_name }}", "DocOrg")
-    kit.par(doc, "", "DocOrgDetails")
-    kit.par(doc, "ОТЧЁТ", "DocKind")
-    kit.title(
-        doc,
-        "о реализации целевой модели наставничества в {{ org.name_in('pre') }} за период "
-        "с {{ period_start|date_short }} по {{ period_end|date_short }}",
-    )
-    kit.par(
-        doc,
-        "Показатели рассчитаны на отчётную дату {{ on_date|date_short }} "
-        "{% if from_registry %}по реестру участников программ наставничества и архиву "
-        "документов организации{% else %}по данным, представленным организацией{% endif %}; "
-        "возраст обучающихся и стаж педагогов определены на эту дату, учтены наставнические "
-        "пары и группы, действовавшие на эту дату.",
-    )
-    kit.par(doc, "", "DocText")
-    tbl = _table(
-        doc,
-        ["№ п/п", "Показатель", "Числитель", "Знаменатель", "Значение", "Целевое значение"],
-        [
-            "{{ r.n }}{{ '.' if r.n }}",
-            "{{ r.title }}{{ ', %' if r.unit == '%' }}",
-            "{{ r.numerator }}",
-            "{{ r.denominator }}",
-            "{{ r.value }}",
-            "{{ r.target }}",
-        ],
-        widths_cm=[1.1, 6.9, 2.4, 2.6, 2.0, 2.0],
-        loop="table",
-    )
-    _small_table_text(tbl)
-    kit.par(doc, "Методика расчёта", "DocHeading")
-    kit.tag(doc, "{%p for v in figures %}")
-    kit.par(
-        doc,
-        "К строке {{ loop.index }}: {{ v.formula }}"
-        "{% if v.code.startswith('satisfaction') %}; методика: {{ survey_method }}{% endif %}"
-        "{% if v.note and v.target is not none %} (целевое значение — {{ v.note }}){% endif %}.",
-        "DocItem",
-    )
-    kit.tag(doc, "{%p endfor %}")
-    kit.tag(doc, "{%p if conclusions %}")
-    kit.par(doc, "Выводы и предложения", "DocHeading")
-    kit.par(doc, "{{ conclusions }}", "DocText")
-    kit.tag(doc, "{%p endif %}")
-    kit.signature(doc)
-    kit.tag(doc, "{%p if curator %}")
-    kit.par(
-        doc,
-        "Куратор внедрения целевой модели наставничества\t____________ {{ curator.sign }}",
-        "DocSignature",
-    )
-    kit.tag(doc, "{%p endif %}")
-    kit.executor(doc)
-    return doc
-
-
-def disclosure():
-    doc = kit.new_document()
-    kit.par(doc, "{{ org.full_name }}", "DocOrg")
-    kit.par(doc, "", "DocOrgDetails")
-    kit.title(doc, "{{ title }} в {{ org.name_in('pre') }}")
-    kit.par(doc, "по состоянию на {{ on_date|date_short }}", "DocPlace")
-    tbl = _table(
-        doc,
-        ["№ п/п", "Наименование документа, показателя", "Реквизиты, электронная ссылка, значение"],
-        [
-            "{{ loop.index }}.",
-            "{{ r.title }}",
-            "{%p for p in r.parts %}",
-        ],
-        widths_cm=[1.5, 8.2, 7.3],
-        loop="lines",
-    )
-    cell = tbl.rows[2].cells[2]
-    for text in ("{{ p.text }}", "{%p if p.url %}", "{{ p.url }}", "{%p endif %}", "{%p endfor %}"):
-        cell.add_paragraph(text, style=cell.paragraphs[0].style)
-    _small_table_text(tbl)
-    return doc
-
-
 TEMPLATES: dict[str, Callable] = {
     "consent.docx": consent,
     "consent-dissemination.docx": consent_dissemination,
-    "monitoring-report.docx": monitoring_report,
-    "disclosure.docx": disclosure,
 }

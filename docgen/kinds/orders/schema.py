@@ -1,4 +1,4 @@
-"""Schemas of the orders (приказы): pairs, implementation, municipal roadmap, council, approval, award.
+"""Schemas of the orders (приказы): curator, pairs, implementation, municipal roadmap, council, approval, award.
 
 Every order shares `OrderForm` (control, familiarisation, executor) and a title checked by
 `order_title`: it starts with «О»/«Об» and has no final period (ГОСТ Р 7.0.97 п. 5.17).
@@ -63,6 +63,36 @@ def model_field() -> Str:
         load_default="обучающиеся и педагоги",
         validate=one_of(MODELS),
         metadata=field("Наставничество", "Кого охватывает целевая модель"),
+    )
+
+
+class CuratorOrderForm(OrderForm):
+    title = order_title("О назначении куратора внедрения целевой модели наставничества")
+    model = Str(
+        load_default="обучающиеся и педагоги",
+        validate=one_of(MODELS),
+        metadata=field("Наставничество", "Кого охватывает целевая модель"),
+    )
+    curator = Nested(PersonForm, required=True, metadata=field("Куратор"))
+    start_date = Date(required=True, metadata=field("Куратор с", "Дата начала обязанностей"))
+    assign_duties = Bool(
+        load_default=False,
+        metadata=field("Возложить обязанности", "«Возложить на …» вместо «Назначить …»"),
+    )
+    regulation = Nested(
+        ActForm,
+        load_default=None,
+        metadata=field("Положение о наставничестве", "Дата и номер приказа об утверждении"),
+    )
+    duties = List(
+        Nested(TaskForm),
+        required=True,
+        metadata=field("Обязанности куратора", "Каждая со сроком исполнения"),
+    )
+    pay_amount = Decimal(
+        load_default=None,
+        validate=not_negative,
+        metadata=field("Доплата, руб. в месяц", "Необязательно"),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds.acts import Act
+from docgen.registry import bases
 from docgen.registry import groups as registry_groups
 from docgen.registry import people as registry_people
 from docgen.rendering import context as ctx
@@ -166,18 +167,16 @@ def award_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
 AWARD_PROVIDES = frozenset({"has_premium", "acquaint_all"})
 
 
-def pairs_before_register(db: Any, document: Mapping[str, Any], on: dt.date) -> None:
+def pairs_before_register(
+    db: Any, document: Mapping[str, Any], given: Mapping[str, Any], on: dt.date
+) -> None:
     """A pairs order is registered only when every participant's consent is in force on `on`.
 
-    Pairs typed in the form are checked by their registry people (people typed without a
-    registry id have no consent record to check); without typed pairs the order lists the
-    registry's pairs, and those are checked.
+    `given` is the document's input. Pairs typed in the form are checked by their registry
+    people (people typed without a registry id have no consent record to check); without typed
+    pairs the order lists the registry's pairs, and those are checked.
     """
-    from docgen.documents import archive
-    from docgen.registry import bases
-
-    version = archive.get_version(db, document["id"])
-    pairs = (version.get("input") or {}).get("pairs") or []
+    pairs = (given or {}).get("pairs") or []
     if not pairs:
         bases.check_pairs_consents(db, document["org_id"], on)
         return
@@ -198,14 +197,14 @@ def pairs_before_register(db: Any, document: Mapping[str, Any], on: dt.date) -> 
         )
 
 
-def pairs_on_register(db: Any, document: Mapping[str, Any], on: dt.date) -> None:
+def pairs_on_register(
+    db: Any, document: Mapping[str, Any], given: Mapping[str, Any], on: dt.date
+) -> None:
     """The registry's pairs an order fixed remember it (the bases' «реквизиты приказа»).
 
     Runs inside the registration transaction; pairs typed in the form are not registry pairs.
     """
-    from docgen.documents import archive
-
-    if (archive.get_version(db, document["id"]).get("input") or {}).get("pairs"):
+    if (given or {}).get("pairs"):
         return
     for group in _registry_groups(db, document["org_id"], on):
         registry_groups.set_group_order(db, group["id"], document["id"])

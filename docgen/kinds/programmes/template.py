@@ -1,6 +1,6 @@
 """Templates of the approved local acts: regulation, roadmap, programme, personalised programme.
 
-Registered in tools/build_templates.py; run `python -m tools.build_templates <name>.docx`.
+Registered in docgen/kinds/build.py; run `python -m docgen.kinds.build <name>.docx`.
 """
 
 from __future__ import annotations

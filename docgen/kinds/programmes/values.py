@@ -11,11 +11,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import sqlite_utils
+
 from docgen import ru
 from docgen.errors import DocgenError, FieldErrors
 from docgen.kinds import model_texts
 from docgen.kinds.acts import ACTS
 from docgen.kinds.programmes.schema import early_deadline, period_error
+from docgen.registry import groups
 from docgen.rendering import context as ctx
 
 PROVIDES = {
@@ -315,8 +318,6 @@ def _date(value: Any) -> dt.date | None:
 
 def _pair_from_registry(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     """Mentor, mentee, form and period of the registry pair `group_id`."""
-    from docgen.registry import groups
-
     try:
         group = groups.get_group(sources.db, values["group_id"])
     except DocgenError as err:
@@ -374,3 +375,44 @@ def personal_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
         "expected": expected,
         "monitoring_items": values.get("monitoring") or model["monitoring"],
     }
+
+
+def roadmap_events(given: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(deadline as typed, event) of every row of a roadmap's input: the start page's reminders."""
+    return [
+        (str(item.get("deadline") or ""), str(item.get("content") or ""))
+        for section in given.get("sections") or []
+        for item in section.get("rows") or []
+    ]
+
+
+def personal_programme_items(
+    db: sqlite_utils.Database, org_id: int, on: dt.date, common: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """A personalised programme for every young teacher (0–3 years) in a pair active on `on`:
+    the pair is named by its registry id, so mentor, mentee, form and period come from it."""
+    items = []
+    for group in groups.list_groups(db, org_id, on=on):
+        if group["status"] == "planned":
+            continue
+        for mentee in group["mentees"]:
+            years = mentee["experience_years"]
+            if mentee["category"] != "педагог" or years is None or years > 3:
+                continue
+            items.append(
+                {**common, "group_id": group["id"], "mentee": {"person": {"id": mentee["id"]}}}
+            )
+    return items
+
+
+def personal_programme_common(
+    choices: Mapping[str, Any], sample: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The model programme of the sample, for the pairs' own participants and curator."""
+    keep = ("deficits", "request", "strengths", "goal", "tasks", "plan")
+    common = {key: sample[key] for key in keep if key in sample}
+    curator = choices.get("curator_id")
+    if not curator:
+        message = "Выберите куратора программ."
+        raise FieldErrors(message, fields={"curator_id": [message]})
+    return {**common, "curator": {"id": int(curator)}}

@@ -1,7 +1,7 @@
 """The «Наставничество» page of a school's website: required documents and indicators.
 
 The documents come from the archive (registered documents of the organisation by kind) or
-from the input; the indicators from `docgen.indicators`. `disclosure_html` gives the fragment
+from the input; the indicators from `docgen.registry.indicators`. `disclosure_html` gives the fragment
 to paste into a site; the DOCX/PDF is rendered from the `disclosure` template like any kind.
 """
 
@@ -21,29 +21,63 @@ MISSING = "отсутствует"
 
 
 @dataclass(frozen=True)
-class Required:
-    """A document the page must list: its archive kind and, for the two regulations, which.
-
-    A regulation is told by its input's `variant` (docgen.forms.programmes), or failing that by
-    a word of its title.
-    """
+class Line:
+    """A document line the page must have: its code (used by the form) and its title."""
 
     code: str
     title: str
-    kind: str
+    many: bool = False
+
+
+# The page's document lines, in the order of the page; which kinds fill each is said by the
+# kinds themselves (`Kind.disclosed_as` in the catalog).
+LINES: tuple[Line, ...] = (
+    Line("implementation_order", "Приказ о внедрении целевой модели наставничества"),
+    Line("regulation_teachers", "Положение о системе наставничества педагогических работников"),
+    Line("regulation_students", "Положение о системе наставничества обучающихся"),
+    Line(
+        "roadmap",
+        "План мероприятий (дорожная карта) внедрения целевой модели наставничества",
+    ),
+    Line("programme", "Программа наставничества образовательной организации"),
+    Line(
+        "curator_order",
+        "Приказ о назначении куратора внедрения и реализации целевой модели наставничества",
+    ),
+    Line("pairs_orders", "Приказ(ы) о закреплении наставнических пар/групп", many=True),
+)
+REQUIRED_CODES = tuple(line.code for line in LINES)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page line a kind fills (`Kind.disclosed_as`); for the two regulations, which one.
+
+    A regulation is told by its input's `variant` (kinds/programmes/schema.py), or failing that
+    by a word of its title.
+    """
+
+    code: str
     title_has: str = ""
     variant: str = ""
-    many: bool = False
+
+
+@dataclass(frozen=True)
+class Required:
+    """A kind that fills a page line, as the catalog hands it to `from_archive`."""
+
+    kind: str
+    shown: Shown
 
     def matches(self, row: Mapping[str, Any]) -> bool:
         if row["kind"] != self.kind:
             return False
-        if not (self.variant or self.title_has):
+        if not (self.shown.variant or self.shown.title_has):
             return True
         variant = _input(row.get("input_json")).get("variant")
         if variant:
-            return variant == self.variant
-        return self.title_has in (row["title"] or "").casefold()
+            return variant == self.shown.variant
+        return self.shown.title_has in (row["title"] or "").casefold()
 
 
 def _input(text: str | None) -> dict:
@@ -52,47 +86,6 @@ def _input(text: str | None) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-REQUIRED: tuple[Required, ...] = (
-    Required(
-        "implementation_order",
-        "Приказ о внедрении целевой модели наставничества",
-        "implementation-order",
-    ),
-    Required(
-        "regulation_teachers",
-        "Положение о системе наставничества педагогических работников",
-        "regulation",
-        "педагог",
-        "педагоги",
-    ),
-    Required(
-        "regulation_students",
-        "Положение о системе наставничества обучающихся",
-        "regulation",
-        "обучающ",
-        "обучающиеся",
-    ),
-    Required(
-        "roadmap",
-        "План мероприятий (дорожная карта) внедрения целевой модели наставничества",
-        "roadmap",
-    ),
-    Required("programme", "Программа наставничества образовательной организации", "programme"),
-    Required(
-        "curator_order",
-        "Приказ о назначении куратора внедрения и реализации целевой модели наставничества",
-        "curator-order",
-    ),
-    Required(
-        "pairs_orders",
-        "Приказ(ы) о закреплении наставнических пар/групп",
-        "pairs-order",
-        many=True,
-    ),
-)
-REQUIRED_CODES = tuple(item.code for item in REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -133,8 +126,15 @@ def _url(pattern: str, document_id: int, number: str) -> str:
     return pattern.replace("{id}", str(document_id)).replace("{number}", number)
 
 
-def from_archive(db: Any, org_id: int, on: dt.date, pdf_url_pattern: str = "") -> list[Entry]:
-    """Required documents registered by `on`: an annex counts with the order approving it."""
+def from_archive(
+    db: Any,
+    org_id: int,
+    on: dt.date,
+    required: Iterable[Required],
+    pdf_url_pattern: str = "",
+) -> list[Entry]:
+    """The page's lines from documents registered by `on`: an annex counts with the order
+    approving it. `required` says which kinds fill which line."""
     rows = list(
         db.query(
             "SELECT d.id, d.kind, d.title, d.number, d.reg_date, d.status, "
@@ -149,11 +149,13 @@ def from_archive(db: Any, org_id: int, on: dt.date, pdf_url_pattern: str = "") -
         )
     )
     day = on.isoformat()
+    required = tuple(required)
     entries = []
-    for required in REQUIRED:
+    for line in LINES:
+        fillers = [item for item in required if item.shown.code == line.code]
         found = []
         for row in rows:
-            if not required.matches(row):
+            if not any(item.matches(row) for item in fillers):
                 continue
             if row["status"] == "registered" and row["reg_date"] <= day:
                 number, date, by_order = row["number"], row["reg_date"], False
@@ -163,9 +165,9 @@ def from_archive(db: Any, org_id: int, on: dt.date, pdf_url_pattern: str = "") -
                 continue
             url = _url(pdf_url_pattern, row["id"], number)
             found.append(Found(number, dt.date.fromisoformat(date), url, by_order))
-        if found and not required.many:
+        if found and not line.many:
             found = found[-1:]  # the newest is the one in force
-        entries.append(Entry(required.code, required.title, tuple(found)))
+        entries.append(Entry(line.code, line.title, tuple(found)))
     return entries
 
 
@@ -175,7 +177,7 @@ def from_input(documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
     for item in documents:
         found = Found(item["number"], item["date"], item.get("url") or "")
         given.setdefault(item["code"], []).append(found)
-    return [Entry(r.code, r.title, tuple(given.get(r.code, ()))) for r in REQUIRED]
+    return [Entry(line.code, line.title, tuple(given.get(line.code, ()))) for line in LINES]
 
 
 def with_links(entries: list[Entry], documents: Iterable[Mapping[str, Any]]) -> list[Entry]:

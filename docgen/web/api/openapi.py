@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, generated from the routes and marshmallow schemas.
 
 Each API view carries an `api_doc` (summary, body/query/response schemas, statuses); the
-paths come from the application's URL rules, the schemas from docgen/forms/api.py and the
+paths come from the application's URL rules, the schemas from web/api/schemas.py and the
 kinds' input forms, so the description cannot drift from the code. No flask import: the
 application is passed in and only its URL map and view functions are read.
 """

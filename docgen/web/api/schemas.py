@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from docgen.errors import FieldErrors
 from docgen.kinds import catalog
 from docgen.kinds.fields import Date, Form, Int, Str, field, one_of
 from docgen.registry.schemas import (
@@ -23,9 +22,8 @@ from docgen.registry.schemas import (
     PersonSchema,
 )
 from docgen.registry.schemas import List as RegistryList
+from docgen.web.ids import MAX_ID
 
-# SQLite integers are signed 64-bit: a larger id can name no record.
-MAX_ID = 2**63 - 1
 DOCUMENT_STATUSES = ("draft", "registered", "cancelled")
 # Documented as an enum; at run time an unknown kind is a 404 from the catalog.
 KIND_SLUGS = [kind.slug for kind in catalog.KINDS]
@@ -65,14 +63,6 @@ class InputDict(fields.Dict):
         "null": "Поле не может быть пустым.",
         "invalid": "Ожидается объект с полями формы.",
     }
-
-
-def load(schema: Schema, data: Any) -> dict[str, Any]:
-    """Validate a body or query with a request schema; FieldErrors (422) on failure."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise FieldErrors("Исправьте ошибки в полях запроса.", fields=err.messages) from err
 
 
 # --- requests ---------------------------------------------------------------------

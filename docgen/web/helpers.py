@@ -1,4 +1,4 @@
-"""What the web pages share: sign-in guard, the organisation being worked on, CSRF, filters."""
+"""What the views share: the database of the request, the signed-in user, the organisation."""
 
 from __future__ import annotations
 
@@ -7,15 +7,43 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_wtf.csrf import CSRFError, CSRFProtect
+import sqlite_utils
+from flask import current_app, flash, g, redirect, request, session, url_for
 
+from docgen import db as database
 from docgen.accounts import permissions, users
 from docgen.errors import DocgenError, FieldErrors, Forbidden
 from docgen.registry import organisations
-from docgen.web.base import current_user, error_response, get_db
 
-csrf = CSRFProtect()
+
+def get_db() -> sqlite_utils.Database:
+    """One connection per request, opened on first use."""
+    if "db" not in g:
+        g.db = database.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def current_user() -> dict | None:
+    """The user of this request: by API token (Authorization: Bearer …) or by session."""
+    if "user" in g:
+        return g.user
+    user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = users.user_by_token(get_db(), header.removeprefix("Bearer ").strip())
+    elif session.get("user_id"):
+        try:
+            user = users.get_user(get_db(), session["user_id"])
+        except DocgenError:
+            session.clear()
+    g.user = user
+    return user
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -98,62 +126,3 @@ def back(default: str) -> Any:
 
 def flash_error(err: DocgenError) -> None:
     flash(err.message, "error")
-
-
-def ru_date(value: Any) -> str:
-    """«2024-09-01» or «2024-09-01T10:00:00+00:00» -> «01.09.2024» (and the time, if any)."""
-    if not value:
-        return "—"
-    text = str(value)
-    try:
-        if len(text) > 10:
-            moment = dt.datetime.fromisoformat(text)
-            if moment.tzinfo is not None:
-                moment = moment.astimezone()
-            return moment.strftime("%d.%m.%Y %H:%M")
-        return dt.date.fromisoformat(text).strftime("%d.%m.%Y")
-    except ValueError:
-        return text
-
-
-def _csrf_failed(err: CSRFError) -> Any:
-    return error_response(
-        400,
-        "Форма устарела или отправлена не со страницы приложения. Обновите страницу и повторите.",
-    )
-
-
-def _protect() -> None:
-    # The JSON API authenticates every call with a token and carries no cookie, so only
-    # the pages need the token check.
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    if request.path.startswith("/api/") or request.path == "/api":
-        return
-    csrf.protect()
-
-
-def _globals() -> dict[str, Any]:
-    return {
-        "me": current_user(),
-        "can": can,
-        "role_titles": users.ROLES,
-        "switchable_orgs": switchable_orgs,
-        "today": dt.date.today(),
-    }
-
-
-def init_app(app: Flask) -> None:
-    """CSRF on every page form, cookie settings, template helpers and the pages' blueprints."""
-    from docgen.web import admin, auth, bulk_pages, pages, registry_pages
-
-    app.config.setdefault("WTF_CSRF_ENABLED", True)
-    # The check runs in _protect so that the API is left out by path, whatever its blueprint.
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    csrf.init_app(app)
-    app.before_request(_protect)
-    app.register_error_handler(CSRFError, _csrf_failed)
-    app.context_processor(_globals)
-    app.add_template_filter(ru_date, "ru_date")
-    for blueprint in (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp):
-        app.register_blueprint(blueprint)
