@@ -18,6 +18,7 @@ from registry_factory import consent, department, person, school
 from webfixtures import login
 
 from docgen.errors import FieldErrors, field_paths
+from docgen.kinds import catalog
 from docgen.kinds import fields as kind_fields
 from docgen.kinds.catalog import KINDS
 from docgen.registry import consents, groups, people
@@ -423,7 +424,7 @@ def test_monitoring_report_and_district_table_go_through_the_guard(db):
     assert {"=ИМЯ()", "+Отчёт"} <= set(_no_formula_cells(report))
     parent = db["organisations"].get(org)["parent_id"]
     db["organisations"].update(org, {"short_name": "=школа()"})
-    table = district.table_xlsx(db, parent, dt.date(2025, 6, 1))
+    table = district.table_xlsx(db, parent, dt.date(2025, 6, 1), catalog.district_requirements())
     assert "=школа()" in _no_formula_cells(table)
 
 
