@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from docgen.kinds import docxkit as kit
@@ -26,7 +27,9 @@ def _labelled(doc, label: str, text: str, *, keep_next: bool = False):
 
 
 def _plain(doc, text: str, *, keep_next: bool = False):
+    """A line of the protocol's header part: flush left, not stretched to the margins."""
     paragraph = kit.par(doc, text, "DocText")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     paragraph.paragraph_format.first_line_indent = Cm(0)
     paragraph.paragraph_format.keep_with_next = keep_next or None
     return paragraph
