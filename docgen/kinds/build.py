@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docgen.kinds.consents import template as consents
+from docgen.kinds.feedback import template as feedback
+from docgen.kinds.labour import template as labour
 from docgen.kinds.orders import template as orders
 from docgen.kinds.programmes import template as programmes
 from docgen.kinds.reports import template as reports
@@ -26,6 +28,8 @@ TEMPLATES: dict[str, Callable] = {
     **consents.TEMPLATES,
     **reports.TEMPLATES,
     **programmes.TEMPLATES,
+    **labour.TEMPLATES,
+    **feedback.TEMPLATES,
 }
 
 
