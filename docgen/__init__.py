@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         helpers,
         ids,
         pages,
+        path_pages,
         registry_pages,
         templating,
     )
@@ -62,7 +63,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ids.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    blueprints = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    blueprints = (
+        auth.bp,
+        pages.bp,
+        bulk_pages.bp,
+        registry_pages.bp,
+        admin.bp,
+        check_pages.bp,
+        path_pages.bp,
+    )
     for blueprint in (*blueprints, api.bp, api_check.bp):
         app.register_blueprint(blueprint)
     # Every page form carries a CSRF token; API clients send a bearer token and no cookie.
