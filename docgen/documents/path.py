@@ -113,8 +113,9 @@ def _programmes(db: sqlite_utils.Database, org_id: int, on: dt.date) -> Check:
     pairs = _young_teacher_pairs(db, org_id, on)
     if not pairs:
         return Check(DONE, "не нужны: нет пар, где наставляемый — педагог")
+    # Inputs keep what was typed: the pair's number may be stored as text.
     made = {
-        json.loads(row["input_json"]).get("group_id")
+        str(json.loads(row["input_json"]).get("group_id"))
         for row in db.query(
             "SELECT v.input_json FROM documents d JOIN versions v ON v.document_id = d.id "
             "AND v.n = (SELECT MAX(n) FROM versions WHERE document_id = d.id) "
@@ -122,7 +123,7 @@ def _programmes(db: sqlite_utils.Database, org_id: int, on: dt.date) -> Check:
             [org_id],
         )
     }
-    left = sum(1 for pair in pairs if pair["id"] not in made)
+    left = sum(1 for pair in pairs if str(pair["id"]) not in made)
     done = len(pairs) - left
     text = f"программ: {done} из {len(pairs)}"
     return Check(DONE if not left else DRAFT if done else MISSING, text, left)
@@ -231,7 +232,7 @@ def _from_archive(db: sqlite_utils.Database, org_id: int, step: Step, kinds: tup
                 docs[0]["id"], 0  # fmt: skip
     if drafts:
         return DRAFT, f"черновик от {_day(drafts[0]['created_at'])}", drafts[0]["id"], len(drafts)
-    return MISSING, "нет", None, 0
+    return MISSING, "", None, 0
 
 
 def _deadline(kinds: tuple[str, ...], on: dt.date) -> dt.date | None:
@@ -259,7 +260,7 @@ def read(
         deadline = _deadline(kinds, on) if step.check is None else None
         if state != DONE and deadline is not None and deadline < on:
             state = OVERDUE
-            text = f"{text}; срок — {deadline:%d.%m.%Y}"
+            text = "; ".join(part for part in (text, f"срок — {deadline:%d.%m.%Y}") if part)
         out.append(State(step, state, text, form, document_id, deadline, drafts))
     return out
 
