@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         helpers,
         ids,
         pages,
+        path_pages,
         registry_pages,
         survey_answer,
         surveys,
@@ -65,7 +66,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ids.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    pages_bps = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    pages_bps = (
+        auth.bp,
+        pages.bp,
+        bulk_pages.bp,
+        registry_pages.bp,
+        admin.bp,
+        check_pages.bp,
+        path_pages.bp,
+    )
     survey_bps = (surveys.bp, survey_answer.bp)
     api_bps = (api.bp, api_check.bp, api_surveys.bp)
     for blueprint in (*pages_bps, *survey_bps, *api_bps):
