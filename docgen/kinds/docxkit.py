@@ -17,8 +17,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Mm(210 - 30 - 10)
