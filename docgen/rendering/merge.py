@@ -65,6 +65,20 @@ def _starting_on_new_page(section, header=None):
     return section
 
 
+def _number_every_section(body, header) -> None:
+    """Every section after the first prints the page number, its first page too: a part's
+    inner sections (a landscape table in an annex) come with their own first-page setting."""
+    if header is None:
+        return
+    for section in body.iter(qn("w:sectPr")):
+        if section is body.find(".//" + qn("w:sectPr")):
+            continue
+        for name in ("w:headerReference", "w:titlePg"):
+            for old in section.findall(qn(name)):
+                section.remove(old)
+        section.insert(0, copy.deepcopy(header))
+
+
 def merge_docx(parts: list[bytes]) -> bytes:
     """The parts in order as one DOCX; every part after the first starts on a new page."""
     if not parts:
@@ -89,6 +103,7 @@ def merge_docx(parts: list[bytes]) -> bytes:
         # The part's own section closes the body; the composer inserts its content before it.
         body.append(_starting_on_new_page(_final_section(document.element.body), header))
         composer.append(document)
+    _number_every_section(body, header)
     out = io.BytesIO()
     first.save(out)
     return out.getvalue()
