@@ -281,3 +281,30 @@ def test_no_page_ends_with_a_heading_or_starts_with_a_lone_signature(slug):
             assert lines[0] not in signatures, (
                 f"page {number} starts with the signature {lines[0]!r}, away from its text"
             )
+
+
+# ---------------------------------------------------------------- monitoring report
+
+
+def test_the_monitoring_report_is_dated():
+    payload = _sample("monitoring-report")
+    text = _render("monitoring-report", payload)
+    assert text.split("ОТЧЁТ", 1)[1].lstrip("\n").startswith(payload.get("date") or payload["on"])
+    payload.pop("date", None)
+    text = _render("monitoring-report", payload)
+    assert text.split("ОТЧЁТ", 1)[1].lstrip("\n").startswith(payload["on"])
+
+
+def test_the_monitoring_sample_counts_agree():
+    rows = {r["code"]: r for r in _sample("monitoring-report")["indicators"]}
+    forms = {f["form"]: f for f in rows["pairs_groups"]["by_form"]}
+    student_led = forms.get("ученик – ученик", {"pairs": 0, "groups": 0})
+    # one mentor per pair or group: no more student mentors than student-led pairs and groups
+    assert rows["students_mentors"]["numerator"] <= student_led["pairs"] + student_led["groups"]
+    assert rows["pairs_groups"]["pairs"] == sum(f["pairs"] for f in forms.values())
+    assert rows["pairs_groups"]["groups"] == sum(f["groups"] for f in forms.values())
+    assert (
+        rows["partners"]["numerator"]
+        <= forms.get("работодатель – ученик", {"pairs": 0})["pairs"]
+        + forms.get("работодатель – ученик", {"groups": 0})["groups"]
+    )
