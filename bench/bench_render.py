@@ -24,10 +24,10 @@ import statistics
 import time
 import zipfile
 
-import docgen
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
+import docgen
 from docgen import ru
 from docgen.documents import compose
 from docgen.kinds import catalog
@@ -128,7 +128,8 @@ WAYS = {
 
 
 def _load() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def bench_kind(slug: str, rounds: int, per_round: int, repeats: int) -> None:
@@ -140,7 +141,7 @@ def bench_kind(slug: str, rounds: int, per_round: int, repeats: int) -> None:
     same = all(text == texts["docxtpl"] for text in texts.values())
     print(f"\n{slug} ({kind.template}); same text from every way: {same}; {_load()}")
     print(f"  {'repeat':>6} " + " ".join(f"{name:>14}" for name in ways) + "   ratios")
-    for name, run in ways.items():  # warm-up: imports, caches, the morphology
+    for run in ways.values():  # warm-up: imports, caches, the morphology
         for _ in range(3):
             run(context)
     for repeat in range(1, repeats + 1):
