@@ -1,32 +1,54 @@
-"""Time docgen.preview on a one-page and a three-page order (warm, after one warm-up).
+"""PDF: ms per page for text documents, the kinds' samples and a growing table, in one process.
 
-Run: .venv/bin/python bench/bench_pdf.py [N]
+Run from the project's root: PYTHONPATH=. .venv/bin/python bench/bench_pdf.py [--repeats N]
+[--pages 2,5,10,15] [--auto-repeats N]
+
+Every document is converted with the tables laid out as the converter emits them (fixed, from the
+template's column widths) and, beside it in the same process, with WeasyPrint's automatic table
+layout (the converter's CSS before the change): the baseline. The growing table shows whether the
+cost of a page stays the same as the table gets longer. Medians of the repeats, with min–max.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import io
+import os
 import statistics
-import sys
 import time
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Mm, Pt
 from pypdf import PdfReader
 
-from docgen.rendering.html import docx_to_html
-from docgen.rendering.pdf import docx_to_pdf
+import docgen
+from docgen.documents import compose
+from docgen.kinds import catalog
+from docgen.rendering import docx as engine
+from docgen.rendering import html as converter
+from docgen.rendering import pdf as pdfmaker
 
 ITEM = (
     "Назначить наставником учителя математики Иванову Марию Петровну, закрепив за ней "
     "молодого специалиста Петрова Алексея Сергеевича, учителя информатики, на период "
     "с 01.09.2025 по 31.05.2026."
 )
+ROW = (
+    "Разработка и утверждение индивидуального плана развития наставляемого",
+    "Иванова Мария Петровна, учитель математики",
+    "Петров Алексей Сергеевич, учитель информатики",
+    "«учитель — учитель»",
+    "сентябрь 2025 — май 2026",
+)
+TEXT_KINDS = ("consent", "regulation", "council-order")
+TABLE_KINDS = ("pairs-order", "municipal-roadmap-order", "roadmap", "personal-programme")
+FIXED = "table-layout: fixed; "
 
 
-def build_order(items: int) -> bytes:
-    """A school order: grif-less heading, text items, a bordered table, the signature."""
+def _document() -> Document:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -42,6 +64,21 @@ def build_order(items: int) -> bytes:
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.first_line_indent = Cm(0)
         title.runs[0].bold = True
+    return doc
+
+
+def _save(doc: Document) -> bytes:
+    signature = doc.add_paragraph("Директор\tН.В.\u00a0Чернова")
+    signature.paragraph_format.first_line_indent = Cm(0)
+    signature.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def build_order(items: int) -> bytes:
+    """A school order of text items with a small bordered table and the signature."""
+    doc = _document()
     doc.add_paragraph("В соответствии с Положением о системе наставничества ПРИКАЗЫВАЮ:")
     for number in range(1, items + 1):
         doc.add_paragraph(f"{number}. {ITEM}")
@@ -53,39 +90,144 @@ def build_order(items: int) -> bytes:
     ):
         for col, value in enumerate(values):
             table.cell(row, col).text = value
-    signature = doc.add_paragraph("Директор\tН.В.\u00a0Чернова")
-    signature.paragraph_format.first_line_indent = Cm(0)
-    signature.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return _save(doc)
 
 
-def _times(func, docx: bytes, runs: int) -> tuple[float, float]:
-    """Median and best wall time in ms; the median resists other load on the machine."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func(docx)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times)
+def build_table(rows: int) -> bytes:
+    """An order whose annex is one table of `rows` rows under a header repeated on every page."""
+    doc = _document()
+    doc.add_paragraph("Утвердить план мероприятий (приложение).")
+    header = ("№", "Мероприятие", "Наставник", "Наставляемый", "Форма", "Срок")
+    table = doc.add_table(rows=rows + 1, cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = (Mm(10), Mm(45), Mm(35), Mm(35), Mm(22), Mm(23))
+    for col, width in enumerate(widths):
+        table.columns[col].width = width
+    head = table.rows[0]
+    mark = OxmlElement("w:tblHeader")
+    head._tr.get_or_add_trPr().append(mark)
+    for row_index, row in enumerate(table.rows):
+        values = header if row_index == 0 else (f"{row_index}.", *ROW)
+        for col, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            cell.width = widths[col]
+            paragraph = cell.paragraphs[0]
+            paragraph.text = value
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            for run in paragraph.runs:
+                run.font.size = Pt(12)
+                run.bold = row_index == 0
+    return _save(doc)
 
 
-def bench(name: str, docx: bytes, runs: int) -> None:
-    pdf = docx_to_pdf(docx)  # warm-up: imports, fonts, caches
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    html_med, _ = _times(docx_to_html, docx, runs)
-    pdf_med, pdf_min = _times(docx_to_pdf, docx, runs)
-    print(
-        f"{name}: {pages} page(s); HTML {html_med:.1f} ms/doc; PDF median {pdf_med:.1f} ms/doc "
-        f"= {pdf_med / pages:.1f} ms/page (best {pdf_min:.1f} ms/doc)"
-    )
+def _sample(slug: str) -> bytes:
+    kind = catalog.get(slug)
+    context = compose.build_context(kind, compose.validate(kind, kind.sample()))
+    return engine.render(engine.builtin_template(kind.template), context)
+
+
+@contextlib.contextmanager
+def _layout(fixed: bool):
+    """The converter's CSS as it is (fixed tables) or without `table-layout: fixed` (automatic)."""
+    css = converter._BASE_CSS
+    assert FIXED in css, "the converter's table CSS changed; update the bench"
+    if not fixed:
+        converter._BASE_CSS = css.replace(FIXED, "")
+    try:
+        yield
+    finally:
+        converter._BASE_CSS = css
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def measure(docx: bytes, repeats: int, fixed: bool) -> tuple[int, list[float], float, str]:
+    """Pages, wall ms per page of each repeat, median CPU ms per page, the PDF's text."""
+    with _layout(fixed):
+        pdf = pdfmaker.docx_to_pdf(docx)  # warm-up: fonts, the parsed stylesheet
+        pages = _pages(pdf)
+        runs, cpu = [], []
+        for _ in range(repeats):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            pdfmaker.docx_to_pdf(docx)
+            runs.append((time.perf_counter() - start) * 1000 / pages)
+            cpu.append((time.process_time() - start_cpu) * 1000 / pages)
+    return pages, runs, statistics.median(cpu), _text(pdf)
+
+
+def _spread(runs: list[float]) -> str:
+    return f"{statistics.median(runs):7.1f} ({min(runs):.0f}–{max(runs):.0f})"
+
+
+def row(name: str, docx: bytes, repeats: int, auto: int) -> tuple[int, float, float]:
+    """One line: fixed tables, then (if auto repeats) the automatic baseline and the ratio.
+
+    Returns the pages and the median wall and CPU ms per page with fixed tables.
+    """
+    pages, fixed, cpu, text = measure(docx, repeats, fixed=True)
+    line = f"{name:34} {pages:3d}  {_spread(fixed):>18} {cpu:6.1f}"
+    if auto:
+        auto_pages, automatic, _, auto_text = measure(docx, auto, fixed=False)
+        ratio = statistics.median(automatic) / statistics.median(fixed)
+        same = "same" if (auto_pages, auto_text) == (pages, text) else "DIFFERENT"
+        line += f"  {_spread(automatic):>18}  {ratio:5.2f}x  {same}"
+    print(f"{line}   {_load()}", flush=True)
+    return pages, statistics.median(fixed), cpu
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    bench("one-page order", build_order(3), runs)
-    bench("three-page order", build_order(40), runs)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pages", default="2,5,10,15", help="target pages of the growing table")
+    parser.add_argument(
+        "--auto-repeats",
+        type=int,
+        default=1,
+        help="repeats of the automatic-layout baseline for the growing table (0: skip it)",
+    )
+    args = parser.parse_args()
+    print(f"docgen from {os.path.dirname(docgen.__file__)}; {os.cpu_count()} CPUs; {_load()}")
+    print(
+        f"ms per page, median of {args.repeats} warm conversions (min–max) and the CPU ms of this "
+        f"process; baseline: automatic table layout ({args.auto_repeats} for the growing table)"
+    )
+    print(
+        f"{'document':34} {'pp':>3}  {'fixed tables':>18} {'cpu':>6}  {'automatic':>18}  ratio"
+        "  PDF text"
+    )
+    row("order, 1 page of text", build_order(3), args.repeats, args.repeats)
+    row("order, 3 pages of text", build_order(40), args.repeats, args.repeats)
+    for slug in TEXT_KINDS + TABLE_KINDS:
+        row(f"sample {slug}", _sample(slug), args.repeats, args.repeats)
+    # About 8 rows of the table fill a page (the first and the last page hold fewer, so the
+    # cost per row shows linearity better than the cost per page).
+    per_row = []
+    for target in (int(p) for p in args.pages.split(",")):
+        rows = 8 * target - 4
+        name = f"growing table, {rows} rows"
+        pages, wall, cpu = row(name, build_table(rows), args.repeats, args.auto_repeats)
+        per_row.append((rows, wall * pages / rows, cpu * pages / rows))
+    print(
+        "growing table, fixed, per table row: "
+        + ", ".join(f"{rows} rows {wall:.1f} ms (cpu {cpu:.1f})" for rows, wall, cpu in per_row)
+    )
+    longest, shortest = per_row[-1], per_row[0]
+    print(
+        f"per row, longest / shortest: wall {longest[1] / shortest[1]:.2f}, "
+        f"cpu {longest[2] / shortest[2]:.2f} (1.00 = linear)   {_load()}"
+    )
 
 
 if __name__ == "__main__":

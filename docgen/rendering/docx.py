@@ -37,10 +37,30 @@ class TemplateInvalid(DocgenError):
     status = 422
 
 
+# Names a plain dict answers as attributes; every other name of `d.name` is an item of d.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with `d.name` on a plain dict looked up as an item straight away.
+
+    A dict instance has no attributes beyond its type's, so for any other name the sandbox
+    would fail getattr (an exception) and then take the item: the same value, found faster.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @functools.cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The one Jinja environment for documents: sandboxed, XML-escaping, with the Russian filters."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    env = _Sandbox(autoescape=True, keep_trailing_newline=True)
     # A template may not switch escaping off for a value: whatever it prints stays text.
     env.filters.pop("safe", None)
     env.filters.update(ru.FILTERS)
@@ -79,7 +99,10 @@ def _compile(sha256: str, data: bytes) -> Compiled:
             if _TEMPLATED.fullmatch(info.filename) and b"{" in content:
                 source = content.decode("utf-8")
                 fix_tables = fix_tables or bool(_TABLE_TAGS.search(source))
-                patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patcher.patch_xml(source))
+                # docxtpl puts a newline before every <w:p> for Jinja's line numbers and takes
+                # it out after rendering; whitespace control strips it or leaves it, both ways
+                # the same text results, so it is never put in.
+                patched = patcher.patch_xml(source)
                 try:
                     variables |= meta.find_undeclared_variables(env.parse(patched))
                     parts.append((info, env.from_string(patched)))
@@ -101,11 +124,27 @@ def builtin_template(filename: str) -> bytes:
     return (TEMPLATE_DIR / filename).read_bytes()
 
 
+_FIRST_PARAGRAPH = re.compile(r"<w:p[ >]")
+
+
+def _has_listing_marks(xml: str) -> bool:
+    """Whether docxtpl's resolve_listing can change the part.
+
+    It rewrites tabs, newlines, \\a and \\f only inside the text of runs in paragraphs, so a
+    mark before the first paragraph (the newline after the XML declaration every template
+    has) changes nothing; without this check that newline costs every render the pass.
+    """
+    first = _FIRST_PARAGRAPH.search(xml)
+    if first is None:
+        return False
+    start = first.start()
+    return any(xml.find(mark, start) >= 0 for mark in "\t\n\a\f")
+
+
 def _finish(xml: str, fix_tables: bool) -> str:
     """docxtpl's post-processing of a rendered part, run only where it can change something."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if any(mark in xml for mark in "\t\n\a\f"):
+    if _has_listing_marks(xml):
         xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
     if fix_tables:
         from lxml import etree

@@ -466,6 +466,8 @@ class _Converter:
 
 # Table columns keep the widths of the template, and a word longer than its column is split
 # only where it cannot fit otherwise, as Word does: the table never runs off the page.
+# The layout is fixed, from those widths: an automatic one measures every cell (every
+# character, with overflow-wrap: anywhere) again on each page the table continues.
 # Templates give their columns room for the words they hold, so the PDF text stays the
 # DOCX text (a split word would gain a space in the extracted text). Rows stay whole on a page, so a
 # cell's text is not interleaved with its neighbours' across a page break. Header rows
@@ -478,7 +480,7 @@ _BASE_CSS = f"""\
 .doc .tabline {{ display: flex; justify-content: space-between; align-items: flex-end; }}
 .doc .tabline > span + span {{ text-indent: 0; }}
 .doc .tabline > .tabend {{ flex: none; text-align: right; }}
-.doc table.tbl {{ border-collapse: collapse; border-spacing: 0; }}
+.doc table.tbl {{ border-collapse: collapse; border-spacing: 0; table-layout: fixed; }}
 .doc td {{ vertical-align: top; overflow-wrap: anywhere; }}
 .doc tr {{ break-inside: avoid; }}"""
 
