@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
+from docgen import codes
 from docgen.accounts import audit, permissions
 from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
 from docgen.kinds import catalog
@@ -23,22 +24,16 @@ from docgen.registry.schemas import (
     ConsentSignSchema,
     PersonSchema,
 )
-from docgen.web import formdata, helpers
+from docgen.web import formdata, helpers, listing
 from docgen.web.helpers import get_db
 
 bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
 
-CONSENT_TITLES = {
-    "processing": "на обработку персональных данных",
-    "dissemination": "на распространение",
-}
-CONSENT_STATUS = {"requested": "запрошено", "signed": "подписано", "withdrawn": "отозвано"}
-SIGNER_TITLES = {
-    "self": "сам человек",
-    "representative": "законный представитель",
-    "both": "сам обучающийся и законный представитель",
-}
-GROUP_STATUS = {"planned": "планируется", "active": "действует", "closed": "завершена"}
+CONSENT_TITLES = codes.CODES["consent_kind"]
+CONSENT_STATUS = codes.CODES["consent_status"]
+SIGNER_TITLES = codes.CODES["signer"]
+GROUP_STATUS = codes.CODES["group_status"]
+ROLES = {"mentor": "наставники", "mentee": "наставляемые"}
 
 
 def _school() -> dict:
@@ -63,13 +58,16 @@ def _person(person_id: int, action: str = "read") -> dict:
 @helpers.login_required
 def people() -> Any:
     org = _school()
-    category = request.args.get("category") or None
-    if category not in CATEGORIES:
-        category = None
+    category = listing.choice("category", CATEGORIES)
+    filters = {"text": listing.text(), "category": category, "role": listing.choice("role", ROLES)}
+    found = registry_people.search_people(get_db(), org["id"], **filters, page=listing.page())
     return render_template(
         "people.html",
         org=org,
-        people=registry_people.list_people(get_db(), org["id"], category=category),
+        found=found,
+        people=found.rows,
+        filters=filters,
+        roles=ROLES,
         categories=CATEGORIES,
         category=category,
         may_edit=helpers.can("edit_registry", org),
@@ -210,11 +208,21 @@ def consents() -> Any:
 @bp.get("/groups")
 @helpers.login_required
 def groups() -> Any:
-    org = _school()
+    org, db = _school(), get_db()
+    forms = {form["code"]: form["title"] for form in registry_groups.list_forms(db)}
+    filters = {
+        "text": listing.text(),
+        "status": listing.choice("status", GROUP_STATUS),
+        "form_code": listing.choice("form", forms),
+    }
+    found = registry_groups.search_groups(db, org["id"], **filters, page=listing.page())
     return render_template(
         "groups.html",
         org=org,
-        groups=registry_groups.list_groups(get_db(), org["id"]),
+        found=found,
+        groups=found.rows,
+        filters=filters,
+        forms=forms,
         group_status=GROUP_STATUS,
         may_edit=helpers.can("edit_registry", org),
     )

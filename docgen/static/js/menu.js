@@ -1,0 +1,23 @@
+// The header's drop-down groups: one open at a time, closed by a click elsewhere or Escape;
+// the organisation picker submits itself when changed, and «Печать» buttons print the page.
+(function () {
+  var groups = Array.prototype.slice.call(document.querySelectorAll("details.drop"));
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (!group.open) return;
+      groups.forEach(function (other) { if (other !== group) other.open = false; });
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) { if (!group.contains(event.target)) group.open = false; });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") groups.forEach(function (group) { group.open = false; });
+  });
+  document.querySelectorAll("select.auto-submit").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  document.querySelectorAll("button.print").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
