@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from flask import (
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -28,7 +26,7 @@ from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
 from docgen.registry import consents, deadlines, indicators, organisations, people
 from docgen.registry.excel import journal as journal_book
-from docgen.web import formdata, helpers, listing
+from docgen.web import downloads, formdata, helpers, listing
 from docgen.web.helpers import get_db
 
 bp = Blueprint("pages", __name__)
@@ -159,14 +157,7 @@ def journal_xlsx() -> Any:
         numbering.journal(get_db(), org["id"], year), titles, year
     )
     name = f"Журнал регистрации — {org.get('short_name') or org['full_name']}, {year}.xlsx"
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=journal_book.XLSX_MIME,
-        as_attachment=True,
-        download_name=name.replace("/", "-"),
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.send(content, name.replace("/", "-"), journal_book.XLSX_MIME)
 
 
 def _render_form(
@@ -341,7 +332,4 @@ def revise(document_id: int) -> Any:
 @helpers.login_required
 def download(document_id: int, n: int, fmt: str) -> Any:
     content, name, mime = documents.download(get_db(), helpers.user(), document_id, n, fmt)
-    # send_file writes the Russian name as RFC 5987 filename*, with an ASCII fallback.
-    response = send_file(io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.send(content, name, mime)

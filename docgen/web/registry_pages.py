@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from docgen import codes
 from docgen.accounts import audit, permissions
@@ -24,7 +23,7 @@ from docgen.registry.schemas import (
     ConsentSignSchema,
     PersonSchema,
 )
-from docgen.web import formdata, helpers, listing
+from docgen.web import charts, downloads, formdata, helpers, listing
 from docgen.web.helpers import get_db
 
 bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
@@ -143,6 +142,13 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         signer_titles=SIGNER_TITLES,
         may_edit=permissions.can(helpers.user(), "edit_registry", org),
     ), status
+
+
+@bp.get("/people/<id:person_id>/consents")
+@helpers.login_required
+def consents_address(person_id: int) -> Any:
+    """The address a rejected consent form showed: opened again, it is the person's page."""
+    return redirect(url_for("registry_pages.person", person_id=person_id))
 
 
 @bp.post("/people/<id:person_id>/consents")
@@ -306,11 +312,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(content: bytes, name: str) -> Any:
-    response = send_file(
-        io.BytesIO(content), mimetype=XLSX_MIME, as_attachment=True, download_name=name
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.send(content, name, XLSX_MIME)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -376,14 +378,64 @@ def _department() -> dict:
     return department
 
 
+MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def _months(on: dt.date) -> list[dt.date]:
+    """The first day of every month of the school year up to `on`, and `on` itself."""
+    start = dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+    days, day = [], start
+    while day < on:
+        days.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return [*days, on]
+
+
+def _charts(rows: list, department_id: int, on: dt.date) -> list[dict]:
+    """Per indicator: a bar per school now, and the district's value month by month."""
+    if not rows:
+        return []
+    history = [(day, district.district_totals(get_db(), department_id, day)) for day in _months(on)]
+    found = []
+    for index, first in enumerate(rows[0].indicators):
+        if first.pairs is not None:
+            continue  # «пары/группы» is two counts, not one figure to draw
+        schools = [
+            charts.Bar(row.name, row.indicators[index].value, row.indicators[index].text)
+            for row in rows
+        ]
+        months = [
+            charts.Bar(
+                f"{MONTHS[day.month - 1]} {day.year}" if day.day == 1 else f"на {day:%d.%m.%Y}",
+                values[index].value,
+                values[index].text,
+            )
+            for day, values in history
+        ]
+        found.append(
+            {
+                "title": first.title,
+                "schools": charts.bar_chart(
+                    f"{first.title}: по школам", schools, target=first.target, share=first.is_share
+                ),
+                "months": charts.bar_chart(
+                    f"{first.title}: по месяцам", months, target=first.target, share=first.is_share
+                ),
+            }
+        )
+    return found
+
+
 @bp.get("/district")
 @helpers.login_required
 def district_page() -> Any:
     department, on = _department(), dt.date.today()
+    rows = district.table(get_db(), department["id"], on, catalog.district_requirements())
     return render_template(
         "district.html",
         department=department,
-        rows=district.table(get_db(), department["id"], on, catalog.district_requirements()),
+        rows=rows,
+        charts=_charts(rows, department["id"], on),
         total=district.district_totals(get_db(), department["id"], on),
         required=[item.kind for item in catalog.district_requirements()],
         titles={kind.slug: kind.title for kind in catalog.KINDS},

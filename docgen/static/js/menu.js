@@ -17,6 +17,11 @@
   document.querySelectorAll("select.auto-submit").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // After a form rejected at a POST address, F5 should reload the page, not resend the form.
+  var own = document.querySelector("[data-page-url]");
+  if (own && window.history.replaceState && own.dataset.pageUrl !== window.location.pathname) {
+    window.history.replaceState(null, "", own.dataset.pageUrl);
+  }
   document.querySelectorAll("button.print").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
