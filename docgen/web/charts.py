@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-WIDTH = 480
-LABEL = 170  # the left column with the bar's name
+WIDTH = 520
+LABEL = 200  # the left column with the bar's name
 VALUE = 60  # the right column with the figure
 BAR = 18
 GAP = 8
@@ -22,7 +22,7 @@ class Bar:
     text: str  # the figure as a person reads it: «41,7 %», «8»
 
 
-def _clip(text: str, limit: int = 26) -> str:
+def _clip(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -36,7 +36,7 @@ def bar_chart(
     area = WIDTH - LABEL - VALUE
     height = TOP * 2 + len(bars) * (BAR + GAP)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">',
         f"<title>{escape(title)}</title>",
     ]
