@@ -148,6 +148,7 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
 @helpers.login_required
 def consents_address(person_id: int) -> Any:
     """The address a rejected consent form showed: opened again, it is the person's page."""
+    _person(person_id)
     return redirect(url_for("registry_pages.person", person_id=person_id))
 
 
