@@ -60,9 +60,9 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
         names = package.namelist()
         texts = [preview.docx_text(package.read(name)) for name in names]
     assert names == [
-        "0001 Савченко Д.А..docx",
-        "0002 Кузнецова Д.А..docx",
-        "0003 Волкова Д.А..docx",
+        "0001 Савченко Д.А.docx",
+        "0002 Кузнецова Д.А.docx",
+        "0003 Волкова Д.А.docx",
     ]
     assert "Савченко Дарья Андреевна" in texts[0] and "Волкова Дарья Андреевна" in texts[2]
     pdf = archive.get_file(db, result.pdf_sha256)
@@ -112,7 +112,7 @@ def test_a_person_who_withdrew_consent_is_left_out(db, setup):
         in result.errors[0]
     )
     with zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))) as package:
-        assert package.namelist() == ["0001 Кузнецова М.И..docx"]
+        assert package.namelist() == ["0001 Кузнецова М.И.docx"]
 
 
 def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):

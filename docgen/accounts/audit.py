@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from docgen.db import now_iso, transaction
+from docgen.paging import Found, contains, paged
 
 
 def record(
@@ -50,3 +51,40 @@ def entries(
         sql += " AND object_id = ?"
         params.append(str(object_id))
     return list(db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
+
+
+def search(
+    db: sqlite_utils.Database,
+    *,
+    user_id: int | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> Found:
+    """One page of the audit log, newest first, filtered by who, what and when."""
+    sql = "SELECT * FROM audit WHERE 1 = 1"
+    params: list = []
+    if user_id:
+        sql += " AND user_id = ?"
+        params.append(user_id)
+    if action:
+        sql += " AND action = ?"
+        params.append(action)
+    if object_type:
+        sql += " AND object_type = ?"
+        params.append(object_type)
+    if date_from:
+        sql += " AND substr(at, 1, 10) >= ?"
+        params.append(date_from)
+    if date_to:
+        sql += " AND substr(at, 1, 10) <= ?"
+        params.append(date_to)
+    if text.strip():
+        condition, found = contains(db, ["coalesce(detail, '')", "coalesce(object_id, '')"], text)
+        sql += " AND " + condition
+        params += found
+    return paged(db, sql, params, "id DESC", page, per_page)

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from docgen.db import now_iso, transaction
 from docgen.errors import Conflict, DocgenError, FieldErrors, NotFound
+from docgen.paging import Found, contains, paged
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
@@ -196,6 +197,64 @@ def list_documents(
         sql += " AND status = ?"
         params.append(status)
     return list(db.query(sql + " ORDER BY created_at DESC, id DESC", params))
+
+
+def search_documents(
+    db: sqlite_utils.Database,
+    org_id: int,
+    *,
+    text: str = "",
+    kind: str | None = None,
+    status: str | None = None,
+    author_id: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Found:
+    """An organisation's documents matching a filter, newest first, one page of them.
+
+    `text` is looked for in the title and the registration number; the dates bound the
+    registration date of a registered document and the creation date of any other.
+    """
+    sql = (
+        "SELECT documents.*, users.full_name AS author_name FROM documents "
+        "LEFT JOIN users ON users.id = documents.created_by WHERE documents.org_id = ?"
+    )
+    params: list = [org_id]
+    if text.strip():
+        condition, found = contains(db, ["documents.title", "documents.number"], text)
+        sql += " AND " + condition
+        params += found
+    if kind:
+        sql += " AND documents.kind = ?"
+        params.append(kind)
+    if status:
+        sql += " AND documents.status = ?"
+        params.append(status)
+    if author_id:
+        sql += " AND documents.created_by = ?"
+        params.append(author_id)
+    day = "coalesce(documents.reg_date, substr(documents.created_at, 1, 10))"
+    if date_from:
+        sql += f" AND {day} >= ?"
+        params.append(date_from)
+    if date_to:
+        sql += f" AND {day} <= ?"
+        params.append(date_to)
+    return paged(db, sql, params, "documents.created_at DESC, documents.id DESC", page, per_page)
+
+
+def authors(db: sqlite_utils.Database, org_id: int) -> list[dict]:
+    """The users who created documents of an organisation (for the author filter)."""
+    return list(
+        db.query(
+            "SELECT DISTINCT users.id, users.full_name FROM documents "
+            "JOIN users ON users.id = documents.created_by WHERE documents.org_id = ? "
+            "ORDER BY users.full_name",
+            [org_id],
+        )
+    )
 
 
 def versions(db: sqlite_utils.Database, document_id: int) -> list[dict]:

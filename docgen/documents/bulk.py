@@ -327,7 +327,8 @@ def generate(
                     errors.append(f"Документ {index}: {_explain(schema, err)}")
                     continue
                 count += 1
-                name = _safe(_item_name(values, schema_fields))
+                # «Белова М.А.» ends with a dot: no «М.А..docx».
+                name = _safe(_item_name(values, schema_fields)).rstrip(". ")
                 package.writestr(f"{count:04d} {name}.docx".replace("  ", " "), docx)
                 if chunks is not None:
                     pending.append(docx)

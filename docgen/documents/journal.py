@@ -16,6 +16,7 @@ import sqlite_utils
 
 from docgen.db import LOCK_RETRIES, is_locked_error, transaction
 from docgen.errors import Conflict, FieldErrors, NotFound
+from docgen.paging import Found, contains, paged
 
 PATTERN_FIELDS = ("n", "year")
 BeforeCommit = Callable[[sqlite3.Connection, dict], None]
@@ -254,3 +255,35 @@ def journal(db: sqlite_utils.Database, org_id: int, year: int) -> list[dict]:
             [org_id, year],
         )
     )
+
+
+def search_journal(
+    db: sqlite_utils.Database,
+    org_id: int,
+    year: int,
+    *,
+    text: str = "",
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Found:
+    """One page of the year's journal whose number or title contains `text`, of one kind."""
+    sql = (
+        "SELECT journal.*, series.code AS series_code, series.title AS series_title, "
+        "documents.title, documents.kind, documents.status, "
+        "documents.cancelled_at, documents.cancel_reason, "
+        "users.full_name AS registered_by_name "
+        "FROM journal JOIN series ON series.id = journal.series_id "
+        "JOIN documents ON documents.id = journal.document_id "
+        "LEFT JOIN users ON users.id = journal.registered_by "
+        "WHERE series.org_id = ? AND journal.year = ?"
+    )
+    params: list = [org_id, year]
+    if text.strip():
+        condition, found = contains(db, ["journal.number", "documents.title"], text)
+        sql += " AND " + condition
+        params += found
+    if kind:
+        sql += " AND documents.kind = ?"
+        params.append(kind)
+    return paged(db, sql, params, "series.code, journal.seq", page, per_page)

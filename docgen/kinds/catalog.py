@@ -96,7 +96,17 @@ class Kind:
     """The bulk action that makes documents of the kind for every participant or pair."""
 
     def document_title(self, data: Mapping[str, Any]) -> str:
-        return data.get("title") or self.title
+        """The archive's title: the typed one, else the kind's with the subject's name, so
+        consents tell apart («Согласие на обработку персональных данных — Иванова А.А.»)."""
+        if data.get("title"):
+            return data["title"]
+        subject = data.get("subject")
+        if isinstance(subject, Mapping) and subject.get("surname"):
+            initials = "".join(
+                f"{part[0]}." for part in (subject.get("name"), subject.get("patronymic")) if part
+            )
+            return f"{self.title} — {subject['surname']} {initials}".rstrip()
+        return self.title
 
     @functools.cached_property
     def form(self) -> Any:

@@ -14,6 +14,7 @@ import sqlite_utils
 from docgen import dates
 from docgen.db import now_iso, transaction
 from docgen.errors import Conflict, FieldErrors, NotFound
+from docgen.paging import Found, contains, paged
 from docgen.registry.common import field_error, first_row
 from docgen.registry.people import get_person, short_name
 from docgen.registry.schemas import GROUP_STATUSES, CloseGroupSchema, GroupSchema
@@ -258,3 +259,36 @@ def list_groups(
         params += [day, day, day]
     rows = db.query(sql + " ORDER BY start_date, id", params)
     return [_expand_group(db, row) for row in rows]
+
+
+def search_groups(
+    db: sqlite_utils.Database,
+    org_id: int,
+    *,
+    text: str = "",
+    status: str | None = None,
+    form_code: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Found:
+    """One page of pairs/groups whose mentor's or a mentee's name contains `text`."""
+    sql = "SELECT * FROM mentoring_groups WHERE org_id = ?"
+    params: list = [org_id]
+    if text.strip():
+        full = "p.surname || ' ' || p.name || ' ' || coalesce(p.patronymic, '')"
+        condition, found = contains(db, [full], text)
+        sql += (
+            " AND id IN (SELECT g.id FROM mentoring_groups g JOIN people p ON p.id = g.mentor_id"
+            f" WHERE {condition} UNION SELECT gm.group_id FROM group_mentees gm"
+            f" JOIN people p ON p.id = gm.person_id WHERE {condition})"
+        )
+        params += found + found
+    if status in GROUP_STATUSES:
+        sql += " AND status = ?"
+        params.append(status)
+    if form_code:
+        sql += " AND form_code = ?"
+        params.append(form_code)
+    found_page = paged(db, sql, params, "start_date, id", page, per_page)
+    rows = [_expand_group(db, row) for row in found_page.rows]
+    return Found(rows, found_page.total, found_page.page, found_page.per_page)

@@ -13,6 +13,7 @@ import sqlite_utils
 from docgen import dates
 from docgen.db import now_iso, transaction
 from docgen.errors import FieldErrors, NotFound
+from docgen.paging import Found, contains, paged
 from docgen.registry.common import field_error, first_row
 from docgen.registry.organisations import get_organisation
 from docgen.registry.schemas import PersonSchema
@@ -138,3 +139,31 @@ def find_person(
         if found + (name_key(person["patronymic"]),) == wanted:
             return person
     return None
+
+
+def search_people(
+    db: sqlite_utils.Database,
+    org_id: int,
+    *,
+    text: str = "",
+    category: str | None = None,
+    role: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Found:
+    """One page of an organisation's people whose name or position contains `text`."""
+    sql = "SELECT * FROM people WHERE org_id = ?"
+    params: list = [org_id]
+    if text.strip():
+        full = "surname || ' ' || name || ' ' || coalesce(patronymic, '')"
+        condition, found = contains(db, [full, "coalesce(position, '')"], text)
+        sql += " AND " + condition
+        params += found
+    if category:
+        sql += " AND category = ?"
+        params.append(category)
+    if role == "mentor":
+        sql += " AND is_mentor = 1"
+    elif role == "mentee":
+        sql += " AND is_mentee = 1"
+    return paged(db, sql, params, "surname, name, patronymic, id", page, per_page)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from docgen import codes
 from docgen.accounts import audit as audit_log
 from docgen.accounts import permissions, users
 from docgen.documents import journal as numbering
@@ -13,7 +14,7 @@ from docgen.documents import variants
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import organisations
-from docgen.web import helpers
+from docgen.web import helpers, listing
 from docgen.web.helpers import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -96,12 +97,32 @@ def series() -> Any:
 @bp.get("/audit")
 @helpers.login_required
 def audit() -> Any:
+    """The audit log in words, filtered by user, action, object and dates, a page at a time."""
     _managed("manage_users")
     db = get_db()
+    people = users.list_users(db)
+    filters = {
+        "user_id": listing.number("user"),
+        "action": listing.choice("action", codes.CODES["action"]),
+        "object_type": listing.choice("object", codes.CODES["object"]),
+        "date_from": listing.day("from"),
+        "date_to": listing.day("to"),
+        "text": listing.text(),
+    }
+    found = audit_log.search(db, **filters, page=listing.page())
+    kind_titles = {kind.slug: kind.title for kind in catalog.KINDS}
     return render_template(
         "admin_audit.html",
-        entries=audit_log.entries(db, limit=300),
-        names={u["id"]: u["login"] for u in users.list_users(db)},
+        found=found,
+        entries=[
+            {**entry, "detail_text": codes.detail(entry["detail"], kind_titles)}
+            for entry in found.rows
+        ],
+        filters=filters,
+        people=people,
+        actions=codes.CODES["action"],
+        objects=codes.CODES["object"],
+        names={u["id"]: f"{u['full_name']} ({u['login']})" for u in people},
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from flask import (
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 
@@ -22,7 +20,7 @@ from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk
 from docgen.errors import FieldErrors, NotFound
 from docgen.registry import people
-from docgen.web import helpers
+from docgen.web import downloads, helpers
 from docgen.web.helpers import get_db
 
 bp = Blueprint("bulk_pages", __name__, url_prefix="/documents/bulk")
@@ -97,6 +95,4 @@ def job_file(job_id: int, name: str, fmt: str) -> Any:
     content = archive.get_file(get_db(), job[column])
     audit.record(get_db(), helpers.user()["id"], "download", "bulk_job", job_id, fmt)
     mime = bulk.ZIP_MIME if fmt == "zip" else archive.PDF_MIME
-    return send_file(
-        io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=f"{name}.{fmt}"
-    )
+    return downloads.send(content, f"{name}.{fmt}", mime)

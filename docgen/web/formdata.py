@@ -16,6 +16,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, missing, validate
 
+from docgen import codes
 from docgen.errors import field_paths
 from docgen.kinds.fields import PersonForm, Text
 from docgen.registry import groups as registry_groups
@@ -26,7 +27,13 @@ def row_placeholder(depth: int) -> str:
     return f"__i{depth}__"
 
 
-CHOICE_LABELS = {"m": "мужской", "f": "женский"}
+# Codes a select box offers are shown as words (docgen.codes holds every family).
+CHOICE_LABELS = {
+    **codes.CODES["sex"],
+    **codes.CODES["consent_kind"],
+    **codes.CODES["signer"],
+    **codes.CODES["group_status"],
+}
 _DMY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LONG_TEXT = 1000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from flask import (
@@ -13,13 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
 from markupsafe import Markup
 
-from docgen import ru
+from docgen import codes, ru
 from docgen.accounts import permissions, users
 from docgen.documents import archive, path
 from docgen.documents import journal as numbering
@@ -27,7 +25,8 @@ from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
 from docgen.registry import consents, deadlines, indicators, organisations, people
-from docgen.web import formdata, helpers, path_pages
+from docgen.registry.excel import journal as journal_book
+from docgen.web import downloads, formdata, helpers, listing, path_pages
 from docgen.web.helpers import get_db
 
 bp = Blueprint("pages", __name__)
@@ -105,16 +104,29 @@ def kinds() -> Any:
 @bp.get("/documents")
 @helpers.login_required
 def document_list() -> Any:
-    org = helpers.org()
-    status = request.args.get("status") or None
-    if status not in (None, "draft", "registered", "cancelled"):
-        status = None
+    """The organisation's documents: search by title or number, kind, status, author, dates."""
+    org, db = helpers.org(), get_db()
+    titles = {kind.slug: kind.title for kind in catalog.KINDS}
+    status = listing.choice("status", codes.CODES["document_status"])
+    filters = {
+        "text": listing.text(),
+        "kind": listing.choice("kind", titles),
+        "status": status,
+        "author_id": listing.number("author"),
+        "date_from": listing.day("from"),
+        "date_to": listing.day("to"),
+    }
+    found = archive.search_documents(db, org["id"], **filters, page=listing.page())
     return render_template(
         "documents.html",
         org=org,
-        documents=archive.list_documents(get_db(), org["id"], status=status),
+        found=found,
+        documents=found.rows,
         status=status,
-        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        filters=filters,
+        authors=archive.authors(db, org["id"]),
+        statuses=codes.CODES["document_status"],
+        titles=titles,
     )
 
 
@@ -128,13 +140,36 @@ def journal() -> Any:
         year = int(request.args.get("year") or dt.date.today().year)
     except ValueError:
         year = dt.date.today().year
+    titles = {kind.slug: kind.title for kind in catalog.KINDS}
+    filters = {"text": listing.text(), "kind": listing.choice("kind", titles)}
+    found = numbering.search_journal(get_db(), org["id"], year, **filters, page=listing.page())
     return render_template(
         "journal.html",
         org=org,
         year=year,
-        entries=numbering.journal(get_db(), org["id"], year),
-        titles={kind.slug: kind.title for kind in catalog.KINDS},
+        found=found,
+        entries=found.rows,
+        filters=filters,
+        titles=titles,
     )
+
+
+@bp.get("/journal.xlsx")
+@helpers.login_required
+def journal_xlsx() -> Any:
+    """The year's registration journal as an Excel workbook."""
+    org = helpers.org()
+    permissions.require(helpers.user(), "read", org, get_db())
+    try:
+        year = int(request.args.get("year") or dt.date.today().year)
+    except ValueError:
+        year = dt.date.today().year
+    titles = {kind.slug: kind.title for kind in catalog.KINDS}
+    content = journal_book.journal_workbook(
+        numbering.journal(get_db(), org["id"], year), titles, year
+    )
+    name = f"Журнал регистрации — {org.get('short_name') or org['full_name']}, {year}.xlsx"
+    return downloads.send(content, name.replace("/", "-"), journal_book.XLSX_MIME)
 
 
 def _render_form(
@@ -320,7 +355,4 @@ def revise(document_id: int) -> Any:
 @helpers.login_required
 def download(document_id: int, n: int, fmt: str) -> Any:
     content, name, mime = documents.download(get_db(), helpers.user(), document_id, n, fmt)
-    # send_file writes the Russian name as RFC 5987 filename*, with an ASCII fallback.
-    response = send_file(io.BytesIO(content), mimetype=mime, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.send(content, name, mime)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from docgen import codes
 from docgen.accounts import audit, permissions
 from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
 from docgen.kinds import catalog
@@ -23,22 +23,16 @@ from docgen.registry.schemas import (
     ConsentSignSchema,
     PersonSchema,
 )
-from docgen.web import formdata, helpers
+from docgen.web import charts, downloads, formdata, helpers, listing
 from docgen.web.helpers import get_db
 
 bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
 
-CONSENT_TITLES = {
-    "processing": "на обработку персональных данных",
-    "dissemination": "на распространение",
-}
-CONSENT_STATUS = {"requested": "запрошено", "signed": "подписано", "withdrawn": "отозвано"}
-SIGNER_TITLES = {
-    "self": "сам человек",
-    "representative": "законный представитель",
-    "both": "сам обучающийся и законный представитель",
-}
-GROUP_STATUS = {"planned": "планируется", "active": "действует", "closed": "завершена"}
+CONSENT_TITLES = codes.CODES["consent_kind"]
+CONSENT_STATUS = codes.CODES["consent_status"]
+SIGNER_TITLES = codes.CODES["signer"]
+GROUP_STATUS = codes.CODES["group_status"]
+ROLES = {"mentor": "наставники", "mentee": "наставляемые"}
 
 
 def _school() -> dict:
@@ -63,13 +57,16 @@ def _person(person_id: int, action: str = "read") -> dict:
 @helpers.login_required
 def people() -> Any:
     org = _school()
-    category = request.args.get("category") or None
-    if category not in CATEGORIES:
-        category = None
+    category = listing.choice("category", CATEGORIES)
+    filters = {"text": listing.text(), "category": category, "role": listing.choice("role", ROLES)}
+    found = registry_people.search_people(get_db(), org["id"], **filters, page=listing.page())
     return render_template(
         "people.html",
         org=org,
-        people=registry_people.list_people(get_db(), org["id"], category=category),
+        found=found,
+        people=found.rows,
+        filters=filters,
+        roles=ROLES,
         categories=CATEGORIES,
         category=category,
         may_edit=helpers.can("edit_registry", org),
@@ -147,6 +144,14 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
     ), status
 
 
+@bp.get("/people/<id:person_id>/consents")
+@helpers.login_required
+def consents_address(person_id: int) -> Any:
+    """The address a rejected consent form showed: opened again, it is the person's page."""
+    _person(person_id)
+    return redirect(url_for("registry_pages.person", person_id=person_id))
+
+
 @bp.post("/people/<id:person_id>/consents")
 @helpers.login_required
 def sign_consent(person_id: int) -> Any:
@@ -210,11 +215,21 @@ def consents() -> Any:
 @bp.get("/groups")
 @helpers.login_required
 def groups() -> Any:
-    org = _school()
+    org, db = _school(), get_db()
+    forms = {form["code"]: form["title"] for form in registry_groups.list_forms(db)}
+    filters = {
+        "text": listing.text(),
+        "status": listing.choice("status", GROUP_STATUS),
+        "form_code": listing.choice("form", forms),
+    }
+    found = registry_groups.search_groups(db, org["id"], **filters, page=listing.page())
     return render_template(
         "groups.html",
         org=org,
-        groups=registry_groups.list_groups(get_db(), org["id"]),
+        found=found,
+        groups=found.rows,
+        filters=filters,
+        forms=forms,
         group_status=GROUP_STATUS,
         may_edit=helpers.can("edit_registry", org),
     )
@@ -293,11 +308,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(content: bytes, name: str) -> Any:
-    response = send_file(
-        io.BytesIO(content), mimetype=XLSX_MIME, as_attachment=True, download_name=name
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.send(content, name, XLSX_MIME)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -363,14 +374,64 @@ def _department() -> dict:
     return department
 
 
+MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def _months(on: dt.date) -> list[dt.date]:
+    """The first day of every month of the school year up to `on`, and `on` itself."""
+    start = dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+    days, day = [], start
+    while day < on:
+        days.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return [*days, on]
+
+
+def _charts(rows: list, department_id: int, on: dt.date) -> list[dict]:
+    """Per indicator: a bar per school now, and the district's value month by month."""
+    if not rows:
+        return []
+    history = [(day, district.district_totals(get_db(), department_id, day)) for day in _months(on)]
+    found = []
+    for index, first in enumerate(rows[0].indicators):
+        if first.pairs is not None:
+            continue  # «пары/группы» is two counts, not one figure to draw
+        schools = [
+            charts.Bar(row.name, row.indicators[index].value, row.indicators[index].text)
+            for row in rows
+        ]
+        months = [
+            charts.Bar(
+                f"{MONTHS[day.month - 1]} {day.year}" if day.day == 1 else f"на {day:%d.%m.%Y}",
+                values[index].value,
+                values[index].text,
+            )
+            for day, values in history
+        ]
+        found.append(
+            {
+                "title": first.title,
+                "schools": charts.bar_chart(
+                    f"{first.title}: по школам", schools, target=first.target, share=first.is_share
+                ),
+                "months": charts.bar_chart(
+                    f"{first.title}: по месяцам", months, target=first.target, share=first.is_share
+                ),
+            }
+        )
+    return found
+
+
 @bp.get("/district")
 @helpers.login_required
 def district_page() -> Any:
     department, on = _department(), dt.date.today()
+    rows = district.table(get_db(), department["id"], on, catalog.district_requirements())
     return render_template(
         "district.html",
         department=department,
-        rows=district.table(get_db(), department["id"], on, catalog.district_requirements()),
+        rows=rows,
+        charts=_charts(rows, department["id"], on),
         total=district.district_totals(get_db(), department["id"], on),
         required=[item.kind for item in catalog.district_requirements()],
         titles={kind.slug: kind.title for kind in catalog.KINDS},

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
+from docgen import codes
 from docgen.accounts import users
+from docgen.web import helpers
 from docgen.web.helpers import can, current_user, switchable_orgs
 
 
@@ -27,12 +29,37 @@ def ru_date(value: Any) -> str:
         return text
 
 
+def ru_code(value: Any, family: str) -> str:
+    """An internal code as the Russian word a person reads (`{{ c.signer | ru_code('signer') }}`)."""
+    return codes.word(family, value) or "—"
+
+
+def current_org() -> dict | None:
+    """The organisation being worked in, whether or not the view passed it to the page."""
+    if current_user() is None:
+        return None
+    return helpers.org()
+
+
+def page_args(**changes: Any) -> dict[str, Any]:
+    """The query of this page with some parameters changed (for pagination links)."""
+    args = {key: value for key, value in request.args.items() if value}
+    for key, value in changes.items():
+        if value in (None, ""):
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return args
+
+
 def _globals() -> dict[str, Any]:
     return {
         "me": current_user(),
         "can": can,
         "role_titles": users.ROLES,
         "switchable_orgs": switchable_orgs,
+        "current_org": current_org,
+        "page_args": page_args,
         "today": dt.date.today(),
     }
 
@@ -40,3 +67,4 @@ def _globals() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_filter(ru_date, "ru_date")
+    app.add_template_filter(ru_code, "ru_code")
