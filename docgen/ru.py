@@ -14,14 +14,15 @@ in words num2words; dates babel.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date
 from num2words import num2words
+
+from docgen import dates
 
 CASES = ("nom", "gen", "dat", "acc", "ins", "pre")
 GENDERS = ("m", "f")
@@ -528,33 +529,19 @@ def grif_word(doc_title: str, base: str = "УТВЕРЖДЕН") -> str:
 # ---------------------------------------------------------------- dates
 
 
-def _as_date(d: date | str) -> date:
-    if isinstance(d, datetime):
-        return d.date()
-    if isinstance(d, date):
-        return d
-    return date.fromisoformat(d)
-
-
 def date_short(d: date) -> str:
     """«03.11.2022»."""
-    return _as_date(d).strftime("%d.%m.%Y")
+    return dates.to_date(d).strftime("%d.%m.%Y")
 
 
 def date_long(d: date) -> str:
     """«3 ноября 2022 г.» (no leading zero, month in the genitive)."""
-    return format_date(_as_date(d), "d MMMM y", locale="ru") + " г."
+    return format_date(dates.to_date(d), "d MMMM y", locale="ru") + " г."
 
 
 def month_year(d: date) -> str:
     """«ноябрь 2022 г.» (month in the nominative)."""
-    return format_date(_as_date(d), "LLLL y", locale="ru") + " г."
-
-
-def age_on(birth: date, on: date) -> int:
-    """Full years of age on the date `on`."""
-    birth, on = _as_date(birth), _as_date(on)
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return format_date(dates.to_date(d), "LLLL y", locale="ru") + " г."
 
 
 # ---------------------------------------------------------------- numbers and money
@@ -586,39 +573,3 @@ def money_words(amount: Decimal | float | str) -> str:
         f"{_group_digits(rubles)} ({number_words(rubles)}) {_agree_with_number(rubles, 'рубль')} "
         f"{kopecks:02d} {_agree_with_number(kopecks, 'копейка')}"
     )
-
-
-# ---------------------------------------------------------------- Jinja filters
-
-
-def _blank_on_none(func: Callable[..., str]) -> Callable[..., str]:
-    def wrapper(value: Any, *args: Any, **kwargs: Any) -> str:
-        if value is None or value == "":
-            return ""
-        return func(value, *args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-def _agree_filter(
-    gender: str | None, masc: str | None, fem: str | None, neutral: str | None = None
-) -> str:
-    # The piped value is the gender, and None there is meaningful (unknown gender).
-    if masc is None or fem is None:
-        return ""
-    return agree(gender or None, masc, fem, neutral)
-
-
-FILTERS: dict[str, Callable[..., str]] = {
-    "inflect": _blank_on_none(inflect),
-    "date_short": _blank_on_none(date_short),
-    "date_long": _blank_on_none(date_long),
-    "month_year": _blank_on_none(month_year),
-    "number_words": _blank_on_none(number_words),
-    "money_words": _blank_on_none(money_words),
-    "plural": _blank_on_none(plural),
-    "grif_word": _blank_on_none(grif_word),
-    "agree": _agree_filter,
-}

@@ -11,7 +11,6 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from docgen import ru
 from docgen.documents import compose
 from docgen.kinds import catalog
 from docgen.rendering import docx as render
@@ -29,7 +28,7 @@ def _template(*paragraphs: str) -> bytes:
 
 def _plain_docxtpl(template: bytes, context: dict) -> bytes:
     env = ImmutableSandboxedEnvironment(autoescape=True)
-    env.filters.update(ru.FILTERS)
+    env.filters.update(render.FILTERS)
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.render({**context, "n": render.Counter()}, env)
     out = io.BytesIO()

@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from docgen import ru
+from docgen import dates, ru
 
 DRAFT_NUMBER = "____"
 DRAFT_DATE = "«___» ____________ 20___ г."
@@ -64,7 +64,7 @@ class Person:
         return ru.agree(self.gender, masc, fem)
 
     def age_on(self, on: dt.date) -> int | None:
-        return ru.age_on(self.birth_date, on) if self.birth_date else None
+        return dates.age_on(self.birth_date, on) if self.birth_date else None
 
 
 @dataclass(frozen=True)

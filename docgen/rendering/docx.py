@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,13 +57,49 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+# The Russian language helpers as template filters; a missing value prints as nothing.
+
+
+def _blank_on_none(func: Callable[..., str]) -> Callable[..., str]:
+    def wrapper(value: Any, *args: Any, **kwargs: Any) -> str:
+        if value is None or value == "":
+            return ""
+        return func(value, *args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def _agree_filter(
+    gender: str | None, masc: str | None, fem: str | None, neutral: str | None = None
+) -> str:
+    # The piped value is the gender, and None there is meaningful (unknown gender).
+    if masc is None or fem is None:
+        return ""
+    return ru.agree(gender or None, masc, fem, neutral)
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "inflect": _blank_on_none(ru.inflect),
+    "date_short": _blank_on_none(ru.date_short),
+    "date_long": _blank_on_none(ru.date_long),
+    "month_year": _blank_on_none(ru.month_year),
+    "number_words": _blank_on_none(ru.number_words),
+    "money_words": _blank_on_none(ru.money_words),
+    "plural": _blank_on_none(ru.plural),
+    "grif_word": _blank_on_none(ru.grif_word),
+    "agree": _agree_filter,
+}
+
+
 @functools.cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The one Jinja environment for documents: sandboxed, XML-escaping, with the Russian filters."""
     env = _Sandbox(autoescape=True, keep_trailing_newline=True)
     # A template may not switch escaping off for a value: whatever it prints stays text.
     env.filters.pop("safe", None)
-    env.filters.update(ru.FILTERS)
+    env.filters.update(FILTERS)
     return env
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from marshmallow import ValidationError, validates_schema
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.kinds.fields import (
     Bool,
     Date,
@@ -126,7 +126,7 @@ def variant_of(birth_date: dt.date | None, on: dt.date) -> str:
     """adult, teen (14–17: both sign) or child (under 14: the representative signs)."""
     if birth_date is None:
         return VARIANT_ADULT
-    age = ru.age_on(birth_date, on)
+    age = dates.age_on(birth_date, on)
     if age < SELF_CONSENT_AGE:
         return VARIANT_CHILD
     if age < ADULT_AGE:
@@ -136,7 +136,7 @@ def variant_of(birth_date: dt.date | None, on: dt.date) -> str:
 
 def missing_representative(data: Mapping[str, Any], birth: dt.date, on: dt.date) -> dict:
     """Messages for each representative field a minor's consent lacks, naming the field."""
-    age = ru.age_on(birth, on)
+    age = dates.age_on(birth, on)
     reason = (
         f"субъекту на {ru.date_short(on)} {ru.plural(age, 'год')} — нужен законный представитель"
     )
