@@ -38,7 +38,7 @@ class Spec:
     name: str
     title: str
     hint: str
-    widget: str  # text, textarea, date, number, checkbox, select, group, person, rows
+    widget: str  # text, textarea, date, number, checkbox, select, group, person, rows, picker
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     children: tuple[Spec, ...] = ()
@@ -125,6 +125,9 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
         if item.widget in ("group", "person"):
             item = Spec(**{**item.__dict__, "title": "", "hint": ""})
         return Spec(widget="rows", item=item, **common)
+    if meta.get("picker"):
+        # A document chosen from a list the page is given (never a typed number).
+        return Spec(widget="picker", choices=((meta["picker"], ""),), **common)
     choices = _choices(schema_field)
     if choices:
         return Spec(widget="select", choices=choices, **common)
@@ -151,7 +154,11 @@ def _rank(schema_class: type, name: str) -> int:
 def describe(schema: type[Schema] | Schema) -> tuple[Spec, ...]:
     """The fields of a schema as pages draw them: its own fields first, shared ones after."""
     instance = _schema(schema)
-    names = [name for name, f in instance.fields.items() if not f.dump_only]
+    names = [
+        name
+        for name, f in instance.fields.items()
+        if not f.dump_only and not f.metadata.get("api_only")
+    ]
     names.sort(key=lambda name: _rank(type(instance), name))  # stable: keeps declaration order
     return tuple(_spec(name, instance.fields[name]) for name in names)
 
@@ -289,6 +296,9 @@ class _Binder:
             )
         elif spec.widget == "date":
             bound.value = _date_value(self.shown(spec, value, path))
+        elif spec.widget == "picker":
+            bound.value = _text(value)
+            bound.options = list(self.options.get(spec.choices[0][0], []))
         else:
             bound.value = _text(self.shown(spec, value, path))
         return bound
@@ -316,10 +326,16 @@ def bind(
     errors: Any = None,
     *,
     people: Iterable[tuple[Any, str]] = (),
+    annexes: Iterable[tuple[Any, str]] = (),
 ) -> BoundForm:
-    """The fields with the values to show and their errors; `people` fills person selects."""
+    """The fields with the values to show and their errors; `people` fills person selects,
+    `annexes` the pickers of documents an order approves."""
     paths = field_paths(errors) if errors else {}
-    binder = _Binder(paths, {"person": [(str(pid), label) for pid, label in people]})
+    options = {
+        "person": [(str(pid), label) for pid, label in people],
+        "annexes": [(str(did), label) for did, label in annexes],
+    }
+    binder = _Binder(paths, options)
     data = values or {}
     bound = [binder.bind(spec, data.get(spec.name), spec.name) for spec in specs]
     general = [msg for path, msgs in paths.items() if path not in binder.used for msg in msgs]

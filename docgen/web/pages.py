@@ -136,13 +136,21 @@ def _render_form(
     note: str = "",
     status: int = 200,
 ) -> Any:
+    annexes = kind.annexes
     form = formdata.bind(
-        formdata.describe(kind.schema), values, errors, people=_people_options(org_id)
+        formdata.describe(kind.schema),
+        values,
+        errors,
+        people=_people_options(org_id),
+        annexes=documents.annex_options(get_db(), helpers.user(), kind.slug, org_id)
+        if annexes
+        else (),
     )
     page = render_template(
         "document_form.html",
         kind=kind,
         form=form,
+        annex_kinds=[catalog.get(slug) for slug in annexes.fitting] if annexes else [],
         document=document,
         preview=Markup(preview) if preview else None,  # noqa: S704 - built by docgen.preview
         note=note,
@@ -163,6 +171,9 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             if document is None:
                 created = documents.create(db, me, kind.slug, payload, org_id)
                 flash("Черновик сохранён (версия 1).", "ok")
+                back = _back_to_order()
+                if back:
+                    return redirect(f"{back}?annex={created['id']}")
                 return redirect(url_for("pages.document", document_id=created["id"]))
             version = documents.update(db, me, document["id"], payload, note or None)
             flash(f"Сохранена версия {version['n']}.", "ok")
@@ -177,6 +188,28 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
     return _render_form(kind, payload, org_id=org_id, document=document, preview=shown, note=note)
 
 
+def _back_to_order() -> str | None:
+    """The order form a new annex was started from («Создать и вернуться»), if any."""
+    back = request.args.get("back") or ""
+    if back.startswith("/documents/") and "//" not in back and "?" not in back:
+        return back
+    return None
+
+
+def _with_annex(kind: catalog.Kind, values: dict) -> dict:
+    """The order's input with the annex just created (`?annex=<id>`) added to its list."""
+    annex_id = request.args.get("annex", type=int)
+    if not annex_id or kind.annexes is None:
+        return values
+    listed = list(values.get(kind.annexes.field) or [])
+    if any(isinstance(e, dict) and e.get("document_id") == annex_id for e in listed):
+        return values
+    entry: dict[str, Any] = {"document_id": annex_id}
+    if kind.annexes.numbered:
+        entry["number"] = len(listed) + 1
+    return {**values, kind.annexes.field: [*listed, entry]}
+
+
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
 @helpers.login_required
 def new_document(slug: str) -> Any:
@@ -184,7 +217,8 @@ def new_document(slug: str) -> Any:
     documents.require_create(get_db(), me, kind, org["id"])
     if request.method == "POST":
         return _submit(kind, org["id"], None)
-    return _render_form(kind, kind.sample() if request.args.get("sample") else {}, org_id=org["id"])
+    values = kind.sample() if request.args.get("sample") else {}
+    return _render_form(kind, _with_annex(kind, values), org_id=org["id"])
 
 
 def _document(document_id: int, action: str = "read") -> dict:
@@ -204,7 +238,8 @@ def edit_document(document_id: int) -> Any:
     if request.method == "POST":
         return _submit(kind, document["org_id"], document)
     latest = archive.get_version(get_db(), document_id)
-    return _render_form(kind, latest["input"], org_id=document["org_id"], document=document)
+    values = _with_annex(kind, latest["input"])
+    return _render_form(kind, values, org_id=document["org_id"], document=document)
 
 
 @bp.get("/documents/<id:document_id>")
