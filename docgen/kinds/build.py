@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from docgen.kinds.collegial import template as collegial
 from docgen.kinds.consents import template as consents
 from docgen.kinds.orders import template as orders
 from docgen.kinds.programmes import template as programmes
@@ -26,6 +27,7 @@ TEMPLATES: dict[str, Callable] = {
     **consents.TEMPLATES,
     **reports.TEMPLATES,
     **programmes.TEMPLATES,
+    **collegial.TEMPLATES,
 }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import NotFound
+from docgen.kinds.collegial import schema as collegial
+from docgen.kinds.collegial import values as collegial_values
 from docgen.kinds.consents import schema as consents
 from docgen.kinds.consents import values as consent_values
 from docgen.kinds.orders import schema as orders
@@ -39,6 +41,7 @@ HEAD = frozenset({"director", "admin"})
 # Registration journals a kind may use: code -> (title, default number pattern).
 SERIES = {
     "orders": ("Приказы по основной деятельности", "{n}-од"),
+    "protocols": ("Протоколы заседаний коллегиальных органов", "{n}"),
 }
 
 # Names every template may use besides its schema's fields (see context.build).
@@ -94,7 +97,6 @@ LOCAL_ACTS = (
     "programme",
     "personal-programme",
     "council-regulation",
-    "protocol",
 )
 
 
@@ -325,6 +327,37 @@ KINDS: tuple[Kind, ...] = (
             programme_values.personal_programme_items,
             programme_values.personal_programme_common,
         ),
+    ),
+    Kind(
+        "municipal-programme",
+        "Муниципальная целевая программа наставничества",
+        programmes.MunicipalProgrammeForm,
+        "municipal-programme.docx",
+        series=None,
+        roles=MUNICIPAL,
+        extras=programme_values.municipal_programme_extras,
+        provides=programme_values.PROVIDES["municipal-programme"],
+    ),
+    Kind(
+        "council-regulation",
+        "Положение о Совете наставников",
+        collegial.CouncilRegulationForm,
+        "council-regulation.docx",
+        series=None,
+        roles=SCHOOL | MUNICIPAL,
+        extras=collegial_values.council_regulation_extras,
+        provides=collegial_values.COUNCIL_PROVIDES,
+    ),
+    Kind(
+        "protocol",
+        "Протокол заседания коллегиального органа",
+        collegial.ProtocolDocForm,
+        "protocol.docx",
+        series="protocols",
+        roles=SCHOOL | MUNICIPAL,
+        extras=collegial_values.protocol_extras,
+        before_register=collegial_values.protocol_before_register,
+        provides=collegial_values.PROTOCOL_PROVIDES,
     ),
 )
 

@@ -16,6 +16,7 @@ from docgen.migrations import (
     m002_mentoring_forms,
     m003_bulk_jobs,
     m004_sessions,
+    m005_surveys,
     m007_annexes_registered,
 )
 
@@ -31,5 +32,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m002_mentoring_forms", m002_mentoring_forms.apply),
     Migration("m003_bulk_jobs", m003_bulk_jobs.apply),
     Migration("m004_sessions", m004_sessions.apply),
+    Migration("m005_surveys", m005_surveys.apply),
     Migration("m007_annexes_registered", m007_annexes_registered.apply),
 )
