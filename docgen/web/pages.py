@@ -156,7 +156,12 @@ def _render_form(
         people=_people_options(org_id),
         picks={
             **formdata.pick_options(get_db(), org_id),
-            "annexes": documents.annex_options(get_db(), helpers.user(), kind.slug, org_id)
+            "annexes": [
+                (str(document_id), label)
+                for document_id, label in documents.annex_options(
+                    get_db(), helpers.user(), kind.slug, org_id
+                )
+            ]
             if annexes
             else [],
         },
