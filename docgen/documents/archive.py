@@ -153,7 +153,7 @@ def add_version(
     """Append the next version to a draft; a registered document is refused."""
     with transaction(db):
         doc = get_document(db, document_id)
-        _require_draft(doc)
+        _require_draft(db, doc)
         last = next(
             db.query("SELECT max(n) AS n FROM versions WHERE document_id = ?", [document_id])
         )
@@ -162,8 +162,11 @@ def add_version(
         )
 
 
-def _require_draft(doc: dict) -> None:
+def _require_draft(db: sqlite_utils.Database, doc: dict) -> None:
     if doc["status"] == "registered":
+        order = approving_order(db, doc["id"])
+        if order is not None:
+            raise Conflict(approved_message(order))
         raise Conflict(
             f"Документ зарегистрирован (№ {doc['number']} от "
             f"{dt.date.fromisoformat(doc['reg_date']):%d.%m.%Y}) и не может быть изменён; "
@@ -313,6 +316,9 @@ def revise(db: sqlite_utils.Database, document_id: int, user_id: int | None) -> 
         doc = get_document(db, document_id)
         if doc["status"] != "registered":
             raise Conflict("Новую редакцию можно создать только из зарегистрированного документа")
+        order = approving_order(db, document_id)
+        if order is not None:
+            raise Conflict(approved_message(order))
         frozen = get_version(db, document_id, doc["registered_version"])
         new_id = (
             db["documents"]
@@ -389,6 +395,63 @@ def link_annex(db: sqlite_utils.Database, order_id: int, annex_id: int, position
                 "position": position,
             }
         )
+
+
+def set_annexes(db: sqlite_utils.Database, order_id: int, listed: list[tuple[int, int]]) -> None:
+    """The draft order's annexes become exactly `listed` (position, document id)."""
+    with transaction(db):
+        db.execute("DELETE FROM links WHERE parent_document_id = ? AND role = 'annex'", [order_id])
+        for position, annex_id in listed:
+            link_annex(db, order_id, annex_id, position)
+
+
+def approving_order(db: sqlite_utils.Database, annex_id: int) -> dict | None:
+    """The registered order that approved this document as its annex, if any."""
+    return next(
+        db.query(
+            "SELECT documents.* FROM links JOIN documents "
+            "ON documents.id = links.parent_document_id WHERE links.child_document_id = ? "
+            "AND links.role = 'annex' AND documents.status = 'registered' "
+            "ORDER BY documents.reg_date DESC LIMIT 1",
+            [annex_id],
+        ),
+        None,
+    )
+
+
+def approved_message(order: dict) -> str:
+    return (
+        f"Документ утверждён приказом № {order['number']} от "
+        f"{dt.date.fromisoformat(order['reg_date']):%d.%m.%Y}; изменить его можно только через "
+        "изменение приказа."
+    )
+
+
+def freeze_annex(
+    conn: sqlite3.Connection,
+    info: dict,
+    annex_id: int,
+    docx: bytes,
+    pdf: bytes | None,
+) -> None:
+    """Register an annex with its order inside numbering.register's before_commit hook.
+
+    The annex takes the order's number and date (no journal line of its own) and its latest
+    version is frozen with the files rendered as the order's annex.
+    """
+    if not conn.in_transaction:
+        raise RuntimeError("freeze_annex must run inside numbering.register")
+    version = conn.execute(
+        "SELECT id, n FROM versions WHERE document_id = ? ORDER BY n DESC LIMIT 1", [annex_id]
+    ).fetchone()
+    replace_frozen_files(conn, version[0], docx, pdf)
+    cursor = conn.execute(
+        "UPDATE documents SET status = 'registered', number = ?, reg_date = ?, "
+        "registered_version = ? WHERE id = ? AND status = 'draft'",
+        [info["number"], info["reg_date"], version[1], annex_id],
+    )
+    if cursor.rowcount != 1:
+        raise Conflict("Приложение уже не черновик: приказ не зарегистрирован.")
 
 
 def annexes(db: sqlite_utils.Database, order_id: int) -> list[dict]:

@@ -15,9 +15,10 @@ import sqlite_utils
 
 from docgen import checking
 from docgen.accounts import audit, permissions, users
-from docgen.documents import archive, compose
+from docgen.db import transaction
+from docgen.documents import archive, compose, kits
 from docgen.documents import journal as numbering
-from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound
+from docgen.errors import Conflict, DocgenError, FieldErrors, Forbidden, NotFound
 from docgen.kinds import catalog
 from docgen.kinds.catalog import Kind
 from docgen.registry import bases, organisations, people
@@ -79,16 +80,15 @@ def variant(db: sqlite_utils.Database, kind: Kind, org_id: int) -> bytes | None:
     return archive.get_file(db, row["file_sha256"]) if row else None
 
 
-def render(
+def _values(
     db: sqlite_utils.Database,
     kind: Kind,
     data: Mapping[str, Any],
     org_id: int,
-    requisites: ctx.Requisites | None = None,
-) -> bytes:
-    """The DOCX of validated input for an organisation of the registry."""
+    requisites: ctx.Requisites | None,
+) -> dict[str, Any]:
     on = requisites.date if requisites and requisites.date else dt.date.today()
-    values = compose.build_context(
+    return compose.build_context(
         kind,
         data,
         organisation=organisations.get_organisation(db, org_id),
@@ -96,41 +96,85 @@ def render(
         requisites=requisites,
         sources=compose.Sources(db, org_id, on),
     )
-    docx = compose.render_docx(kind, values, variant(db, kind, org_id))
-    annexes = [annex_docx(db, annex_id, org_id, requisites) for _, annex_id in annex_ids(data)]
-    return merge.merge_docx([docx, *annexes]) if annexes else docx
 
 
-def annex_ids(data: Mapping[str, Any]) -> list[tuple[int, int]]:
-    """(annex number, archive document id) of the documents an order approves as its annexes."""
-    listed = data.get("annexes") or []
-    return [
-        (position, annex["document_id"])
-        for position, annex in enumerate(listed, start=1)
-        if isinstance(annex, Mapping) and annex.get("document_id")
-    ]
-
-
-def annex_docx(
-    db: sqlite_utils.Database, annex_id: int, org_id: int, requisites: ctx.Requisites | None
+def render(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    requisites: ctx.Requisites | None = None,
 ) -> bytes:
-    """An annex rendered from its latest input with its order's number and date (or blanks),
-    so that the order and every annex carry the same requisites."""
-    try:
-        annex = archive.get_document(db, annex_id)
-    except NotFound:
-        annex = None
-    if annex is None or annex["org_id"] != org_id:
-        message = f"В архиве организации нет документа № {annex_id}."
-        raise FieldErrors(message, fields={"annexes": [message]})
-    kind = catalog.get(annex["kind"])
-    data = compose.validate(kind, archive.get_version(db, annex_id)["input"])
-    return render(db, kind, data, org_id, requisites)
+    """The DOCX of validated input for an organisation of the registry, annexes included."""
+    return render_kit(db, kind, data, org_id, requisites)[0]
 
 
-def _link_annexes(db: sqlite_utils.Database, order_id: int, data: Mapping[str, Any]) -> None:
-    for position, annex_id in annex_ids(data):
-        archive.link_annex(db, order_id, annex_id, position)
+def render_kit(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    requisites: ctx.Requisites | None = None,
+) -> tuple[bytes, list[tuple[kits.Annex, bytes]]]:
+    """The order with every annex after it, and each archive annex's own DOCX.
+
+    Every annex is rendered with the order's number and date (or blanks on a draft) and the
+    order's approval trail, and starts on a new page with «Приложение N к приказу … от … № …».
+    """
+    annexes = kits.resolve(db, kind, data, org_id, compose.validate)
+    data, annexes = kits.with_trail(kind, data, annexes)
+    own: dict[int, tuple[str, bytes]] = {}
+    for annex in annexes:
+        if annex.data is not None:
+            values = _values(db, annex.kind, annex.data, org_id, requisites)
+            docx = compose.render_docx(annex.kind, values, variant(db, annex.kind, org_id))
+            own[annex.index] = (kits.real_title(annex.kind, values), docx)
+    data = kits.with_titles(kind, data, {index: title for index, (title, _) in own.items()})
+    if annexes:
+        data = kits.attached(kind, data)
+    values = _values(db, kind, data, org_id, requisites)
+    docx = compose.render_docx(kind, values, variant(db, kind, org_id))
+    if not annexes:
+        return docx, []
+    parts = []
+    for annex in annexes:
+        lines = kits.mark_lines(
+            kits.number_label(kind, annex, len(annexes)), values["org"], values["doc"]
+        )
+        if annex.data is not None:
+            parts.append((annex, kits.marked(own[annex.index][1], lines)))
+        else:
+            entry = annex.entry
+            part = kits.typed_part(
+                docx, lines, entry.get("title") or "", entry.get("body") or "", values["org"]
+            )
+            parts.append((annex, part))
+    merged = merge.merge_docx([docx, *(part for _, part in parts)])
+    return merged, [(annex, part) for annex, part in parts if annex.document is not None]
+
+
+def _link_annexes(
+    db: sqlite_utils.Database, order_id: int, parts: list[tuple[kits.Annex, bytes]]
+) -> None:
+    archive.set_annexes(db, order_id, [(annex.number, annex.document["id"]) for annex, _ in parts])
+
+
+def annex_options(
+    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, org_id: int
+) -> list[tuple[int, str]]:
+    """The drafts an order of this kind may take as annexes, labelled by their real titles."""
+    kind = catalog.get(slug)
+    permissions.require(dict(user), "read", org_id, db)
+
+    def title_of(document: Mapping[str, Any]) -> str:
+        annex_kind = catalog.get(document["kind"])
+        try:
+            data = compose.validate(annex_kind, archive.get_version(db, document["id"])["input"])
+            return kits.real_title(annex_kind, _values(db, annex_kind, data, org_id, None))
+        except DocgenError:
+            return document["title"]
+
+    return kits.candidates(db, kind, org_id, title_of)
 
 
 def preview_html(
@@ -166,23 +210,27 @@ def refuse_blocking(docx: bytes) -> None:
 def create(
     db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
 ) -> dict:
-    """A new draft with its first version."""
+    """A new draft with its first version; annexes given inline are created with it."""
     kind = catalog.get(slug)
     require_create(db, user, kind, org_id)
-    data = compose.validate(kind, payload)
-    docx = render(db, kind, data, org_id)
-    document = archive.create_document(
-        db,
-        org_id=org_id,
-        kind=kind.slug,
-        title=kind.document_title(data),
-        user_id=user["id"],
-        input=_jsonable(payload),
-        docx=docx,
-        pdf=docx_to_pdf(docx),
-    )
-    _link_annexes(db, document["id"], data)
-    audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
+    with transaction(db):
+        payload = kits.attach_inline(
+            db, kind, payload, lambda annex, given: create(db, user, annex, given, org_id)["id"]
+        )
+        data = compose.validate(kind, payload)
+        docx, parts = render_kit(db, kind, data, org_id)
+        document = archive.create_document(
+            db,
+            org_id=org_id,
+            kind=kind.slug,
+            title=kind.document_title(data),
+            user_id=user["id"],
+            input=_jsonable(payload),
+            docx=docx,
+            pdf=docx_to_pdf(docx),
+        )
+        _link_annexes(db, document["id"], parts)
+        audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
 
 
@@ -198,22 +246,31 @@ def update(
     kind = catalog.get(document["kind"])
     require_create(db, user, kind, document["org_id"])
     if document["status"] != "draft":
+        order = archive.approving_order(db, document_id)
         raise Conflict(
-            "Зарегистрированный документ не изменяется: создайте новую редакцию или новый документ."
+            archive.approved_message(order)
+            if order is not None
+            else "Зарегистрированный документ не изменяется: создайте новую редакцию или новый "
+            "документ."
         )
-    data = compose.validate(kind, payload)
-    docx = render(db, kind, data, document["org_id"])
-    version = archive.add_version(
-        db,
-        document_id,
-        input=_jsonable(payload),
-        docx=docx,
-        pdf=docx_to_pdf(docx),
-        user_id=user["id"],
-        note=note,
-    )
-    _link_annexes(db, document_id, data)
-    audit.record(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
+    org_id = document["org_id"]
+    with transaction(db):
+        payload = kits.attach_inline(
+            db, kind, payload, lambda annex, given: create(db, user, annex, given, org_id)["id"]
+        )
+        data = compose.validate(kind, payload)
+        docx, parts = render_kit(db, kind, data, org_id)
+        version = archive.add_version(
+            db,
+            document_id,
+            input=_jsonable(payload),
+            docx=docx,
+            pdf=docx_to_pdf(docx),
+            user_id=user["id"],
+            note=note,
+        )
+        _link_annexes(db, document_id, parts)
+        audit.record(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
     return version
 
 
@@ -237,9 +294,14 @@ def register(
     def freeze(conn: Any, info: dict) -> None:
         version = archive.get_version(db, document_id, info["version_n"])
         data = compose.validate(kind, json.loads(version["input_json"]))
-        docx = render(db, kind, data, document["org_id"], ctx.Requisites(info["number"], on))
+        requisites = ctx.Requisites(info["number"], on)
+        docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
         refuse_blocking(docx)  # raising here rolls the registration back: no number is taken
         archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
+        # The annexes are approved by this order: numbered and frozen with it, or not at all.
+        _link_annexes(db, document_id, parts)
+        for annex, part in parts:
+            archive.freeze_annex(conn, info, annex.document["id"], part, docx_to_pdf(part))
         if kind.on_register is not None:
             kind.on_register(db, document, version["input"], on)
 

@@ -70,6 +70,41 @@ class Bulk:
 
 
 @dataclass(frozen=True)
+class Annexes:
+    """The documents an order approves and carries as its annexes (a kit).
+
+    `field` is the input's list of annexes (each: title, document_id, or an inline
+    {"kind", "input"} the service turns into a draft); `kinds` are the slugs an annex may be
+    (slugs not in KINDS are skipped, so a kind added later is declared here by its slug);
+    `numbered` when the entries carry their own annex `number`; `trail` maps the order's
+    fields of the approval trail (protocol, opinions) to the annex's fields of the same meaning.
+    """
+
+    field: str
+    kinds: tuple[str, ...]
+    numbered: bool = False
+    trail: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def fitting(self) -> tuple[str, ...]:
+        """The declared slugs that are kinds of this catalog."""
+        return tuple(slug for slug in self.kinds if slug in _BY_SLUG)
+
+
+# The approving trail of a local act: the pedagogical council's protocol and the opinions
+# of the councils and the trade union (ч. 3 ст. 30 273-ФЗ), the same in the order and its annexes.
+TRAIL = (("pedsovet", "pedsovet"), ("councils", "councils"))
+# What a school approves by an order: its local acts on mentoring.
+LOCAL_ACTS = (
+    "regulation",
+    "roadmap",
+    "programme",
+    "personal-programme",
+    "council-regulation",
+)
+
+
+@dataclass(frozen=True)
 class Kind:
     slug: str
     title: str
@@ -94,6 +129,8 @@ class Kind:
     """Reads the dated events a document of the kind plans (the start page's reminders)."""
     bulk: Bulk | None = None
     """The bulk action that makes documents of the kind for every participant or pair."""
+    annexes: Annexes | None = None
+    """The documents an order of the kind approves, carried in full as its annexes."""
 
     def document_title(self, data: Mapping[str, Any]) -> str:
         """The archive's title: the typed one, else the kind's with the subject's name, so
@@ -162,6 +199,7 @@ KINDS: tuple[Kind, ...] = (
         provides=order_values.IMPLEMENTATION_PROVIDES,
         required_in_year=(9, 1),
         disclosed_as=(disclosure.Shown("implementation_order"),),
+        annexes=Annexes("annexes", ("regulation", "roadmap", "programme")),
     ),
     Kind(
         "municipal-roadmap-order",
@@ -173,6 +211,7 @@ KINDS: tuple[Kind, ...] = (
         extras=order_values.municipal_extras,
         acquaint_fields=("coordinator",),
         provides=order_values.MUNICIPAL_PROVIDES,
+        annexes=Annexes("other_annexes", ("municipal-programme",), numbered=True),
     ),
     Kind(
         "council-order",
@@ -182,6 +221,7 @@ KINDS: tuple[Kind, ...] = (
         roles=HEAD,
         extras=order_values.council_extras,
         provides=order_values.COUNCIL_PROVIDES,
+        annexes=Annexes("annexes", ("council-regulation",)),
     ),
     Kind(
         "approval-order",
@@ -190,6 +230,7 @@ KINDS: tuple[Kind, ...] = (
         "approval-order.docx",
         roles=HEAD,
         acquaint_fields=("website",),
+        annexes=Annexes("documents", LOCAL_ACTS, trail=TRAIL),
     ),
     Kind(
         "award-order",

@@ -189,7 +189,11 @@ def _rank(schema_class: type, name: str) -> int:
 def describe(schema: type[Schema] | Schema) -> tuple[Spec, ...]:
     """The fields of a schema as pages draw them: its own fields first, shared ones after."""
     instance = _schema(schema)
-    names = [name for name, f in instance.fields.items() if not f.dump_only]
+    names = [
+        name
+        for name, f in instance.fields.items()
+        if not f.dump_only and not f.metadata.get("api_only")
+    ]
     names.sort(key=lambda name: _rank(type(instance), name))  # stable: keeps declaration order
     return tuple(_spec(name, instance.fields[name]) for name in names)
 

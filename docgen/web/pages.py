@@ -183,17 +183,29 @@ def _render_form(
     note: str = "",
     status: int = 200,
 ) -> Any:
+    annexes = kind.annexes
     form = formdata.bind(
         formdata.describe(kind.schema),
         values,
         errors,
         people=_people_options(org_id),
-        picks=formdata.pick_options(get_db(), org_id),
+        picks={
+            **formdata.pick_options(get_db(), org_id),
+            "annexes": [
+                (str(document_id), label)
+                for document_id, label in documents.annex_options(
+                    get_db(), helpers.user(), kind.slug, org_id
+                )
+            ]
+            if annexes
+            else [],
+        },
     )
     page = render_template(
         "document_form.html",
         kind=kind,
         form=form,
+        annex_kinds=[catalog.get(slug) for slug in annexes.fitting] if annexes else [],
         document=document,
         preview=Markup(preview) if preview else None,  # noqa: S704 - built by docgen.preview
         note=note,
@@ -214,6 +226,9 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             if document is None:
                 created = documents.create(db, me, kind.slug, payload, org_id)
                 flash("Черновик сохранён (версия 1).", "ok")
+                back = _back_to_order()
+                if back:
+                    return redirect(f"{back}?annex={created['id']}")
                 return redirect(url_for("pages.document", document_id=created["id"]))
             version = documents.update(db, me, document["id"], payload, note or None)
             flash(f"Сохранена версия {version['n']}.", "ok")
@@ -226,6 +241,28 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             org_id=org_id, document=document, note=note, status=422,
         )  # fmt: skip
     return _render_form(kind, payload, org_id=org_id, document=document, preview=shown, note=note)
+
+
+def _back_to_order() -> str | None:
+    """The order form a new annex was started from («Создать и вернуться»), if any."""
+    back = request.args.get("back") or ""
+    if back.startswith("/documents/") and "//" not in back and "?" not in back:
+        return back
+    return None
+
+
+def _with_annex(kind: catalog.Kind, values: dict) -> dict:
+    """The order's input with the annex just created (`?annex=<id>`) added to its list."""
+    annex_id = request.args.get("annex", type=int)
+    if not annex_id or kind.annexes is None:
+        return values
+    listed = list(values.get(kind.annexes.field) or [])
+    if any(isinstance(e, dict) and e.get("document_id") == annex_id for e in listed):
+        return values
+    entry: dict[str, Any] = {"document_id": annex_id}
+    if kind.annexes.numbered:
+        entry["number"] = len(listed) + 1
+    return {**values, kind.annexes.field: [*listed, entry]}
 
 
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
@@ -242,7 +279,7 @@ def new_document(slug: str) -> Any:
         values = path.prefill(get_db(), org["id"], kind.slug, dt.date.today())
     else:
         values = {}
-    return _render_form(kind, values, org_id=org["id"])
+    return _render_form(kind, _with_annex(kind, values), org_id=org["id"])
 
 
 def _document(document_id: int, action: str = "read") -> dict:
@@ -262,7 +299,8 @@ def edit_document(document_id: int) -> Any:
     if request.method == "POST":
         return _submit(kind, document["org_id"], document)
     latest = archive.get_version(get_db(), document_id)
-    return _render_form(kind, latest["input"], org_id=document["org_id"], document=document)
+    values = _with_annex(kind, latest["input"])
+    return _render_form(kind, values, org_id=document["org_id"], document=document)
 
 
 @bp.get("/documents/<id:document_id>")

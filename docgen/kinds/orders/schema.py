@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 
 from docgen.kinds.collegial.refs import ProtocolActForm
 from docgen.kinds.fields import (
@@ -118,21 +118,60 @@ class CitedActForm(Form):
 
 
 class AnnexForm(Form):
-    """A document the order approves, attached as its annex."""
+    """A document the order approves, attached as its annex: from the archive, created in the
+    same step (API: `kind` and `input`), or only named with its text typed here."""
 
+    document_id = Int(
+        load_default=None,
+        metadata={
+            **field("Документ из архива", "Черновик организации; название берётся из него"),
+            "picker": "annexes",
+        },
+    )
     title = Str(
-        required=True,
+        load_default="",
         max_length=500,
         metadata=field(
-            "Название документа (в именительном падеже)", "Положение о системе наставничества …"
+            "Название документа (в именительном падеже)",
+            "Если документ не из архива: Положение о системе наставничества …",
         ),
-    )
-    document_id = Int(
-        load_default=None, metadata=field("Документ из архива", "Номер готового документа")
     )
     body = Text(
         load_default="", metadata=field("Текст", "Если документ не прикладывается из архива")
     )
+    kind = Str(
+        load_default=None,
+        max_length=100,
+        metadata={**field("Вид нового документа"), "api_only": True},
+    )
+    input = fields.Dict(
+        load_default=None,
+        metadata={**field("Поля нового документа"), "api_only": True},
+    )
+
+    @validates_schema
+    def _source(self, data: dict, **kwargs: Any) -> None:
+        if (data.get("kind") is None) != (data.get("input") is None):
+            raise ValidationError("Новый документ задаётся видом и полями вместе.", "kind")
+        if data.get("document_id") is None and data.get("kind") is None and not data["title"]:
+            raise ValidationError(
+                "Выберите документ из архива или укажите название документа.", "document_id"
+            )
+
+
+class OpinionForm(Form):
+    """Whose opinion was taken into account, with their protocol (ч. 3 ст. 30 273-ФЗ)."""
+
+    body = Str(
+        required=True,
+        max_length=200,
+        metadata=field(
+            "Чьё мнение учтено",
+            "Совет обучающихся, Совет родителей, первичная профсоюзная организация",
+        ),
+    )
+    date = Date(load_default=None, metadata=field("Дата протокола"))
+    number = Str(load_default=None, max_length=50, metadata=field("Номер протокола"))
 
 
 # ---------------------------------------------------------------- pairs
@@ -384,6 +423,11 @@ class CouncilOrderForm(OrderForm):
     plan_deadline = Str(
         required=True, max_length=100, metadata=field("Срок утверждения плана работы Совета")
     )
+    annexes = List(
+        Nested(AnnexForm),
+        load_default=list,
+        metadata=field("Утверждаемые документы", "Положение о Совете наставников"),
+    )
 
     @validates_schema
     def _roles(self, data: dict, **kwargs: Any) -> None:
@@ -415,11 +459,16 @@ class ApprovalOrderForm(OrderForm):
         load_default=None,
         metadata=field("Протокол педагогического совета", "Дата и номер"),
     )
+    councils = List(
+        Nested(OpinionForm),
+        load_default=list,
+        metadata=field("Учтено мнение", "Советы и профсоюзная организация, с протоколами"),
+    )
     opinion = Str(
         load_default="",
         max_length=500,
         metadata=field(
-            "Учёт мнения",
+            "Учёт мнения (текстом)",
             "с учётом мнения первичной профсоюзной организации (протокол от 28.08.2024 № 5)",
         ),
     )

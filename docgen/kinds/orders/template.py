@@ -463,6 +463,20 @@ def council_order():
     kit.tag(doc, "{%p for p in plain_members %}")
     item(doc, "{{ p.short() }}, {{ p.position }}{{ ';' if not loop.last else '.' }}")
     kit.tag(doc, "{%p endfor %}")
+    kit.tag(doc, "{%p if annexes|length == 1 %}")
+    item(
+        doc,
+        "{{ n.next() }}. Утвердить {{ annexes[0].title|inflect('acc', None, 'org') }} "
+        "(приложение).",
+    )
+    kit.tag(doc, "{%p elif annexes %}")
+    item(doc, "{{ n.next() }}. Утвердить прилагаемые:")
+    items_loop(
+        doc,
+        "a in annexes",
+        "{{ a.title|inflect('acc', None, 'org') }} (приложение {{ loop.index }})",
+    )
+    kit.tag(doc, "{%p endif %}")
     item(
         doc,
         "{{ n.next() }}. Председателю Совета наставников {{ chair.short('dat') }} провести первое "
@@ -498,6 +512,9 @@ def approval_order():
         doc,
         FEDERAL_BASIS + "{% if pedsovet %}, на основании решения педагогического совета "
         "(протокол от {{ pedsovet.date|date_short }} № {{ pedsovet.number }}){% endif %}"
+        "{% for c in councils %}, с учётом мнения {{ c.body|inflect('gen', None, 'org') }}"
+        "{% if c.date or c.number %} (протокол от {{ c.date|date_short if c.date else '____' }} "
+        "№ {{ c.number or '____' }}){% endif %}{% endfor %}"
         "{% if opinion %}, {{ opinion }}{% endif %}",
     )
     command(doc)
@@ -538,7 +555,8 @@ def approval_order():
     )
     kit.tag(doc, "{%p endif %}")
     order_end(doc)
-    kit.tag(doc, "{%p for d in documents %}")
+    # Annexes the service attaches in full (from the archive) bring their own pages.
+    kit.tag(doc, "{%p for d in documents if not d.attached %}")
     kit.page_break(doc)
     kit.par(
         doc, "Приложение{% if documents|length > 1 %} {{ loop.index }}{% endif %}", "DocAnnexMark"

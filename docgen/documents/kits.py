@@ -1,0 +1,333 @@
+"""Kits: an order and the documents it approves, carried in full as its annexes.
+
+A kind that approves documents says so on its `Kind.annexes` (catalog.Annexes): the input
+field listing them and the kinds each may be. Each entry is a draft of the organisation chosen
+from the archive (`document_id`), a draft created in the same step (`kind` + `input`), or only a
+title with typed text. The service renders every annex with the order's number and date,
+puts «Приложение N к приказу … от … № …» on its first page, merges them after the order, and on
+registration freezes the annexes together with the order.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import docx
+import sqlite_utils
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from docgen import ru
+from docgen.documents import archive
+from docgen.errors import FieldErrors, NotFound
+from docgen.kinds import catalog
+from docgen.kinds.catalog import Annexes, Kind
+from docgen.rendering import context as ctx
+
+SQLITE_MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Annex:
+    """One entry of an order's list of annexes, resolved."""
+
+    index: int
+    """Position in the input list (for field paths)."""
+    number: int
+    """The annex number printed («Приложение N»)."""
+    entry: Mapping[str, Any]
+    document: Mapping[str, Any] | None = None
+    kind: Kind | None = None
+    data: Mapping[str, Any] | None = None
+    """The annex's own validated input (archive documents only)."""
+
+
+def declared(kind: Kind) -> Annexes | None:
+    return kind.annexes
+
+
+def _errors(decl: Annexes, index: int, name: str, message: Any) -> FieldErrors:
+    """A 422 naming the entry's field, e.g. «documents.0.document_id»."""
+    if isinstance(message, list) and len(message) == 1 and isinstance(message[0], str):
+        text = message[0]
+    else:
+        text = "Исправьте поля нового документа."
+    return FieldErrors(text, fields={decl.field: {index: {name: message}}})
+
+
+def _fitting_titles(decl: Annexes) -> str:
+    return "; ".join(f"«{catalog.get(slug).title}»" for slug in decl.fitting)
+
+
+def unfit(db: sqlite_utils.Database, decl: Annexes, org_id: int, document_id: Any) -> str | None:
+    """Why a document cannot be this order's annex (not a fitting draft of the organisation)."""
+    missing = f"В архиве организации нет документа № {document_id} среди черновиков."
+    if not isinstance(document_id, int) or not 0 < document_id <= SQLITE_MAX_ID:
+        return missing
+    try:
+        document = archive.get_document(db, document_id)
+    except NotFound:
+        return missing
+    if document["org_id"] != org_id:
+        return missing
+    if document["kind"] not in decl.fitting:
+        return (
+            f"«{document['title']}» не может быть приложением к этому приказу: подходят "
+            f"{_fitting_titles(decl)}."
+        )
+    if document["status"] == "registered":
+        order = archive.approving_order(db, document_id)
+        if order is not None:
+            return archive.approved_message(order)
+        return f"«{document['title']}» уже зарегистрирован: приложить можно только черновик."
+    if document["status"] != "draft":
+        return f"«{document['title']}» аннулирован: приложить можно только черновик."
+    return None
+
+
+def _entries(decl: Annexes, data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [e for e in data.get(decl.field) or [] if isinstance(e, Mapping)]
+
+
+def resolve(
+    db: sqlite_utils.Database | None,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int | None,
+    validate: Callable[[Kind, Any], dict],
+) -> list[Annex]:
+    """The order's annexes in their order of numbers, each archive draft checked and loaded."""
+    decl = declared(kind)
+    if decl is None:
+        return []
+    annexes = []
+    for index, entry in enumerate(_entries(decl, data)):
+        number = entry.get("number") if decl.numbered else index + 1
+        document_id = entry.get("document_id")
+        if entry.get("kind") in decl.fitting and isinstance(entry.get("input"), Mapping):
+            # Shown before it is saved (a preview): the new document from its own input.
+            annex_kind = catalog.get(entry["kind"])
+            try:
+                own = validate(annex_kind, entry["input"])
+            except FieldErrors as err:
+                raise _errors(decl, index, "input", err.fields or [err.message]) from err
+            annexes.append(Annex(index, number, entry, None, annex_kind, own))
+            continue
+        if document_id is None or db is None:
+            annexes.append(Annex(index, number, entry))
+            continue
+        reason = unfit(db, decl, org_id, document_id)
+        if reason:
+            raise _errors(decl, index, "document_id", [reason])
+        document = archive.get_document(db, document_id)
+        annex_kind = catalog.get(document["kind"])
+        own = validate(annex_kind, archive.get_version(db, document_id)["input"])
+        annexes.append(Annex(index, number, entry, document, annex_kind, own))
+    return sorted(annexes, key=lambda a: a.number)
+
+
+def attach_inline(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    payload: Any,
+    create: Callable[[str, Any], int],
+) -> Any:
+    """The payload with every inline annex ({"kind", "input"}) made a draft and referred to by id.
+
+    `create(slug, input)` saves the draft (in the caller's transaction) and returns its id.
+    """
+    decl = declared(kind)
+    if decl is None or not isinstance(payload, Mapping):
+        return payload
+    listed = payload.get(decl.field)
+    if not isinstance(listed, list):
+        return payload
+    entries = []
+    for index, entry in enumerate(listed):
+        if not isinstance(entry, Mapping) or entry.get("kind") is None:
+            entries.append(entry)
+            continue
+        slug = entry["kind"]
+        if slug not in decl.fitting:
+            message = f"Приложением к этому приказу может быть только: {_fitting_titles(decl)}."
+            raise _errors(decl, index, "kind", [message])
+        if not isinstance(entry.get("input"), Mapping):
+            raise _errors(decl, index, "input", ["Укажите поля нового документа."])
+        try:
+            new_id = create(slug, entry["input"])
+        except FieldErrors as err:
+            raise FieldErrors(
+                f"Приложение {index + 1}: {err.message}",
+                fields={decl.field: {index: {"input": err.fields or [err.message]}}},
+            ) from err
+        kept = {k: v for k, v in entry.items() if k not in ("kind", "input")}
+        entries.append({**kept, "document_id": new_id})
+    return {**payload, decl.field: entries}
+
+
+def with_trail(
+    kind: Kind, data: Mapping[str, Any], annexes: list[Annex]
+) -> tuple[dict[str, Any], list[Annex]]:
+    """The order and its annexes with one approval trail (protocol, opinions).
+
+    The order's own trail wins; what it leaves out is taken from the first annex that has it.
+    """
+    decl = declared(kind)
+    data = dict(data)
+    if decl is None or not decl.trail:
+        return data, annexes
+    for order_field, annex_field in decl.trail:
+        if data.get(order_field):
+            continue
+        given = next(
+            (a.data[annex_field] for a in annexes if a.data and a.data.get(annex_field)), None
+        )
+        if given:
+            data[order_field] = copy.deepcopy(given)
+    shared = []
+    for annex in annexes:
+        if annex.data is None:
+            shared.append(annex)
+            continue
+        own = dict(annex.data)
+        for order_field, annex_field in decl.trail:
+            if annex_field in annex.kind.form.fields and data.get(order_field):
+                own[annex_field] = copy.deepcopy(data[order_field])
+        shared.append(
+            Annex(annex.index, annex.number, annex.entry, annex.document, annex.kind, own)
+        )
+    return data, shared
+
+
+def with_titles(kind: Kind, data: Mapping[str, Any], titles: Mapping[int, str]) -> dict[str, Any]:
+    """The order's input with each archive annex named by its real title."""
+    decl = declared(kind)
+    if decl is None or not titles:
+        return dict(data)
+    entries = [dict(e) for e in data.get(decl.field) or []]
+    for index, title in titles.items():
+        entries[index]["title"] = title
+    return {**data, decl.field: entries}
+
+
+def real_title(kind: Kind, values: Mapping[str, Any]) -> str:
+    """The title a document prints: «ПОЛОЖЕНИЕ» + «о системе …» -> «Положение о системе …»."""
+    word, heading = values.get("kind_word"), values.get("heading")
+    if word and heading:
+        return f"{word[:1].upper()}{word[1:].lower()} {heading}"
+    return kind.document_title(values)
+
+
+def label(document: Mapping[str, Any], title: str, version: Mapping[str, Any]) -> str:
+    """«Положение о … — черновик от 01.09.2026 (версия 2)», as a picker lists it."""
+    day = dt.datetime.fromisoformat(version["created_at"]).date()
+    return f"{title} — черновик от {day:%d.%m.%Y} (версия {version['n']})"
+
+
+def candidates(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    org_id: int,
+    title_of: Callable[[Mapping[str, Any]], str],
+) -> list[tuple[int, str]]:
+    """The organisation's drafts an order of this kind may take as annexes: (id, label)."""
+    decl = declared(kind)
+    if decl is None:
+        return []
+    options = []
+    for slug in decl.fitting:
+        for document in archive.list_documents(db, org_id, kind=slug, status="draft"):
+            version = archive.get_version(db, document["id"])
+            options.append((document["id"], label(document, title_of(document), version)))
+    return options
+
+
+# ---------------------------------------------------------------- the annex pages
+
+
+def _paragraph(document: Any, text: str, style_id: str, *, before: Any = None) -> Any:
+    """A paragraph in the document's style of that id, right-aligned marks if it has none."""
+    styles = {style.style_id: style for style in document.styles}
+    paragraph = document.add_paragraph(text)
+    if style_id in styles:
+        paragraph.style = styles[style_id]
+    elif style_id == "DocAnnexMark":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if before is not None:
+        before.addprevious(paragraph._p)
+    return paragraph
+
+
+def mark_lines(number_label: str, org: Any, requisites: ctx.Requisites) -> list[str]:
+    return [
+        number_label,
+        f"к приказу {org.name_gen}",
+        f"от {requisites.date_text} № {requisites.number_text}",
+        "",
+    ]
+
+
+def number_label(kind: Kind, annex: Annex, count: int) -> str:
+    """«Приложение 2»; a single annex is not numbered (DOMAIN §3.4)."""
+    numbered = kind.annexes is not None and kind.annexes.numbered
+    return "Приложение" if count == 1 and not numbered else f"Приложение {annex.number}"
+
+
+def attached(kind: Kind, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The order's input with its annexes marked as attached by the service: the order's
+    template then leaves out the pages it would print for them on its own."""
+    decl = declared(kind)
+    entries = [{**e, "attached": True} for e in data.get(decl.field) or []]
+    return {**data, decl.field: entries}
+
+
+def _grif_cell(document: Any) -> Any:
+    """The table cell of the approval grif on the first page («УТВЕРЖДЕН…»), if there is one."""
+    for table in document.tables[:2]:
+        for cell in table.rows[0].cells[::-1]:
+            if "УТВЕРЖД" in cell.text:
+                return cell
+    return None
+
+
+def marked(part: bytes, lines: list[str]) -> bytes:
+    """The annex's DOCX with the annex mark on its first page: above its grif «УТВЕРЖДЕН…»
+    in the top-right block, or at the top right of the page when it has no such block."""
+    document = docx.Document(io.BytesIO(part))
+    cell = _grif_cell(document)
+    if cell is not None:
+        first = cell.paragraphs[0]
+        for line in lines:
+            paragraph = first.insert_paragraph_before(line)
+            paragraph.style = first.style
+    else:
+        top = next(iter(document.element.body.iterchildren()), None)
+        for line in lines:
+            _paragraph(document, line, "DocAnnexMark", before=top)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: Any) -> bytes:
+    """An annex given only by its title and typed text, in the order's own styles."""
+    document = docx.Document(io.BytesIO(order_docx))
+    body_element = document.element.body
+    for child in list(body_element):
+        if child.tag != qn("w:sectPr"):
+            body_element.remove(child)
+    head = [lines[0], "", ru.grif_word(title), f"приказом {org.name_gen}", lines[2], ""]
+    for line in head:
+        _paragraph(document, line, "DocAnnexMark")
+    _paragraph(document, title, "DocTitle")
+    for text in (line.strip() for line in (body or "").split("\n")):
+        if text:
+            _paragraph(document, text, "DocText")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

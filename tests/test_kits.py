@@ -1,0 +1,248 @@
+"""Kits: an order that approves documents carries them in full and freezes them with itself."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from pdftext import docx_text, pdf_text
+from webfixtures import login
+
+from docgen import demo
+from docgen.accounts import users
+from docgen.documents import archive
+from docgen.documents import service as documents
+from docgen.errors import Conflict, FieldErrors
+from docgen.kinds import catalog
+
+pytest_plugins = ["apifixtures"]
+
+APPROVED = "Документ утверждён приказом № {number} от {date}; изменить его можно только через изменение приказа."
+
+
+def sample(slug: str, drop: tuple[str, ...] = ("organisation",)) -> dict:
+    payload = copy.deepcopy(catalog.get(slug).sample())
+    for name in drop:
+        payload.pop(name, None)
+    return payload
+
+
+def order_with(*entries: dict) -> dict:
+    payload = sample("approval-order")
+    payload["documents"] = list(entries)
+    return payload
+
+
+@pytest.fixture
+def director(db):
+    demo.seed(db)
+    return db, next(u for u in users.list_users(db) if u["login"] == "director")
+
+
+def body_lines(docx: bytes) -> list[str]:
+    """The Положение's text from its title on: what the order must carry whole."""
+    lines = [line.strip() for line in docx_text(docx).split("\n") if line.strip()]
+    return lines[lines.index("ПОЛОЖЕНИЕ") :]
+
+
+def test_registered_order_carries_the_regulation_and_freezes_it(director, today):
+    db, user = director
+    regulation = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    own, _, _ = documents.download(db, user, regulation["id"], None, "docx")
+    order = documents.create(
+        db, user, "approval-order", order_with({"document_id": regulation["id"]}), user["org_id"]
+    )
+    info = documents.register(db, user, order["id"], today)
+    number, date = info["number"], today.strftime("%d.%m.%Y")
+
+    docx, _, _ = documents.download(db, user, order["id"], None, "docx")
+    text = docx_text(docx).replace("\u00a0", " ")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # the order names the annex by its real title, then the whole Положение follows it
+    assert "1. Утвердить Положение о системе (целевой модели) наставничества педагогических " \
+        "работников в МБОУ «Обливская СОШ № 1» (приложение)." in lines  # fmt: skip
+    after = lines[lines.index("ПРИКАЗЫВАЮ:") :]
+    whole = [line.replace("\u00a0", " ") for line in body_lines(own)]
+    start = after.index("ПОЛОЖЕНИЕ")
+    assert after[start : start + len(whole)] == whole
+    # the annex mark and the grif carry the order's number and date
+    assert f"Приложение\nк приказу МБОУ «Обливская СОШ № 1»\nот {date} № {number}" in text
+    assert f"УТВЕРЖДЕНО\nприказом МБОУ «Обливская СОШ № 1»\nот {date} № {number}" in text
+    pdf, _, _ = documents.download(db, user, order["id"], None, "pdf")
+    pdf_lines = pdf_text(pdf, docx)
+    assert f"от {date} № {number}" in pdf_lines and "1. Общие положения" in pdf_lines
+    assert pdf_lines.index("1. Общие положения") > pdf_lines.index("ПРИКАЗЫВАЮ:")
+
+    # the Положение is registered with the order and refuses new versions and revisions
+    frozen = archive.get_document(db, regulation["id"])
+    assert (frozen["status"], frozen["number"], frozen["reg_date"]) == (
+        "registered",
+        number,
+        today.isoformat(),
+    )
+    message = APPROVED.format(number=number, date=date)
+    with pytest.raises(Conflict) as refused:
+        documents.update(db, user, regulation["id"], sample("regulation"))
+    assert refused.value.message == message
+    with pytest.raises(Conflict, match="только через изменение приказа"):
+        documents.revise(db, user, regulation["id"])
+    annex_docx, _, _ = documents.download(db, user, regulation["id"], None, "docx")
+    assert f"от {date} № {number}" in docx_text(annex_docx).replace("\u00a0", " ")
+
+
+def test_the_approval_trail_is_the_same_in_the_order_and_the_annex(director):
+    db, user = director
+    given = sample("regulation")
+    given["pedsovet"] = {"date": "20.08.2024", "number": "9"}
+    regulation = documents.create(db, user, "regulation", given, user["org_id"])
+    payload = order_with({"document_id": regulation["id"]})
+    payload["pedsovet"] = {"date": "29.08.2024", "number": "1"}
+    order = documents.create(db, user, "approval-order", payload, user["org_id"])
+    docx, _, _ = documents.download(db, user, order["id"], None, "docx")
+    text = docx_text(docx).replace("\u00a0", " ")
+    assert "педагогического совета (протокол от 29.08.2024 № 1)" in text
+    assert "протокол от 29.08.2024 № 1" in text.split("ПОЛОЖЕНИЕ")[0].split("ПРИНЯТО")[1]
+    assert "20.08.2024" not in text
+
+
+def test_a_typed_annex_and_an_archive_annex_keep_their_numbers(director):
+    db, user = director
+    regulation = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    payload = order_with(
+        {"title": "Правила внутреннего распорядка наставнических пар", "body": "Текст правил."},
+        {"document_id": regulation["id"]},
+    )
+    order = documents.create(db, user, "approval-order", payload, user["org_id"])
+    docx, _, _ = documents.download(db, user, order["id"], None, "docx")
+    text = docx_text(docx).replace("\u00a0", " ")
+    assert text.index("Приложение 1\n") < text.index("Текст правил.") < text.index("Приложение 2\n")
+    assert "(приложение 2)" in text and "ПОЛОЖЕНИЕ" in text.split("Приложение 2\n")[1]
+
+
+def test_the_api_creates_an_inline_annex_in_the_same_request(api, demo_ids):
+    director = api("director")
+    payload = order_with({"kind": "regulation", "input": sample("regulation")})
+    created = director.post(
+        "/api/documents",
+        json={"org_id": demo_ids["school1"], "kind": "approval-order", "input": payload},
+    )
+    assert created.status_code == 201, created.json
+    listed = director.get(f"/api/documents?org_id={demo_ids['school1']}&kind=regulation").json
+    assert len(listed) == 1 and listed[0]["status"] == "draft"
+    stored = director.get(f"/api/documents/{created.json['id']}").json
+    assert stored["versions"][0]["input"]["documents"] == [{"document_id": listed[0]["id"]}]
+    registered = director.post(f"/api/documents/{created.json['id']}/register", json={})
+    assert registered.status_code == 200, registered.json
+    refused = director.post(
+        f"/api/documents/{listed[0]['id']}/versions", json={"input": sample("regulation")}
+    )
+    assert refused.status_code == 409
+    assert "только через изменение приказа" in refused.json["error"]
+
+    bad = director.post(
+        "/api/documents",
+        json={
+            "org_id": demo_ids["school1"],
+            "kind": "approval-order",
+            "input": order_with({"kind": "consent", "input": {}}),
+        },
+    )
+    assert bad.status_code == 422 and "documents.0.kind" in bad.json["fields"]
+    # nothing of the refused request stays: no second regulation, no order
+    assert len(director.get(f"/api/documents?org_id={demo_ids['school1']}").json) == 2
+
+
+def test_an_inline_annex_with_wrong_fields_names_them(api, demo_ids):
+    given = sample("regulation")
+    given["variant"] = "никто"
+    response = api("director").post(
+        "/api/documents",
+        json={
+            "org_id": demo_ids["school1"],
+            "kind": "approval-order",
+            "input": order_with({"kind": "regulation", "input": given}),
+        },
+    )
+    assert response.status_code == 422
+    assert "documents.0.input.variant" in response.json["fields"]
+
+
+def test_a_wrong_annex_id_is_refused_naming_the_field(api, demo_ids):
+    director, other = api("director"), api("director2")
+    school1, school2 = demo_ids["school1"], demo_ids["school2"]
+
+    def create(client, org_id, slug, payload):
+        response = client.post(
+            "/api/documents", json={"org_id": org_id, "kind": slug, "input": payload}
+        )
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    foreign = create(other, school2, "regulation", sample("regulation"))
+    curator_order = create(director, school1, "curator-order", sample("curator-order"))
+    registered = create(director, school1, "award-order", sample("award-order"))
+    assert director.post(f"/api/documents/{registered}/register", json={}).status_code == 200
+    cases = {
+        foreign: "нет документа",
+        curator_order: "не может быть приложением",
+        registered: "не может быть приложением",
+        10**30: "нет документа",
+        2**63 - 1: "нет документа",
+    }
+    for document_id, reason in cases.items():
+        response = director.post(
+            "/api/documents",
+            json={
+                "org_id": school1,
+                "kind": "approval-order",
+                "input": order_with({"document_id": document_id}),
+            },
+        )
+        assert response.status_code == 422, (document_id, response.json)
+        assert reason in " ".join(response.json["fields"]["documents.0.document_id"])
+
+
+def test_a_registered_fitting_document_is_refused(director, today):
+    db, user = director
+    regulation = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    first = documents.create(
+        db, user, "approval-order", order_with({"document_id": regulation["id"]}), user["org_id"]
+    )
+    documents.register(db, user, first["id"], today)
+    with pytest.raises(FieldErrors) as refused:
+        documents.create(
+            db,
+            user,
+            "approval-order",
+            order_with({"document_id": regulation["id"]}),
+            user["org_id"],
+        )
+    assert list(refused.value.fields["documents"][0]) == ["document_id"]
+    assert "Документ утверждён приказом № " in refused.value.message
+
+
+def test_the_page_offers_drafts_by_title_and_no_number_input(client, today):
+    login(client, "director")
+    page = client.get("/documents/new/regulation")
+    assert page.status_code == 200
+    form = client.get("/documents/new/approval-order?annex=1").get_data(as_text=True)
+    assert '<select id="f-documents-0-document_id" name="documents.0.document_id"' in form
+    assert 'type="text" id="f-documents-0-document_id"' not in form
+    assert "Создать и вернуться" in form
+    assert "documents.0.kind" not in form and "documents.0.input" not in form
+
+
+def test_create_and_return_selects_the_new_draft(client, today):
+    login(client, "director")
+    form = client.get("/documents/new/regulation?back=/documents/new/approval-order")
+    token = form.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    saved = client.post(
+        "/documents/new/regulation?back=/documents/new/approval-order",
+        data={"csrf_token": token, "action": "save", "variant": "педагоги"},
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    assert saved.headers["Location"].startswith("/documents/new/approval-order?annex=")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    selected = page.split('name="documents.0.document_id"')[1].split("</select>")[0]
+    assert "selected>Положение о системе (целевой модели) наставничества педагогических" in selected
+    assert f"черновик от {today:%d.%m.%Y} (версия 1)" in selected
