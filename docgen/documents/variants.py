@@ -165,7 +165,7 @@ def delete(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[str,
         raise NotFound("Вариант шаблона не найден")
     with transaction(db):
         db.execute("DELETE FROM template_variants WHERE id = ?", [variant_id])
-        # The files_no_delete trigger (m008) refuses a file anything still refers to.
+        # The files_no_delete trigger (m007) refuses a file anything still refers to.
         db.execute(
             "DELETE FROM files WHERE sha256 = ? AND NOT EXISTS "
             "(SELECT 1 FROM template_variants WHERE file_sha256 = ?) AND NOT EXISTS "

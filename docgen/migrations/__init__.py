@@ -18,7 +18,7 @@ from docgen.migrations import (
     m004_sessions,
     m005_surveys,
     m006_jobs,
-    m008_variant_files,
+    m007_variant_files,
 )
 
 
@@ -35,5 +35,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m004_sessions", m004_sessions.apply),
     Migration("m005_surveys", m005_surveys.apply),
     Migration("m006_jobs", m006_jobs.apply),
-    Migration("m008_variant_files", m008_variant_files.apply),
+    Migration("m007_variant_files", m007_variant_files.apply),
 )
