@@ -40,6 +40,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         QUEUE_CONSUMER=None,
         QUEUE_THREADS=1,
         QUEUE_RENDER_PROCESSES=1,
+        # Organisations' template variants compile and render in worker processes with these
+        # limits (docgen/rendering/sandbox.py); callers beyond PROCESSES + WAITING are told
+        # to retry, so web threads stay free. The compile cache is capped by size.
+        VARIANT_RENDER_SECONDS=10,
+        VARIANT_RENDER_MEMORY_MB=512,
+        VARIANT_RENDER_OUTPUT_MB=8,
+        VARIANT_RENDER_PROCESSES=2,
+        VARIANT_RENDER_WAITING=1,
+        VARIANT_CACHE_MB=32,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -50,6 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
+    from docgen.rendering import sandbox
+
+    sandbox.configure(sandbox.Limits.from_config(app.config))
     # Tests run tasks at once in the caller unless they ask for a real consumer.
     if app.config["QUEUE_IMMEDIATE"] is None:
         app.config["QUEUE_IMMEDIATE"] = bool(app.config.get("TESTING"))

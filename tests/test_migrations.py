@@ -53,6 +53,7 @@ def test_a_database_migrated_before_the_split_is_recognised(tmp_path):
         "m005_surveys",
         "m006_jobs",
         "m007_annexes_registered",
+        "m008_variant_files",
     ]
     assert migrate(db) == []
     assert [m.name for m in MIGRATIONS[:3]] == OLD_NAMES

@@ -80,6 +80,8 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
         "m004_sessions",
         "m005_surveys",
         "m006_jobs",
+        "m007_annexes_registered",
+        "m008_variant_files",
     ]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in groups.list_forms(db)]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 
 import pytest
 from docx import Document
 from registry_factory import department, school
 
-from docgen.documents import compose, variants
+from docgen.documents import archive, compose, variants
 from docgen.documents import service as documents
-from docgen.errors import FieldErrors
+from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.rendering import docx as render
+from docgen.rendering import hostile, sandbox
 from docgen.rendering import html as preview
 
 KIND = "curator-order"
@@ -181,3 +183,123 @@ def test_a_malformed_xml_part_is_refused_as_broken(db, org):
     with pytest.raises(FieldErrors) as err:
         variants.check_and_store(db, org, KIND, broken, None, "x.docx")
     assert "Файл повреждён" in err.value.message and "word/styles.xml" in err.value.message
+
+
+@pytest.fixture
+def tight():
+    """Small sandbox limits for one test, the defaults again after it."""
+    before = sandbox.limits()
+    sandbox.configure(sandbox.Limits(seconds=1, output_mb=1, processes=1, waiting=1))
+    yield sandbox.limits()
+    sandbox.configure(before)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{% for i in range(10**9) %}x{% endfor %}",
+        "{% for i in range(1000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}",
+        "{{ range(-5, 10**12) | list }}",
+        "{{ 'ab ' * 7*10**5 }}",
+        "{{ 9 ** 9 ** 9 }}",
+    ],
+)
+def test_obviously_hostile_tags_are_refused_without_running_them(db, org, tag):
+    with pytest.raises(FieldErrors) as err:
+        variants.check_and_store(db, org, KIND, with_paragraph(tag), None, "x.docx")
+    assert "слишком" in err.value.message
+    assert variants.list_variants(db, org) == []
+
+
+def test_a_loop_that_runs_past_the_time_limit_is_refused(db, org, tight):
+    # Not a literal: only the time limit can stop it.
+    tag = (
+        "{% set n = (org.full_name|length) * 1000 %}"
+        "{% for i in range(n) %}{% for j in range(n) %}{% endfor %}{% endfor %}"
+    )
+    with pytest.raises(FieldErrors) as err:
+        variants.check_and_store(db, org, KIND, with_paragraph(tag), None, "x.docx")
+    assert err.value.message == "Шаблон заполняется дольше 1 с — проверьте циклы."
+    assert variants.list_variants(db, org) == []
+    # The killed worker is replaced: the next variant is checked as usual.
+    stored = variants.check_and_store(db, org, KIND, with_paragraph("Бланк"), None, "x.docx")
+    assert stored["active"] == 1
+
+
+def test_a_variant_that_makes_a_huge_document_is_refused(db, org, tight):
+    sandbox.configure(sandbox.Limits(seconds=60, output_mb=1))
+    tag = "{% for i in range(400) %}{{ org.full_name * 50 }}{% endfor %}"
+    with pytest.raises(FieldErrors) as err:
+        variants.check_and_store(db, org, KIND, with_paragraph(tag), None, "x.docx")
+    assert err.value.message == "Шаблон даёт слишком большой документ (больше 1 МБ)."
+
+
+def test_every_document_of_a_variant_renders_within_the_limits(db, org, tight):
+    # A variant accepted under looser limits (or before they existed) still cannot hang a render.
+    content = with_paragraph(
+        "{% set n = (org.full_name|length) * 1000 %}"
+        "{% for i in range(n) %}{% for j in range(n) %}{% endfor %}{% endfor %}"
+    )
+    sha = archive.put_file(db, content, archive.DOCX_MIME)
+    db["template_variants"].insert(
+        {"org_id": org, "kind": KIND, "file_sha256": sha, "filename": "old.docx",
+         "uploaded_at": "2025-01-01T00:00:00", "active": 1}
+    )  # fmt: skip
+    kind = catalog.get(KIND)
+    with pytest.raises(render.TemplateInvalid) as err:
+        documents.render(db, kind, compose.validate(kind, kind.sample()), org)
+    assert err.value.message == "Шаблон заполняется дольше 1 с — проверьте циклы."
+
+
+def test_the_built_in_templates_pass_the_hostile_check():
+    for kind in catalog.KINDS:
+        assert hostile.find(render.builtin_template(kind.template)) is None, kind.slug
+
+
+def test_deleting_a_variant_removes_its_file_and_keeps_documents(db, org):
+    kind = catalog.get(KIND)
+    content = with_paragraph("Бланк для удаления")
+    stored = variants.check_and_store(db, org, KIND, content, None, "бланк.docx")
+    docx = documents.render(db, kind, compose.validate(kind, kind.sample()), org)
+    doc = archive.create_document(
+        db, org_id=org, kind=KIND, title="Приказ", user_id=None, input=kind.sample(), docx=docx
+    )
+    variants.delete(db, org, stored["id"])
+    assert variants.list_variants(db, org) == []
+    sha = archive.sha256_hex(content)
+    assert db.execute("SELECT count(*) FROM files WHERE sha256 = ?", [sha]).fetchone()[0] == 0
+    # The document keeps its own bytes, and new documents use the built-in template again.
+    version = archive.get_version(db, doc["id"])
+    assert "Бланк для удаления" in preview.docx_text(archive.get_file(db, version["docx_sha256"]))
+    again = documents.render(db, kind, compose.validate(kind, kind.sample()), org)
+    assert "Бланк для удаления" not in preview.docx_text(again)
+    with pytest.raises(NotFound):
+        variants.delete(db, org, stored["id"])
+
+
+def test_a_file_something_refers_to_cannot_be_deleted(db, org):
+    content = with_paragraph("Общий бланк")
+    first = variants.check_and_store(db, org, KIND, content, None, "1.docx")
+    variants.check_and_store(db, org, KIND, content, None, "2.docx")
+    variants.delete(db, org, first["id"])
+    sha = archive.sha256_hex(content)
+    assert db.execute("SELECT count(*) FROM files WHERE sha256 = ?", [sha]).fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError, match="удалять нельзя"):
+        db.execute("DELETE FROM files WHERE sha256 = ?", [sha])
+
+
+def test_the_compile_cache_is_capped_by_size_and_keeps_the_built_ins():
+    builtins = {
+        kind.slug: render.compile_template(render.builtin_template(kind.template))
+        for kind in catalog.KINDS
+    }
+    render.set_cache_limit(2 * 1024 * 1024)
+    try:
+        for n in range(40):
+            render.compile_template(with_paragraph(f"Бланк № {n} " + "поля " * 2000))
+            assert render.cache_weight() <= 2 * 1024 * 1024
+        for kind in catalog.KINDS:
+            compiled = render.compile_template(render.builtin_template(kind.template))
+            assert compiled is builtins[kind.slug], kind.slug
+    finally:
+        render.set_cache_limit(sandbox.limits().cache_mb * 1024 * 1024)

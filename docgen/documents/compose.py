@@ -15,6 +15,7 @@ from docgen.kinds.catalog import Kind
 from docgen.kinds.collegial import refs as protocol_refs
 from docgen.rendering import context as ctx
 from docgen.rendering import docx as render
+from docgen.rendering import sandbox
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,11 @@ def build_context(
 
 
 def render_docx(kind: Kind, values: Mapping[str, Any], template: bytes | None = None) -> bytes:
-    """The DOCX of a kind from its context, with the organisation's variant or the built-in."""
-    source = template if template is not None else render.builtin_template(kind.template)
-    return render.render(source, values)
+    """The DOCX of a kind from its context, with the organisation's variant or the built-in.
+
+    A variant is written by a user: it renders in the sandbox, within its time, memory and
+    output limits. The built-in templates are trusted and render here.
+    """
+    if template is not None:
+        return sandbox.render_untrusted(template, values)
+    return render.render(render.builtin_template(kind.template), values)

@@ -1,8 +1,11 @@
 """An organisation's own template of a kind (a «вариант шаблона»): checked, stored, switched.
 
 A variant is accepted only if it is a real DOCX within size limits, carries no DTD, compiles
-in the sandboxed engine, uses only the names the kind provides and renders the kind's sample.
-The built-in template is never touched: variants live in the archive's files table.
+in the sandboxed engine, has no obviously hostile loop or repetition, uses only the names the
+kind provides and renders the kind's sample. Compiling and rendering happen in the sandbox's
+worker processes, within its time, memory and output limits (docgen/rendering/sandbox.py).
+The built-in template is never touched: variants live in the archive's files table, and a
+deleted variant's file goes with it unless something else still refers to it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import organisations
 from docgen.rendering import docx as render
+from docgen.rendering import sandbox
 from docgen.safezip import Limits, open_package
 
 LIMITS = Limits(max_compressed=5 * 1024 * 1024, max_total=30 * 1024 * 1024, max_ratio=100)
@@ -27,8 +31,11 @@ def _refuse(message: str) -> FieldErrors:
     return FieldErrors(message, fields={"file": [message]})
 
 
-def check(kind_slug: str, content: bytes) -> render.Compiled:
-    """The compiled variant, or FieldErrors saying in Russian what is wrong with it."""
+def check(kind_slug: str, content: bytes) -> frozenset[str]:
+    """The names the variant uses, or FieldErrors saying in Russian what is wrong with it.
+
+    sandbox.Busy (503) passes through: the variant is not judged, the user tries again.
+    """
     kind = catalog.get(kind_slug)
     open_package(
         content,
@@ -37,22 +44,26 @@ def check(kind_slug: str, content: bytes) -> render.Compiled:
         limits=LIMITS,
     ).close()
     try:
-        compiled = render.compile_template(bytes(content))
+        inspection = sandbox.inspect(bytes(content))
+    except sandbox.BrokenPackage as err:
+        raise _refuse("Файл повреждён: он не является документом DOCX.") from err
     except render.TemplateInvalid as err:
         raise _refuse(err.message) from err
-    except Exception as err:  # docxtpl/lxml raise many unrelated types on a broken package
-        raise _refuse("Файл повреждён: он не является документом DOCX.") from err
-    unknown = sorted(compiled.variables - kind.variables)
+    if inspection.hostile:
+        raise _refuse(inspection.hostile)
+    unknown = sorted(inspection.variables - kind.variables)
     if unknown:
         names = ", ".join(f"«{name}»" for name in unknown)
         word = "переменную" if len(unknown) == 1 else "переменные"
         raise _refuse(f"Шаблон использует {word} {names}, которых нет в документе «{kind.title}».")
     try:
         values = compose.build_context(kind, compose.validate(kind, kind.sample()))
-        render.render(compiled, values)
+        sandbox.render_untrusted(bytes(content), values)
+    except sandbox.LimitExceeded as err:
+        raise _refuse(err.message) from err
     except render.TemplateInvalid as err:
         raise _refuse(f"Шаблон не заполняется на образце: {err.message}") from err
-    return compiled
+    return inspection.variables
 
 
 def check_and_store(
@@ -139,3 +150,27 @@ def activate(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[st
         )
         db["template_variants"].update(variant_id, {"active": 1})
     return db["template_variants"].get(variant_id)
+
+
+def delete(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[str, Any]:
+    """Remove a variant; its stored file goes too unless a document version, a bulk job or
+    another variant refers to the same bytes. Registered documents keep their own files."""
+    row = next(
+        db.query(
+            "SELECT * FROM template_variants WHERE id = ? AND org_id = ?", [variant_id, org_id]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("Вариант шаблона не найден")
+    with transaction(db):
+        db.execute("DELETE FROM template_variants WHERE id = ?", [variant_id])
+        # The files_no_delete trigger (m007) refuses a file anything still refers to.
+        db.execute(
+            "DELETE FROM files WHERE sha256 = ? AND NOT EXISTS "
+            "(SELECT 1 FROM template_variants WHERE file_sha256 = ?) AND NOT EXISTS "
+            "(SELECT 1 FROM versions WHERE docx_sha256 = ? OR pdf_sha256 = ?) AND NOT EXISTS "
+            "(SELECT 1 FROM bulk_jobs WHERE zip_sha256 = ? OR pdf_sha256 = ?)",
+            [row["file_sha256"]] * 6,
+        )
+    return row

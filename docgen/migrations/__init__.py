@@ -19,6 +19,7 @@ from docgen.migrations import (
     m005_surveys,
     m006_jobs,
     m007_annexes_registered,
+    m008_variant_files,
 )
 
 
@@ -36,4 +37,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m005_surveys", m005_surveys.apply),
     Migration("m006_jobs", m006_jobs.apply),
     Migration("m007_annexes_registered", m007_annexes_registered.apply),
+    Migration("m008_variant_files", m008_variant_files.apply),
 )

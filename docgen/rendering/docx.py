@@ -12,7 +12,9 @@ import functools
 import hashlib
 import io
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +123,66 @@ def _read_package(data: bytes) -> zipfile.ZipFile:
         raise TemplateInvalid("Файл не является документом DOCX.") from err
 
 
-@functools.lru_cache(maxsize=128)
+class _Cache:
+    """Compiled templates, least recently used dropped first once their bytes pass `max_bytes`.
+
+    The weight of an entry is what it keeps: the package, the untouched parts' zip and the
+    templated parts' sources. Built-in templates are pinned and never counted: they are few,
+    trusted, and used by every document.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.pinned: set[str] = set()
+        self._entries: OrderedDict[str, tuple[Compiled, int]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def get(self, sha256: str) -> Compiled | None:
+        with self._lock:
+            entry = self._entries.get(sha256)
+            if entry is None:
+                return None
+            self._entries.move_to_end(sha256)
+            return entry[0]
+
+    def put(self, compiled: Compiled, weight: int) -> None:
+        with self._lock:
+            if compiled.sha256 in self._entries:
+                return
+            counted = 0 if compiled.sha256 in self.pinned else weight
+            self._entries[compiled.sha256] = (compiled, counted)
+            self._weight += counted
+            for sha in list(self._entries):
+                if self._weight <= self.max_bytes:
+                    break
+                if sha == compiled.sha256 or sha in self.pinned:
+                    continue
+                self._weight -= self._entries.pop(sha)[1]
+
+    @property
+    def weight(self) -> int:
+        """The bytes the counted (not pinned) entries keep."""
+        return self._weight
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+CACHE_BYTES = 32 * 1024 * 1024
+_cache = _Cache(CACHE_BYTES)
+
+
+def set_cache_limit(max_bytes: int) -> None:
+    """Cap the compile cache at `max_bytes` (of templates other than the built-ins)."""
+    _cache.max_bytes = max_bytes
+
+
+def cache_weight() -> int:
+    """The bytes the compile cache keeps for templates other than the built-ins."""
+    return _cache.weight
+
+
 def _compile(sha256: str, data: bytes) -> Compiled:
     env = environment()
     patcher = DocxTemplate(io.BytesIO(data))
@@ -150,14 +211,22 @@ def _compile(sha256: str, data: bytes) -> Compiled:
 
 
 def compile_template(data: bytes) -> Compiled:
-    """Compile a DOCX template (cached by content)."""
-    return _compile(hashlib.sha256(data).hexdigest(), data)
+    """Compile a DOCX template (cached by content, the cache capped by size)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    compiled = _cache.get(sha256)
+    if compiled is None:
+        compiled = _compile(sha256, data)
+        sources = sum(info.file_size for info, _ in compiled.parts)
+        _cache.put(compiled, len(data) + len(compiled.base_zip) + sources)
+    return compiled
 
 
 @functools.cache
 def builtin_template(filename: str) -> bytes:
     """The bytes of a built-in template; they never change while the process runs."""
-    return (TEMPLATE_DIR / filename).read_bytes()
+    data = (TEMPLATE_DIR / filename).read_bytes()
+    _cache.pinned.add(hashlib.sha256(data).hexdigest())
+    return data
 
 
 _FIRST_PARAGRAPH = re.compile(r"<w:p[ >]")

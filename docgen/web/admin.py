@@ -14,6 +14,7 @@ from docgen.documents import variants
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import organisations
+from docgen.rendering import sandbox
 from docgen.web import helpers, listing
 from docgen.web.helpers import get_db
 
@@ -153,6 +154,8 @@ def variants_page() -> Any:
         )  # fmt: skip
     except (FieldErrors, NotFound) as err:
         return _variants_page(org, err.message, 422)
+    except sandbox.Busy as err:
+        return _variants_page(org, err.message, 503)
     audit_log.record(
         get_db(),
         helpers.user()["id"],
@@ -178,4 +181,22 @@ def switch_variant(variant_id: int, action: str) -> Any:
         return redirect(url_for("admin.variants_page"))
     audit_log.record(db, helpers.user()["id"], "change", "template_variant", variant_id, action)
     flash("Вариант включён." if action == "activate" else "Вариант выключен.", "ok")
+    return redirect(url_for("admin.variants_page"))
+
+
+@bp.post("/variants/<id:variant_id>/delete")
+@helpers.login_required
+def delete_variant(variant_id: int) -> Any:
+    db = get_db()
+    org = permissions.require_on(db, helpers.user(), "manage", "template_variant", variant_id)
+    removed = variants.delete(db, org["id"], variant_id)
+    audit_log.record(
+        db,
+        helpers.user()["id"],
+        "delete",
+        "template_variant",
+        variant_id,
+        f"{removed['kind']}: {removed['filename']}",
+    )
+    flash(f"Вариант «{removed['filename']}» удалён.", "ok")
     return redirect(url_for("admin.variants_page"))
