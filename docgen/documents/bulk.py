@@ -342,7 +342,10 @@ def generate(
             job_id,
             status="done",
             phase="done",
-            done=total,
+            # The PDF phase counted the documents made, not the items asked for: end on the
+            # same total (it was «31 done of 27» when 4 of 31 items were refused).
+            done=count,
+            total=count,
             zip_sha256=zip_sha,
             pdf_sha256=pdf_sha,
             errors_json=json.dumps(errors, ensure_ascii=False),
@@ -408,6 +411,7 @@ def _report(
     total: int,
     phase: str,
 ) -> None:
+    done = min(done, total)  # progress never counts past its total
     _update_job(db, job_id, done=done, total=total, phase=phase)
     if progress is not None:
         progress(done, total, phase)

@@ -9,7 +9,7 @@ as they are, because their versions are frozen in the archive.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -201,6 +201,47 @@ def usable(
         f"{people.short_name(person)} {verb} согласие на обработку персональных данных "
         f"{when:%d.%m.%Y}: эти данные нельзя использовать в новых документах"
     )
+
+
+def registry_matches(
+    db: sqlite_utils.Database, org_ids: Iterable[int], block: Mapping[str, Any]
+) -> list[dict]:
+    """Registry people of the organisations who are the person typed inline in a form.
+
+    The same surname, name and patronymic (case- and ё-insensitive); when both sides give a
+    birth date, it must be the same too (otherwise they are namesakes).
+    """
+    wanted = tuple(people.name_key(block.get(k)) for k in ("surname", "name", "patronymic"))
+    if not wanted[0] or not wanted[1]:
+        return []
+    birth = dates.to_iso(block.get("birth_date"))
+    ids = sorted(set(org_ids))
+    marks = ", ".join("?" for _ in ids)
+    found = []
+    # SQLite's lower() only folds ASCII, so Cyrillic names are compared in Python.
+    for person in db.query(f"SELECT * FROM people WHERE org_id IN ({marks})", ids):
+        key = tuple(people.name_key(person[k]) for k in ("surname", "name", "patronymic"))
+        if key != wanted:
+            continue
+        if birth and person["birth_date"] and person["birth_date"] != birth:
+            continue
+        found.append(person)
+    return found
+
+
+def usable_inline(
+    db: sqlite_utils.Database,
+    org_ids: Iterable[int],
+    block: Mapping[str, Any],
+    on: dt.date | str | None = None,
+) -> tuple[bool, str]:
+    """`usable` for a person typed inline: refused when they are a registry person of the
+    organisation whose processing consent is withdrawn (typing the name must not get round it)."""
+    for person in registry_matches(db, org_ids, block):
+        ok, reason = usable(db, person["id"], on)
+        if not ok:
+            return False, reason
+    return True, ""
 
 
 def consent_state(
