@@ -67,9 +67,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reads,
         registry_pages,
         security,
+        survey_answer,
+        surveys,
         templating,
     )
     from docgen.web.api import check as api_check
+    from docgen.web.api import surveys as api_surveys
     from docgen.web.api import views as api
 
     app.teardown_appcontext(helpers.close_db)
@@ -79,13 +82,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     reads.init_app(app)
     cli.init_app(app)
-    blueprints = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
-    for blueprint in (*blueprints, api.bp, api_check.bp):
+    pages_bps = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    survey_bps = (surveys.bp, survey_answer.bp)
+    api_bps = (api.bp, api_check.bp, api_surveys.bp)
+    for blueprint in (*pages_bps, *survey_bps, *api_bps):
         app.register_blueprint(blueprint)
     # Every page form carries a CSRF token; API clients send a bearer token and no cookie.
     csrf = CSRFProtect(app)
-    csrf.exempt(api.bp)
-    csrf.exempt(api_check.bp)
+    for blueprint in api_bps:
+        csrf.exempt(blueprint)
     return app
 
 

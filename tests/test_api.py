@@ -443,7 +443,7 @@ def test_indicators_at_a_date(api, demo_ids):
         (b"42", 400),
         (b"null", 400),
         (b"\xff\xfe\xfa", 400),
-        (b'{"kind": "curator-order", "input": {"executor_phone": "\\u0000"}}', 400),
+        (b'{"kind": "curator-order", "input": {"executor_phone": "\\u0000"}}', 422),
         (b'{"kind": "curator-order", "input": {"executor_phone": "\\ud800"}}', 400),
         (b'{"kind": "curator-order", "input": []}', 422),
         (b'{"kind": 5, "input": {}}', 422),

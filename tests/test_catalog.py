@@ -22,6 +22,7 @@ from docgen.kinds.fields import json_schema
 from docgen.rendering import docx as render
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites
+from docgen.rendering.pdf import docx_to_pdf
 
 KINDS = [pytest.param(kind, id=kind.slug) for kind in catalog.KINDS]
 INJECTIONS = ("{{ 7*7 }}", "{% for x in y %}", "<w:p>", "A & B", "\"кавычки\" и 'апостроф'")
@@ -70,7 +71,7 @@ def renders() -> Callable[[catalog.Kind], Rendered]:
     def get(kind: catalog.Kind) -> Rendered:
         if kind.slug not in cache:
             docx = rendered(kind)
-            cache[kind.slug] = Rendered(docx, preview.docx_to_html(docx), preview.docx_to_pdf(docx))
+            cache[kind.slug] = Rendered(docx, preview.docx_to_html(docx), docx_to_pdf(docx))
         return cache[kind.slug]
 
     return get

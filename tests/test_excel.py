@@ -470,3 +470,54 @@ def test_register_writes_the_age_in_words_that_agree_with_it(db, org):
     assert rows["Андреев Иван Иванович"].startswith("21 год")
     assert rows["Борисов Иван Иванович"].startswith("22 года")
     assert rows["Васильев Иван Иванович"].startswith("25 лет")
+
+
+def _sheet_part(content: bytes, title: str) -> str:
+    """The zip member of a sheet, found through the workbook (sheet order may differ)."""
+    wb = load_workbook(io.BytesIO(content), read_only=True)
+    index = wb.sheetnames.index(title) + 1
+    wb.close()
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+def _repacked(content: bytes, name: str, data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return _zip(
+        {
+            info.filename: data if info.filename == name else source.read(info)
+            for info in source.infolist()
+        }
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
+def test_a_dtd_in_a_utf16_sheet_is_refused_at_import(db, org, encoding, bom):
+    content = valid_file()
+    part = _sheet_part(content, sheets.PEOPLE)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode("utf-8")
+    body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+    hostile = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<!DOCTYPE worksheet SYSTEM "file:///etc/passwd">' + body
+    )
+    mark = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding] if bom else b""
+    bad = _repacked(content, part, mark + hostile.encode(encoding))
+    with pytest.raises(FieldErrors) as err:
+        importing.import_workbook(db, org, bad, on=dt.date(2024, 9, 10))
+    assert "DTD" in err.value.message and part in err.value.message
+    assert err.value.fields["file"]
+    assert registry_people.list_people(db, org) == []
+
+
+def test_a_utf16_sheet_without_a_dtd_imports(db, org):
+    content = valid_file()
+    part = _sheet_part(content, sheets.PEOPLE)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode("utf-8")
+    body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+    utf16 = b"\xff\xfe" + ('<?xml version="1.0" encoding="UTF-16"?>' + body).encode("utf-16-le")
+    report = importing.import_workbook(
+        db, org, _repacked(content, part, utf16), on=dt.date(2024, 9, 10)
+    )
+    assert report.written, report.messages()
+    assert len(registry_people.list_people(db, org)) == len(PEOPLE_ROWS)

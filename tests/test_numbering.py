@@ -278,3 +278,28 @@ def test_processes_and_threads_together_get_unique_consecutive_numbers(db, db_pa
     numbers = [n for _, chunk in results for n in chunk]
     _assert_consecutive(numbers, 80)
     assert [r["seq"] for r in numbering.journal(db, school, 2025)] == list(range(1, 81))
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (dt.date(39, 11, 18), "Дата регистрации 18.11.0039 раньше 1900 года"),
+        (dt.date(1899, 12, 31), "раньше 1900 года"),
+        (dt.date(2204, 3, 3), "больше чем на год впереди"),
+    ],
+)
+def test_a_registration_date_out_of_bounds_opens_no_journal(db, school, on, expected):
+    doc = _draft(db, school)
+    with pytest.raises(FieldErrors) as err:
+        numbering.register(db, doc, series_code="orders", on=on, user_id=None)
+    assert expected in err.value.fields["date"][0]
+    assert db["journal"].count == 0
+    assert db["documents"].get(doc)["status"] == "draft"
+
+
+def test_the_bounds_of_a_registration_date():
+    today = dt.date(2025, 3, 3)
+    numbering.check_date(dt.date(1900, 1, 1), today)
+    numbering.check_date(today + dt.timedelta(days=366), today)
+    with pytest.raises(FieldErrors):
+        numbering.check_date(today + dt.timedelta(days=367), today)

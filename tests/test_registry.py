@@ -73,7 +73,13 @@ def school(db) -> int:
 
 def test_migrate_is_idempotent_and_seeds_forms(db_path):
     db = connect(db_path)
-    assert migrate(db) == ["m001_initial", "m002_mentoring_forms", "m003_bulk_jobs"]
+    assert migrate(db) == [
+        "m001_initial",
+        "m002_mentoring_forms",
+        "m003_bulk_jobs",
+        "m004_sessions",
+        "m005_surveys",
+    ]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in groups.list_forms(db)]
     assert "учитель – ученик" in titles and "педагог вуза/колледжа – молодой педагог" in titles

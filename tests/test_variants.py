@@ -141,3 +141,43 @@ def test_zip_bomb_dtd_and_non_docx_are_refused(db, org):
     with pytest.raises(FieldErrors):
         variants.check_and_store(db, org, KIND, builtin(), None, "x.pdf")
     assert variants.list_variants(db, org) == []
+
+
+def _utf16(xml: bytes, encoding: str, bom: bool) -> bytes:
+    """An XML part re-encoded as UTF-16, its declaration saying so."""
+    text = xml.decode("utf-8").split("?>", 1)[1]
+    declared = '<?xml version="1.0" encoding="UTF-16" standalone="yes"?>' + text
+    marks = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+    return (marks[encoding] if bom else b"") + declared.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
+def test_a_dtd_in_a_utf16_part_is_refused(db, org, encoding, bom):
+    with zipfile.ZipFile(io.BytesIO(builtin())) as zf:
+        styles = zf.read("word/styles.xml")
+    doctype = b'<!DOCTYPE w:styles SYSTEM "file:///etc/passwd">'
+    head, body = styles.split(b"?>", 1)
+    hostile = _repack(
+        builtin(), {"word/styles.xml": _utf16(head + b"?>" + doctype + body, encoding, bom)}
+    )
+    with pytest.raises(FieldErrors) as err:
+        variants.check_and_store(db, org, KIND, hostile, None, "x.docx")
+    assert "DTD" in err.value.message and "word/styles.xml" in err.value.message
+    assert err.value.fields["file"]
+    assert variants.list_variants(db, org) == []
+
+
+def test_a_utf16_part_without_a_dtd_is_accepted(db, org):
+    with zipfile.ZipFile(io.BytesIO(builtin())) as zf:
+        styles = zf.read("word/styles.xml")
+    plain = _repack(builtin(), {"word/styles.xml": _utf16(styles, "utf-16-le", True)})
+    stored = variants.check_and_store(db, org, KIND, plain, None, "x.docx")
+    assert stored["active"] == 1
+
+
+def test_a_malformed_xml_part_is_refused_as_broken(db, org):
+    broken = _repack(builtin(), {"word/styles.xml": b"<w:styles><unclosed>"})
+    with pytest.raises(FieldErrors) as err:
+        variants.check_and_store(db, org, KIND, broken, None, "x.docx")
+    assert "Файл повреждён" in err.value.message and "word/styles.xml" in err.value.message

@@ -101,6 +101,7 @@ _OWNER_SQL = {
     "WHERE consents.id = ?",
     "series": "SELECT org_id FROM series WHERE id = ?",
     "template_variant": "SELECT org_id FROM template_variants WHERE id = ?",
+    "survey": "SELECT org_id FROM surveys WHERE id = ?",
 }
 
 

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from docgen.errors import FieldErrors
 from docgen.kinds.acts import ACTS
 from docgen.kinds.catalog import Kind
+from docgen.kinds.collegial import refs as protocol_refs
 from docgen.rendering import context as ctx
 from docgen.rendering import docx as render
 
@@ -61,6 +62,8 @@ def build_context(
             "Не указана организация.", fields={"organisation": ["Укажите организацию."]}
         )
     values = ctx.convert(kind.form, data, resolve)
+    # «протокол от … № …» chosen from the archive: its number and date, as registered.
+    values = protocol_refs.resolve(kind.form, values, sources or Sources())
     org = ctx.organisation(org_record)
     values |= {
         "org": org,

@@ -19,6 +19,22 @@ from docgen.errors import Conflict, FieldErrors, NotFound
 
 PATTERN_FIELDS = ("n", "year")
 BeforeCommit = Callable[[sqlite3.Connection, dict], None]
+# A registration date outside these bounds is a typo (0039 for 2039, 2204 for 2024): each such
+# year would open a journal of its own, numbered from 1 again.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+MAX_AHEAD = dt.timedelta(days=366)
+
+
+def check_date(on: dt.date, today: dt.date | None = None) -> None:
+    """Refuse a registration date before 1900 or more than a year after `today`."""
+    shown = f"{on.day:02d}.{on.month:02d}.{on.year:04d}"  # strftime does not pad year 39
+    if on < EARLIEST_DATE:
+        message = f"Дата регистрации {shown} раньше 1900 года — проверьте год."
+    elif on > (today or dt.date.today()) + MAX_AHEAD:
+        message = f"Дата регистрации {shown} больше чем на год впереди — проверьте год."
+    else:
+        return
+    raise FieldErrors(message, fields={"date": [message]})
 
 
 def validate_pattern(pattern: str) -> None:
@@ -124,6 +140,7 @@ def register(
     """
     if isinstance(on, dt.datetime):
         on = on.date()
+    check_date(on)
     for attempt in range(LOCK_RETRIES):
         try:
             return _register_once(db, document_id, series_code, on, user_id, before_commit)

@@ -13,7 +13,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from docgen.kinds.collegial import template as collegial
 from docgen.kinds.consents import template as consents
+from docgen.kinds.feedback import template as feedback
+from docgen.kinds.labour import template as labour
 from docgen.kinds.orders import template as orders
 from docgen.kinds.programmes import template as programmes
 from docgen.kinds.reports import template as reports
@@ -26,6 +29,9 @@ TEMPLATES: dict[str, Callable] = {
     **consents.TEMPLATES,
     **reports.TEMPLATES,
     **programmes.TEMPLATES,
+    **collegial.TEMPLATES,
+    **labour.TEMPLATES,
+    **feedback.TEMPLATES,
 }
 
 

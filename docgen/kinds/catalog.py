@@ -18,8 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import NotFound
+from docgen.kinds.collegial import schema as collegial
+from docgen.kinds.collegial import values as collegial_values
 from docgen.kinds.consents import schema as consents
 from docgen.kinds.consents import values as consent_values
+from docgen.kinds.feedback import schema as feedback
+from docgen.kinds.feedback import values as feedback_values
+from docgen.kinds.labour import schema as labour
+from docgen.kinds.labour import values as labour_values
 from docgen.kinds.orders import schema as orders
 from docgen.kinds.orders import values as order_values
 from docgen.kinds.programmes import schema as programmes
@@ -39,6 +45,7 @@ HEAD = frozenset({"director", "admin"})
 # Registration journals a kind may use: code -> (title, default number pattern).
 SERIES = {
     "orders": ("Приказы по основной деятельности", "{n}-од"),
+    "protocols": ("Протоколы заседаний коллегиальных органов", "{n}"),
 }
 
 # Names every template may use besides its schema's fields (see context.build).
@@ -283,6 +290,87 @@ KINDS: tuple[Kind, ...] = (
             programme_values.personal_programme_items,
             programme_values.personal_programme_common,
         ),
+    ),
+    Kind(
+        "municipal-programme",
+        "Муниципальная целевая программа наставничества",
+        programmes.MunicipalProgrammeForm,
+        "municipal-programme.docx",
+        series=None,
+        roles=MUNICIPAL,
+        extras=programme_values.municipal_programme_extras,
+        provides=programme_values.PROVIDES["municipal-programme"],
+    ),
+    Kind(
+        "council-regulation",
+        "Положение о Совете наставников",
+        collegial.CouncilRegulationForm,
+        "council-regulation.docx",
+        series=None,
+        roles=SCHOOL | MUNICIPAL,
+        extras=collegial_values.council_regulation_extras,
+        provides=collegial_values.COUNCIL_PROVIDES,
+    ),
+    Kind(
+        "protocol",
+        "Протокол заседания коллегиального органа",
+        collegial.ProtocolDocForm,
+        "protocol.docx",
+        series="protocols",
+        roles=SCHOOL | MUNICIPAL,
+        extras=collegial_values.protocol_extras,
+        before_register=collegial_values.protocol_before_register,
+        provides=collegial_values.PROTOCOL_PROVIDES,
+    ),
+    Kind(
+        "tk-consent",
+        "Согласие работника на осуществление наставничества (ст. 351.8 ТК РФ)",
+        labour.TkConsentForm,
+        "tk-consent.docx",
+        series=None,
+        extras=labour_values.mentoring_extras,
+        provides=labour_values.MENTORING_PROVIDES,
+        bulk=Bulk(
+            "tk-consents",
+            "Согласия работников на осуществление наставничества — всем наставникам-работникам",
+            labour_values.consent_items,
+            labour_values.consent_common,
+        ),
+    ),
+    Kind(
+        "tk-agreement",
+        "Дополнительное соглашение к трудовому договору о наставничестве (ст. 351.8 ТК РФ)",
+        labour.TkAgreementForm,
+        "tk-agreement.docx",
+        series=None,
+        extras=labour_values.agreement_extras,
+        provides=labour_values.AGREEMENT_PROVIDES,
+        bulk=Bulk(
+            "tk-agreements",
+            "Дополнительные соглашения к трудовым договорам — всем наставникам-работникам",
+            labour_values.agreement_items,
+            labour_values.agreement_common,
+        ),
+    ),
+    Kind(
+        "mentor-report",
+        "Отчёт наставника о реализации персонализированной программы наставничества",
+        feedback.MentorReportForm,
+        "mentor-report.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=feedback_values.report_extras,
+        provides=feedback_values.REPORT_PROVIDES,
+    ),
+    Kind(
+        "questionnaire",
+        "Анкета удовлетворённости участника программы наставничества",
+        feedback.QuestionnaireForm,
+        "questionnaire.docx",
+        series=None,
+        roles=SCHOOL,
+        extras=feedback_values.questionnaire_extras,
+        provides=feedback_values.QUESTIONNAIRE_PROVIDES,
     ),
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from docgen import text as plain_text
 from docgen.rendering.context import PersonBlock
 
 REQUIRED = "Обязательное поле."
@@ -39,7 +40,9 @@ class Str(fields.String):
         super().__init__(validate=validators, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        plain_text.check(text)  # before strip(), which would hide U+000B and U+001F at the ends
+        text = text.strip()
         if not text and self.required:
             raise self.make_error("required")
         return text
@@ -98,6 +101,11 @@ class Nested(fields.Nested):
 
 class Email(fields.Email):
     default_error_messages = _messages(invalid="Неверный адрес электронной почты.")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        plain_text.check(text)
+        return text
 
 
 def one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:

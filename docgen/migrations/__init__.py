@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from docgen.migrations import m001_initial, m002_mentoring_forms, m003_bulk_jobs, m004_sessions
+from docgen.migrations import (
+    m001_initial,
+    m002_mentoring_forms,
+    m003_bulk_jobs,
+    m004_sessions,
+    m005_surveys,
+)
 
 
 @dataclass(frozen=True)
@@ -25,4 +31,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m002_mentoring_forms", m002_mentoring_forms.apply),
     Migration("m003_bulk_jobs", m003_bulk_jobs.apply),
     Migration("m004_sessions", m004_sessions.apply),
+    Migration("m005_surveys", m005_surveys.apply),
 )

@@ -10,7 +10,6 @@ required, and by when, the kinds declare (`Kind.required_in_year`); the caller h
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from docgen.errors import FieldErrors
 from docgen.registry import indicators, organisations
+from docgen.registry.excel import sheets
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,15 @@ def district_totals(db: sqlite_utils.Database, department_id: int, on: dt.date) 
     return indicators.compute(db, schools, on) if schools else []
 
 
+def _figure(value: Any) -> str:
+    """The figure as the table prints it; a satisfaction figure from answers says so."""
+    if value.source == "survey":
+        return f"{value.text} (по анкетам: {value.denominator})"
+    if value.source == "typed":
+        return f"{value.text} (введено)"
+    return value.text
+
+
 def _doc_text(info: dict[str, Any] | None) -> str:
     if info is None:
         return "нет"
@@ -148,12 +157,12 @@ def table_xlsx(
     wb = Workbook()
     ws = wb.active
     ws.title = "Свод по школам"
-    ws.append(
-        ["Сведения о реализации целевой модели наставничества в образовательных организациях"]
+    sheets.append(
+        ws, ["Сведения о реализации целевой модели наставничества в образовательных организациях"]
     )
-    ws.append([department["full_name"]])
-    ws.append([f"по состоянию на {on:%d.%m.%Y}"])
-    ws.append([])
+    sheets.append(ws, [department["full_name"]])
+    sheets.append(ws, [f"по состоянию на {on:%d.%m.%Y}"])
+    sheets.append(ws, [])
     header = ["№", "Образовательная организация"]
     for code in codes:
         value = titles[code]
@@ -162,25 +171,25 @@ def table_xlsx(
             header.append(f"{value.title}: числитель / знаменатель")
     header += [item.title for item in required]
     header.append("Просроченные сроки")
-    ws.append(header)
+    sheets.append(ws, header)
     for number, row in enumerate(rows, start=1):
         values: list[Any] = [number, row.name]
         for value in row.indicators:
-            values.append(value.text)
+            values.append(_figure(value))
             if value.is_share:
                 values.append(f"{value.numerator_text} / {value.denominator_text}")
         values += [_doc_text(row.registered.get(item.kind)) for item in required]
         values.append(
             "; ".join(f"{item['title']} — до {item['deadline']:%d.%m.%Y}" for item in row.overdue)
         )
-        ws.append(values)
+        sheets.append(ws, values)
     if totals:
         total: list[Any] = ["", "Итого по району"]
         for value in totals:
-            total.append(value.text)
+            total.append(_figure(value))
             if value.is_share:
                 total.append(f"{value.numerator_text} / {value.denominator_text}")
-        ws.append(total)
+        sheets.append(ws, total)
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True, size=12)
@@ -190,6 +199,4 @@ def table_xlsx(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(index)].width = 8 if index == 1 else 22
     ws.freeze_panes = "C6"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.save(wb)

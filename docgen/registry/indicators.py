@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from docgen import dates
+from docgen import dates, ru
+from docgen.surveys import results as survey_results
 
 STUDENT = "обучающийся"
 TEACHER = "педагог"
@@ -154,10 +155,22 @@ class Value:
     breakdown: tuple[FormCount, ...] = field(default_factory=tuple)
     pairs: int | None = None
     groups: int | None = None
+    source: str = ""  # satisfaction only: "survey" (answers in docgen) or "typed"
+    method: str = ""  # the survey method, when the figure comes from answers
 
     @property
     def is_share(self) -> bool:
         return self.unit == "%"
+
+    @property
+    def source_text(self) -> str:
+        """«анкеты docgen: 8 ответов; методика: …», «введено вручную …»; empty for the others."""
+        if self.source == "survey":
+            count = ru.plural(self.denominator or 0, "ответ")
+            return f"анкеты docgen: {count}; методика: {self.method}"
+        if self.source == "typed":
+            return "введено вручную (анкетирование вне docgen)"
+        return ""
 
     @property
     def text(self) -> str:
@@ -212,10 +225,15 @@ def _partner_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Survey:
-    """Survey figures for a satisfaction indicator: how many answered, how many satisfied."""
+    """Survey figures for a satisfaction indicator: how many answered, how many satisfied.
+
+    `source` "typed" is a figure typed into a form; "survey" one counted from docgen's answers.
+    """
 
     satisfied: int
     respondents: int
+    source: str = "typed"
+    method: str = ""
 
 
 def _placeholders(values: Iterable[Any]) -> str:
@@ -302,8 +320,9 @@ def compute(
 ) -> list[Value]:
     """Every indicator for one organisation or a district at the reference date `on`.
 
-    `year` selects the targets (default: the year of `on`); `survey` gives the satisfaction
-    figures, which the registry does not hold.
+    `year` selects the targets (default: the year of `on`). The satisfaction figures come
+    from the answers to docgen's surveys of the period when there are any; otherwise from
+    `survey`, figures typed into a form (marked as typed).
     """
     org_ids = sorted(set(org_ids))
     if not org_ids:
@@ -346,10 +365,16 @@ def compute(
     ]
     tally("young_teachers_mentees", young, mentees)
     tally("teachers_mentors", teachers, mentors)
+    measured = survey_results.satisfaction(db, org_ids, on)
+    sources: dict[str, Survey] = {}
     for code in SURVEY_CODES:
         figures = (survey or {}).get(code)
+        if code in measured:
+            found = measured[code]
+            figures = Survey(found.satisfied, found.respondents, "survey", found.method)
         if figures is not None:
             counts[code] = (figures.satisfied, figures.respondents)
+            sources[code] = figures
 
     by_id = {p["id"]: p for p in people}
     partners = {
@@ -379,11 +404,14 @@ def compute(
             result.append(Value(numerator=n, denominator=None, value=n, **common))
         elif indicator.code in counts:
             numerator, denominator = counts[indicator.code]
+            origin = sources.get(indicator.code)
             result.append(
                 Value(
                     numerator=numerator,
                     denominator=denominator,
                     value=share(numerator, denominator),
+                    source=origin.source if origin else "",
+                    method=origin.method if origin else "",
                     **common,
                 )
             )
@@ -454,6 +482,7 @@ def from_input(rows: Iterable[Mapping[str, Any]]) -> list[Value]:
                 ),
                 pairs=pairs,
                 groups=groups,
+                source=row.get("source", ""),
             )
         )
     return result

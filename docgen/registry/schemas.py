@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from docgen import text as plain_text
 from docgen.errors import FieldErrors, field_paths
 from docgen.kinds.fields import Bool, Email, Form, Int, Str, Text, field
 from docgen.kinds.fields import Date as _Date
@@ -89,6 +90,8 @@ def _name_validator(value: str) -> None:
 
 
 def _clean_name(value: str | None) -> str:
+    if value and plain_text.first_control(value):
+        return value  # split() would turn U+000B or U+001F into a space; the field refuses it
     return " ".join((value or "").split())
 
 

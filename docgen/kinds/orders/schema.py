@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
+from docgen.kinds.collegial.refs import ProtocolActForm
 from docgen.kinds.fields import (
     ActForm,
     Bool,
@@ -401,7 +402,7 @@ class ApprovalOrderForm(OrderForm):
         metadata=field("Утверждаемые документы"),
     )
     pedsovet = Nested(
-        ActForm,
+        ProtocolActForm,
         load_default=None,
         metadata=field("Протокол педагогического совета", "Дата и номер"),
     )
@@ -469,7 +470,9 @@ class AwardOrderForm(OrderForm):
         max_length=200,
         metadata=field("Чьё решение", "Совет наставников, педагогический совет"),
     )
-    protocol = Nested(ActForm, required=True, metadata=field("Протокол заседания", "Дата и номер"))
+    protocol = Nested(
+        ProtocolActForm, required=True, metadata=field("Протокол заседания", "Дата и номер")
+    )
     awards = List(
         Nested(AwardForm), required=True, validate=at_least(1), metadata=field("Поощрения")
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
 
+from docgen.kinds.collegial.refs import ProtocolRef
 from docgen.kinds.fields import (
     ActForm,
     Bool,
@@ -25,6 +26,7 @@ from docgen.kinds.fields import (
     field,
     one_of,
 )
+from docgen.kinds.orders.schema import CitedActForm
 
 REGULATION_VARIANTS = ("педагоги", "обучающиеся")
 AUDIENCES = ("обучающиеся", "педагоги", "обучающиеся и педагоги")
@@ -68,11 +70,8 @@ def period_error(start: dt.date, end: dt.date) -> str | None:
     return None
 
 
-class ProtocolForm(Form):
-    """A protocol of a collegial body; empty parts print as blanks to fill in by hand."""
-
-    date = Date(load_default=None, metadata=field("Дата протокола"))
-    number = Str(load_default=None, max_length=50, metadata=field("Номер протокола"))
+class ProtocolForm(ProtocolRef):
+    """A protocol of a collegial body: typed, or a registered protocol of the archive."""
 
 
 class CouncilForm(ProtocolForm):
@@ -457,3 +456,75 @@ class PersonalProgrammeForm(ApprovalFields):
             problem = period_error(data["start"], data["end"])
             if problem:
                 raise ValidationError(problem, field_name="end")
+
+
+# ---------------------------------------------------------------- municipal programme
+
+
+class LevelForm(Form):
+    """A level of management and what it does for the programme (section 6 of the model)."""
+
+    level = Str(
+        required=True,
+        max_length=500,
+        metadata=field("Уровень управления", "Отдел образования, образовательные организации"),
+    )
+    directions = List(
+        Str(max_length=2000),
+        required=True,
+        validate=at_least(1),
+        metadata=field("Направления деятельности"),
+    )
+
+
+class MunicipalProgrammeForm(ApprovalFields):
+    area = Str(
+        required=True,
+        max_length=300,
+        metadata=field("Муниципальное образование", "Обливский район"),
+    )
+    region = Str(required=True, max_length=200, metadata=field("Субъект РФ", "Ростовская область"))
+    name = Str(
+        load_default="", max_length=200, metadata=field("Название программы", "«Вместе к успеху»")
+    )
+    period = Str(
+        load_default="", max_length=100, metadata=field("Срок реализации", "2024–2026 годы")
+    )
+    regional_acts = List(
+        Nested(CitedActForm),
+        load_default=list,
+        metadata=field("Региональные акты", "Цитируются в нормативной основе после федеральных"),
+    )
+    schools = List(
+        Str(max_length=300),
+        load_default=list,
+        metadata=field(
+            "Образовательные организации", "Пусто — подведомственные организации из реестра"
+        ),
+    )
+    levels = List(
+        Nested(LevelForm),
+        load_default=list,
+        metadata=field("Уровни управления (раздел 6)", "Пусто — типовая таблица"),
+    )
+    sections = List(
+        Nested(SectionForm),
+        load_default=list,
+        metadata=field("Свой текст разделов", "Заменяет разделы типового текста"),
+    )
+    sections_full = Bool(
+        load_default=False,
+        metadata=field("Только свои разделы", "Текст программы — только разделы, заданные выше"),
+    )
+
+    @validates_schema
+    def _full(self, data: dict, **kwargs: Any) -> None:
+        if data.get("sections_full"):
+            sections = data.get("sections") or []
+            if not sections:
+                raise ValidationError("Добавьте разделы программы.", field_name="sections")
+            if any(not s.get("heading") or s.get("omit") for s in sections):
+                raise ValidationError(
+                    "Для полного текста у каждого раздела нужны заголовок и пункты.",
+                    field_name="sections",
+                )

@@ -397,9 +397,41 @@ def personal_programme():
     return doc
 
 
+# ---------------------------------------------------------------- municipal programme
+
+LEVEL_WIDTHS = [5.5, 11.5]
+
+
+def municipal_programme():
+    doc = kit.new_document()
+    _org_lines(doc)
+    _grif_table(doc, [""], _approval_lines("Муниципальная целевая программа"), (9.0, 8.0))
+    kit.par(doc, "{{ kind_word }}", "DocKind")
+    kit.title(doc, "{{ heading }}")
+    kit.tag(doc, "{%p for s in text %}")
+    kit.par(doc, "{{ s.number }}. {{ s.heading }}", "DocHeading")
+    kit.tag(doc, "{%p for c in s.clauses %}")
+    kit.par(doc, "{{ (c.label ~ ' ') if c.label else '' }}{{ c.text }}", "DocText")
+    kit.tag(doc, "{%p endfor %}")
+    kit.tag(doc, "{%p if s.levels %}")
+    table = _grid(doc, ["Уровень управления", "Направления деятельности"], LEVEL_WIDTHS)
+    _row(table, ["{%tr for l in levels %}"], merged=True)
+    row = _row(table, ["{{ l.level }}", "{%p for d in l.directions %}"])
+    cell = row.cells[1]
+    for line in ("{{ loop.index }}. {{ d }}", "{%p endfor %}"):
+        paragraph = cell.add_paragraph(line)
+        paragraph.style = _style(doc, "DocTable")
+    _row(table, ["{%tr endfor %}"], merged=True)
+    _widths(table, LEVEL_WIDTHS)
+    kit.tag(doc, "{%p endif %}")
+    kit.tag(doc, "{%p endfor %}")
+    return doc
+
+
 TEMPLATES: dict[str, Callable] = {
     "regulation.docx": regulation,
     "roadmap.docx": roadmap,
     "programme.docx": programme,
     "personal-programme.docx": personal_programme,
+    "municipal-programme.docx": municipal_programme,
 }

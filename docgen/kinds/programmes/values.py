@@ -17,8 +17,9 @@ from docgen import ru
 from docgen.errors import DocgenError, FieldErrors
 from docgen.kinds import model_texts
 from docgen.kinds.acts import ACTS
+from docgen.kinds.orders.values import cited
 from docgen.kinds.programmes.schema import early_deadline, period_error
-from docgen.registry import groups
+from docgen.registry import groups, organisations
 from docgen.rendering import context as ctx
 
 PROVIDES = {
@@ -26,6 +27,7 @@ PROVIDES = {
     "roadmap": frozenset({"approval", "kind_word", "heading", "roadmap", "model_used"}),
     "programme": frozenset({"approval", "reviewed_protocol", "kind_word", "heading", "programme"}),
     "personal-programme": frozenset({"approval", "expected", "monitoring_items"}),
+    "municipal-programme": frozenset({"approval", "kind_word", "heading", "text", "levels"}),
 }
 
 BULLETS = ("—", "–", "-", "•")
@@ -416,3 +418,86 @@ def personal_programme_common(
         message = "Выберите куратора программ."
         raise FieldErrors(message, fields={"curator_id": [message]})
     return {**common, "curator": {"id": int(curator)}}
+
+
+# ---------------------------------------------------------------- municipal programme
+
+MUNICIPAL_CODES = ("law273", "r145", "mr42", "az1128", "r3273", "r1264", "ukaz94")
+
+
+def _expand(paragraphs: list[str], lists: Mapping[str, list[str]]) -> list[str]:
+    """A paragraph that is only `{name}` of a list becomes «— item;» lines; an empty list
+    drops it and closes the paragraph before with a period instead of the colon."""
+    result: list[str] = []
+    for paragraph in paragraphs:
+        key = paragraph.strip()[1:-1] if paragraph.strip().startswith("{") else ""
+        if key not in lists:
+            result.append(paragraph)
+            continue
+        items = lists[key]
+        if items:
+            last = len(items) - 1
+            result += [f"— {x}{'.' if i == last else ';'}" for i, x in enumerate(items)]
+        elif result and result[-1].rstrip().endswith(":"):
+            result[-1] = result[-1].rstrip()[:-1] + "."
+    return result
+
+
+def _act_date(text: str) -> dt.date:
+    """An act's «ДД.ММ.ГГГГ»: a programme cites no act issued after its approval."""
+    return dt.datetime.strptime(text, "%d.%m.%Y").date()
+
+
+def _schools(values: Mapping[str, Any], sources: Any) -> list[str]:
+    """The schools the programme binds: typed in the form, else the department's in the registry."""
+    if values.get("schools"):
+        return list(values["schools"])
+    if getattr(sources, "db", None) is None or sources.org_id is None:
+        return []
+    return [
+        school.get("short_name") or school["full_name"]
+        for school in organisations.list_schools(sources.db, sources.org_id)
+    ]
+
+
+def municipal_programme_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
+    org, area = values["org"], values["area"]
+    model = model_texts.load("municipal-programme")
+    name = (values.get("name") or "").strip().strip("«»")
+    fill = {
+        "name": f" «{name}»" if name else "",
+        "area_gen": ru.inflect(area, "gen", kind="org"),
+        "region_gen": ru.inflect(values["region"], "gen", kind="org"),
+    }
+    approved = approval(values)
+    legal = [
+        ACTS[code].cite("ins")
+        for code in MUNICIPAL_CODES
+        if approved.date is None or _act_date(ACTS[code].date) <= approved.date
+    ]
+    legal += [act.cite("ins") for act in cited(values.get("regional_acts") or [])]
+    lists = {"legal_base": legal, "schools": _schools(values, sources)}
+    sections = merge_sections(
+        model["sections"], values.get("sections") or [], bool(values.get("sections_full"))
+    )
+    for section in sections:
+        section["paragraphs"] = _expand(section["paragraphs"], lists)
+    text = number_clauses(sections, org, fill)
+    for numbered, section in zip(text, sections, strict=True):
+        numbered["levels"] = bool(section.get("levels"))
+    levels = values.get("levels") or model["levels"]
+    period = values.get("period")
+    heading = (f"«{name}» " if name else "") + f"{model['subject']} {fill['area_gen']}"
+    return {
+        "approval": approved,
+        "kind_word": model["kind_word"],
+        "heading": heading + (f" на {period}" if period else ""),
+        "text": text,
+        "levels": [
+            {
+                "level": model_texts.fill(level["level"], org, fill),
+                "directions": [model_texts.fill(d, org, fill) for d in level["directions"]],
+            }
+            for level in levels
+        ],
+    }

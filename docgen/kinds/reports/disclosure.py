@@ -197,9 +197,10 @@ def with_links(entries: list[Entry], documents: Iterable[Mapping[str, Any]]) -> 
 
 
 def indicator_text(value: Value) -> str:
-    """«41,7 % (5 из 12)», «5/2», «8», «—»."""
+    """«41,7 % (5 из 12)», «5/2», «8», «—»; a satisfaction figure says where it comes from."""
     if value.is_share and value.value is not None and value.denominator:
-        return f"{value.text} ({value.numerator} из {value.denominator})"
+        text = f"{value.text} ({value.numerator} из {value.denominator})"
+        return f"{text}; {value.source_text}" if value.source_text else text
     return value.text
 
 

@@ -49,7 +49,9 @@ def monitoring_report():
     kit.par(
         doc,
         "К строке {{ loop.index }}: {{ v.formula }}"
-        "{% if v.code.startswith('satisfaction') %}; методика: {{ survey_method }}{% endif %}"
+        "{% if v.code.startswith('satisfaction') %}; {% if v.source == 'survey' %}"
+        "{{ v.source_text }}{% else %}методика: {{ survey_method }}"
+        "{% if v.source_text %} ({{ v.source_text }}){% endif %}{% endif %}{% endif %}"
         "{% if v.note and v.target is not none %} (целевое значение — {{ v.note }}){% endif %}.",
         "DocItem",
     )

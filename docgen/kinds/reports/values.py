@@ -48,7 +48,12 @@ def figures(values: Mapping[str, Any], sources: Any, on: dt.date) -> tuple[list,
     for code, figures_ in survey.items():
         rows = [r for r in rows if r["code"] != code]
         rows.append(
-            {"code": code, "numerator": figures_.satisfied, "denominator": figures_.respondents}
+            {
+                "code": code,
+                "numerator": figures_.satisfied,
+                "denominator": figures_.respondents,
+                "source": "typed",
+            }
         )
     return ind.from_input(rows), False
 

@@ -55,9 +55,9 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
         heading.append(f"Отчётная дата: {ru.date_short(on)}")
     for line in heading:
         if line:
-            sheet.append([line])
+            sheets.append(sheet, [line])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    sheet.append([])
+    sheets.append(sheet, [])
     sheets.header_row(sheet, list(zip(HEADERS, WIDTHS, strict=True)), boxed=True)
     by_code = {value.code: value for value in values}
     for row in table_rows(values):
@@ -73,7 +73,7 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
                 _number(value.value, "%"),
                 _number(value.target, "%"),
                 "%",
-                value.formula,
+                "; ".join(t for t in (value.formula, value.source_text) if t),
             ]
         else:
             shown = row.value if value.pairs is not None else _number(value.value, "")
@@ -87,7 +87,7 @@ def report_xlsx(values: Iterable[Value], meta: Mapping[str, Any]) -> bytes:
                 value.unit,
                 value.formula,
             ]
-        sheet.append(cells)
+        sheets.append(sheet, cells)
         current = sheet.max_row
         for col in range(1, len(HEADERS) + 1):
             cell = sheet.cell(current, col)

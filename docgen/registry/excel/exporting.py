@@ -44,7 +44,7 @@ def latest_consent(db: sqlite_utils.Database, person_id: int) -> dict | None:
 
 
 def _append(ws: Worksheet, values: list[Any]) -> None:
-    ws.append(values)
+    sheets.append(ws, values)
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, dt.date):
             cell.number_format = "DD.MM.YYYY"

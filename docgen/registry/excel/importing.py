@@ -15,6 +15,7 @@ import sqlite_utils
 from marshmallow import ValidationError
 
 from docgen import dates
+from docgen import text as plain_text
 from docgen.db import transaction
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import bases, consents, groups, organisations, people
@@ -29,10 +30,10 @@ from docgen.registry.excel.sheets import (
     SHEETS,
     SIGNERS,
     STATUSES,
+    Formula,
     cell_text,
     column_title,
-    data_rows,
-    open_workbook,
+    read_workbook,
 )
 from docgen.registry.schemas import KINDS_OF_MENTORING, PersonSchema
 
@@ -122,6 +123,20 @@ def _date_or_fail(record: dict, key: str, errors: list[tuple[str, str]]) -> dt.d
         return None
 
 
+def _cell_errors(record: dict) -> list[tuple[str, str]]:
+    """Cells no row may carry: a formula (never evaluated) or a control character."""
+    errors = []
+    for key, value in record.items():
+        if isinstance(value, Formula):
+            errors.append(
+                (key, "формулы не принимаются — вставьте значение (Специальная вставка → Значения)")
+            )
+        elif isinstance(value, str) and (char := plain_text.first_control(value)):
+            message = plain_text.message(char)
+            errors.append((key, message[0].lower() + message[1:].rstrip(".")))
+    return errors
+
+
 def _split_fio(value: Any) -> tuple[str, str, str] | None:
     """«Фамилия Имя Отчество»: the first word, the second, the rest (e.g. «Гусейн оглы»)."""
     words = cell_text(value).split()
@@ -201,9 +216,7 @@ def import_workbook(
     by its mentor, mentees and start date. `on` is the day consents are checked for new pairs.
     """
     organisations.get_organisation(db, org_id)
-    wb = open_workbook(content)
-    by_sheet = {title: list(data_rows(wb, title)) for title in SHEETS}
-    wb.close()
+    by_sheet = read_workbook(content)
     report = ImportReport()
     ctx = _Context(db, org_id, report, on or dt.date.today())
     try:
@@ -266,15 +279,17 @@ def _person_data(record: dict, errors: list[tuple[str, str]]) -> dict:
 
 
 def _import_person(ctx: _Context, number: int, record: dict) -> None:
-    errors: list[tuple[str, str]] = []
+    cell_errors = _cell_errors(record)
+    errors = list(cell_errors)
     data = _person_data(record, errors)
+    clean = None
     try:
-        clean = PersonSchema().load({k: v for k, v in data.items() if k not in dict(errors)})
+        if not cell_errors:
+            clean = PersonSchema().load({k: v for k, v in data.items() if k not in dict(errors)})
     except ValidationError as err:
         for key, messages in err.messages.items():
             for message in messages if isinstance(messages, list) else [messages]:
                 errors.append((key, str(message).rstrip(".")))
-        clean = None
     key = None
     if clean is not None:
         key = _key(
@@ -408,6 +423,10 @@ def _lookup(
 
 
 def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
+    errors = _cell_errors(record)
+    if errors:
+        _record(ctx, sheet, number, record, errors)
+        return
     person_id, errors = _lookup(
         ctx, record.get("fio"), record.get("birth_date"), "fio", "birth_date"
     )
@@ -464,6 +483,12 @@ _GROUP_KEYS = (
 def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
     first_number, first = members[0]
     failed = False
+    for number, record in members:
+        if cell_errors := _cell_errors(record):
+            _record(ctx, PAIRS, number, record, cell_errors)
+            failed = True
+    if failed:
+        return  # a group's other checks read its cells; they run once the cells are fixed
     # Later rows of a group may leave the group's columns empty, but may not contradict them.
     for number, record in members[1:]:
         clashes = [

@@ -53,10 +53,10 @@ def _register_sheet(
     wb: Workbook, title: str, heading: str, org: dict, on: dt.date, columns: tuple
 ) -> Worksheet:
     ws = wb.create_sheet(title)
-    ws.append([heading])
-    ws.append([org["full_name"]])
-    ws.append([f"по состоянию на {on:%d.%m.%Y}"])
-    ws.append([])
+    sheets.append(ws, [heading])
+    sheets.append(ws, [org["full_name"]])
+    sheets.append(ws, [f"по состоянию на {on:%d.%m.%Y}"])
+    sheets.append(ws, [])
     for row in (1, 2, 3):
         ws.cell(row=row, column=1).font = Font(bold=row == 1, size=12 if row == 1 else 11)
     sheets.header_row(ws, columns)
@@ -130,7 +130,8 @@ def register_workbook(db: sqlite_utils.Database, org_id: int, on: dt.date | None
         if not (person["is_mentor"] or own):
             continue
         number += 1
-        mentors_ws.append(
+        sheets.append(
+            mentors_ws,
             [
                 number,
                 sheets.fio(person),
@@ -145,7 +146,7 @@ def register_workbook(db: sqlite_utils.Database, org_id: int, on: dt.date | None
                 "\n".join(_order_text(db, g) for g in own),
                 "\n".join(g["result"] or "" for g in own),
                 _consent_mark(db, person, day),
-            ]
+            ],
         )
     number = 0
     for person in everyone:
@@ -161,7 +162,8 @@ def register_workbook(db: sqlite_utils.Database, org_id: int, on: dt.date | None
         ):
             representative = (consent or {}).get("representative_name") or ""
             contacts = ", ".join(part for part in (representative, contacts) if part)
-        mentees_ws.append(
+        sheets.append(
+            mentees_ws,
             [
                 number,
                 sheets.fio(person),
@@ -175,7 +177,7 @@ def register_workbook(db: sqlite_utils.Database, org_id: int, on: dt.date | None
                 "\n".join(g["result"] or "" for g in own),
                 "",
                 _consent_mark(db, person, day),
-            ]
+            ],
         )
     for ws in (mentors_ws, mentees_ws):
         for row in ws.iter_rows(min_row=6):

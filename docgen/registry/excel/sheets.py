@@ -6,22 +6,32 @@ competences, time available or the request), «Пары и группы» (one r
 same number form one pair or group). Import and export share it, so export -> import is the
 identity. Reading a filled workbook is here too (by column title, so columns may move).
 `header_row` is the one header style for the registry, the register, the district table and
-the monitoring report.
+the monitoring report; `append` and `save` are how every one of them writes its cells.
+
+Text out is never a formula (the OWASP CSV/Excel injection advice): `save` turns every string
+cell that a spreadsheet would take for a formula — starting with =, +, -, @, tab or CR — into a
+text cell with Excel's quote prefix (what a leading apostrophe typed in Excel makes), so the
+text is kept exactly and stays text when someone edits the cell. Numbers are untouched: a
+column of numbers stays numeric, −2 included. Formulas in, too, are read as their text, never
+evaluated: the import refuses a formula cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen import text as plain_text
 from docgen.errors import DocgenError, FieldErrors
 from docgen.migrations.m002_mentoring_forms import MENTORING_FORMS
 from docgen.registry.schemas import CATEGORIES, KINDS_OF_MENTORING
@@ -170,7 +180,29 @@ def date_format(ws: Worksheet, columns: Columns) -> None:
             ws.column_dimensions[column_letter(columns, key)].number_format = "DD.MM.YYYY"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: Cell) -> None:
+    """Keep a string cell a string: no formula, no error value, quote-prefixed if it could be one."""
+    if not isinstance(cell.value, str):
+        return
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def append(ws: Worksheet, values: Iterable[Any]) -> None:
+    """Append a row; text stored before control characters were refused loses them."""
+    ws.append([plain_text.without_control(v) if isinstance(v, str) else v for v in values])
+
+
 def save(wb: Workbook) -> bytes:
+    """The workbook's bytes, every string cell written as text (see `as_text`)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                as_text(cell)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -196,18 +228,57 @@ def open_workbook(content: bytes) -> Workbook:
     )
     package.close()
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Not data_only: a formula cell then reads as its formula, which the import refuses,
+        # instead of whatever value the program that saved the file computed.
+        wb = load_workbook(io.BytesIO(content), read_only=True)
     except DocgenError:
         raise
     except Exception as err:  # openpyxl raises many unrelated types on a broken file
-        message = "Файл повреждён: он не является книгой Excel (XLSX)."
-        raise FieldErrors(message, fields={"file": [message]}) from err
+        raise _broken() from err
     missing = [title for title in SHEETS if title not in wb.sheetnames]
     if missing:
         names = ", ".join(f"«{title}»" for title in missing)
         message = f"В книге нет листов {names}. Скачайте пустой шаблон и перенесите данные в него."
         raise FieldErrors(message, fields={"file": [message]})
     return wb
+
+
+def _broken() -> FieldErrors:
+    message = "Файл повреждён: он не является книгой Excel (XLSX)."
+    return FieldErrors(message, fields={"file": [message]})
+
+
+def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """Every sheet's data rows (see `data_rows`); FieldErrors for a broken or foreign file."""
+    wb = open_workbook(content)
+    try:
+        return {title: list(data_rows(wb, title)) for title in SHEETS}
+    except DocgenError:
+        raise
+    except Exception as err:  # a sheet's XML is parsed only now, row by row
+        raise _broken() from err
+    finally:
+        wb.close()
+
+
+class Formula(str):
+    """The text of a formula cell («=СУММ(A1:A3)»): the import refuses it, never evaluates it."""
+
+
+# Office writes a control character in a cell as _xHHHH_ (ECMA-376 ST_Xstring); openpyxl leaves
+# the escape as it is. Decoded, such a character meets the same rule as any other entry.
+_ESCAPED_CONTROL = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff]|00[89][0-9A-Fa-f])_")
+
+
+def _cell_value(cell: Any) -> Any:
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return Formula(getattr(value, "text", None) or str(value))
+    if isinstance(value, str):
+        value = _ESCAPED_CONTROL.sub(lambda found: chr(int(found.group(1), 16)), value)
+        # strip() would hide U+000B and U+001F at the ends; the import refuses such a cell.
+        return value if plain_text.first_control(value) else value.strip()
+    return value
 
 
 def cell_text(value: Any) -> str:
@@ -227,7 +298,7 @@ def data_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, {column key: value}) for every non-empty data row; headers by title."""
     columns = SHEETS[title]
     ws = wb[title]
-    rows = ws.iter_rows(values_only=True)
+    rows = (tuple(_cell_value(cell) for cell in row) for row in ws.iter_rows())
     header = next(rows, None) or ()
     by_title = {cell_text(value).casefold(): i for i, value in enumerate(header)}
     positions = {}
@@ -250,13 +321,7 @@ def data_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[str, Any]]]:
             for key, pos in positions.items()
         }
         if any(cell_text(value) for value in record.values()):
-            yield (
-                number,
-                {
-                    key: value.strip() if isinstance(value, str) else value
-                    for key, value in record.items()
-                },
-            )
+            yield number, record
 
 
 def column_title(sheet: str, key: str) -> str:

@@ -345,6 +345,15 @@ class IndicatorOut(Out):
     pairs = fields.Integer(allow_none=True)
     groups = fields.Integer(allow_none=True)
     breakdown = fields.List(fields.Nested(FormCountOut))
+    source = fields.String(
+        metadata={
+            "description": "Для удовлетворённости: survey — по анкетам docgen, typed — введено"
+        }
+    )
+    method = fields.String(metadata={"description": "Методика расчёта по анкетам"})
+    source_text = fields.String(
+        metadata={"description": "Откуда значение: число ответов и методика, или «введено вручную»"}
+    )
 
 
 class IndicatorsOut(Out):

@@ -247,7 +247,13 @@ def organisation_indicators(call: Call, org_id: int) -> Any:
         "on": on.isoformat(),
         "org_ids": sorted(org_ids),
         "indicators": [
-            {**dataclasses.asdict(v), "text": v.text, "target_text": v.target_text} for v in values
+            {
+                **dataclasses.asdict(v),
+                "text": v.text,
+                "target_text": v.target_text,
+                "source_text": v.source_text,
+            }
+            for v in values
         ],
     }
 

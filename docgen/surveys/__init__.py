@@ -1,0 +1,1 @@
+"""Satisfaction surveys online: questionnaires as data, personal links, answers, indicators."""
