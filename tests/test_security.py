@@ -152,6 +152,18 @@ def test_password_form_messages_stand_beside_their_fields(client: FlaskClient) -
     login(client.application.test_client(), "curator")
 
 
+def test_guessing_the_current_password_is_throttled_like_sign_in(client: FlaskClient) -> None:
+    login(client, "curator")
+    wrong = {"old_password": "guess-0000", "new_password": "x" * 12, "repeat_password": "x" * 12}
+    for _ in range(users.MAX_FAILED_LOGINS):
+        assert client.post("/password", data=wrong).status_code == 422
+    right = {**wrong, "old_password": PASSWORD}
+    locked = client.post("/password", data=right)
+    assert locked.status_code == 429
+    assert "Слишком много попыток, повторите через 15 минут" in locked.get_data(as_text=True)
+    assert _signed_in(client)
+
+
 def test_blocking_a_user_ends_their_sessions_and_refuses_sign_in(
     app: Flask, client: FlaskClient
 ) -> None:

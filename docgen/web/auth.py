@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from docgen import ru
-from docgen.accounts import audit, users
+from docgen.accounts import audit, throttle, users
 from docgen.errors import FieldErrors
 from docgen.web import helpers, security
 from docgen.web.helpers import current_user, get_db
@@ -90,12 +90,20 @@ def password() -> Any:
     form = request.form
     new, repeat = form.get("new_password") or "", form.get("repeat_password") or ""
     db = get_db()
+    # Wrong current passwords count like wrong passwords at sign-in: a borrowed session must
+    # not become a way to guess the password.
+    now, address = dt.datetime.now(dt.UTC), client_address()
+    until = users.locked_until(db, me["login"], now, address=address)
+    if until is not None:
+        return _password_page({"old_password": [locked_message(until, now)]}, 429)
     try:
         if new != repeat:
             message = "Повтор пароля: не совпадает с новым паролем"
             raise FieldErrors(message, fields={"repeat_password": [message]})
         version = users.change_password(db, me["id"], form.get("old_password") or "", new)
     except FieldErrors as err:
+        if "old_password" in err.fields:
+            throttle.record_failure(db, me["login"], now, address)
         return _password_page(err.fields, 422)
     audit.record(db, me["id"], "password_change", "user", me["id"])
     # This browser stays signed in; every other session and the API token have ended.
