@@ -101,10 +101,14 @@ def refuse_withdrawn_inline(
 ) -> None:
     """FieldErrors when a person typed inline is a registry person of the organisation whose
     consent to the processing of their data is withdrawn: the same rule as for a registry id."""
+    inline = list(_inline_people(kind.form, data))
+    if not inline:
+        return
     allowed = {org_id} | {school["id"] for school in organisations.list_schools(db, org_id)}
+    find = bases.namesakes(db, allowed)
     fields_: dict[str, list[str]] = {}
-    for path, title, block in _inline_people(kind.form, data):
-        usable, reason = bases.usable_inline(db, allowed, block, on)
+    for path, title, block in inline:
+        usable, reason = bases.usable_inline(db, find, block, on)
         if not usable:
             fields_.setdefault(path, []).append(f"{title}: {reason}")
     if fields_:

@@ -9,7 +9,7 @@ as they are, because their versions are frozen in the archive.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -203,41 +203,50 @@ def usable(
     )
 
 
-def registry_matches(
-    db: sqlite_utils.Database, org_ids: Iterable[int], block: Mapping[str, Any]
-) -> list[dict]:
-    """Registry people of the organisations who are the person typed inline in a form.
+def _name_key(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return tuple(people.name_key(record.get(k)) for k in ("surname", "name", "patronymic"))
+
+
+def namesakes(
+    db: sqlite_utils.Database, org_ids: Iterable[int]
+) -> Callable[[Mapping[str, Any]], list[dict]]:
+    """A lookup of the registry people of the organisations who are a person typed inline.
 
     The same surname, name and patronymic (case- and ё-insensitive); when both sides give a
-    birth date, it must be the same too (otherwise they are namesakes).
+    birth date, it must be the same too (otherwise they are namesakes). The people are read
+    once, so a form with many inline people costs one query.
     """
-    wanted = tuple(people.name_key(block.get(k)) for k in ("surname", "name", "patronymic"))
-    if not wanted[0] or not wanted[1]:
-        return []
-    birth = dates.to_iso(block.get("birth_date"))
     ids = sorted(set(org_ids))
     marks = ", ".join("?" for _ in ids)
-    found = []
+    by_name: dict[tuple[str, str, str], list[dict]] = {}
     # SQLite's lower() only folds ASCII, so Cyrillic names are compared in Python.
     for person in db.query(f"SELECT * FROM people WHERE org_id IN ({marks})", ids):
-        key = tuple(people.name_key(person[k]) for k in ("surname", "name", "patronymic"))
-        if key != wanted:
-            continue
-        if birth and person["birth_date"] and person["birth_date"] != birth:
-            continue
-        found.append(person)
-    return found
+        by_name.setdefault(_name_key(person), []).append(person)
+
+    def find(block: Mapping[str, Any]) -> list[dict]:
+        key = _name_key(block)
+        if not key[0] or not key[1]:
+            return []
+        birth = dates.to_iso(block.get("birth_date"))
+        return [
+            person
+            for person in by_name.get(key, [])
+            if not (birth and person["birth_date"] and person["birth_date"] != birth)
+        ]
+
+    return find
 
 
 def usable_inline(
     db: sqlite_utils.Database,
-    org_ids: Iterable[int],
+    find: Callable[[Mapping[str, Any]], list[dict]],
     block: Mapping[str, Any],
     on: dt.date | str | None = None,
 ) -> tuple[bool, str]:
-    """`usable` for a person typed inline: refused when they are a registry person of the
-    organisation whose processing consent is withdrawn (typing the name must not get round it)."""
-    for person in registry_matches(db, org_ids, block):
+    """`usable` for a person typed inline (`find` from `namesakes`): refused when they are a
+    registry person whose processing consent is withdrawn — typing the name must not get
+    round the rule."""
+    for person in find(block):
         ok, reason = usable(db, person["id"], on)
         if not ok:
             return False, reason
