@@ -3,9 +3,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the service uses (WeasyPrint's Pango), and its browser tests (Chromium).
+# Debian packages the service uses (WeasyPrint's Pango), and its tests (Chromium, Redis for the queue).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
-TEST_DEBS := $(RUN_DEBS) chromium
+TEST_DEBS := $(RUN_DEBS) chromium redis-server
 # LibreOffice checks that merged DOCX files open outside python-docx (installed without its recommends).
 OFFICE_DEBS := libreoffice-writer-nogui
 

@@ -14,7 +14,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application: configuration, extensions, blueprints, error handlers."""
     # A test_config is the whole configuration: no instance config.py, no DOCGEN_* variables,
     # and the instance folder is the test's own (INSTANCE_PATH), never the checkout's.
-    instance_path = None if test_config is None else test_config.get("INSTANCE_PATH")
+    # Outside tests, DOCGEN_INSTANCE_PATH may put it elsewhere (a server's data folder).
+    if test_config is None:
+        instance_path = os.environ.get("DOCGEN_INSTANCE_PATH") or None
+    else:
+        instance_path = test_config.get("INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_path=instance_path,
@@ -34,6 +38,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Reverse proxies in front of the app (DOCGEN_TRUSTED_PROXIES=1): the client address
         # for login throttling and the scheme are read from their X-Forwarded-* headers.
         TRUSTED_PROXIES=0,
+        # The job queue: huey on SQLite in the instance folder unless QUEUE_URL names a Redis
+        # (DOCGEN_QUEUE_URL=redis://…); the web process consumes the embedded queue itself.
+        QUEUE_URL="",
+        QUEUE_IMMEDIATE=None,
+        QUEUE_CONSUMER=None,
+        QUEUE_THREADS=1,
+        QUEUE_RENDER_PROCESSES=1,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -52,6 +63,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
+    # Tests run tasks at once in the caller unless they ask for a real consumer.
+    if app.config["QUEUE_IMMEDIATE"] is None:
+        app.config["QUEUE_IMMEDIATE"] = bool(app.config.get("TESTING"))
+    if app.config["QUEUE_CONSUMER"] is None:
+        app.config["QUEUE_CONSUMER"] = not app.config["QUEUE_URL"]
+    from docgen import jobs
+
+    jobs.init_app(app, jobs.Settings.from_config(app.config, app.instance_path))
     from flask_wtf.csrf import CSRFProtect
 
     from docgen import cli
@@ -64,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         helpers,
         ids,
         pages,
+        path_pages,
         reads,
         registry_pages,
         security,
@@ -71,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         surveys,
         templating,
     )
+    from docgen.web.api import bulk as api_bulk
     from docgen.web.api import check as api_check
     from docgen.web.api import surveys as api_surveys
     from docgen.web.api import views as api
@@ -82,9 +103,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     reads.init_app(app)
     cli.init_app(app)
-    pages_bps = (auth.bp, pages.bp, bulk_pages.bp, registry_pages.bp, admin.bp, check_pages.bp)
+    pages_bps = (
+        auth.bp,
+        pages.bp,
+        bulk_pages.bp,
+        registry_pages.bp,
+        admin.bp,
+        check_pages.bp,
+        path_pages.bp,
+    )
     survey_bps = (surveys.bp, survey_answer.bp)
-    api_bps = (api.bp, api_check.bp, api_surveys.bp)
+    api_bps = (api.bp, api_check.bp, api_surveys.bp, api_bulk.bp)
     for blueprint in (*pages_bps, *survey_bps, *api_bps):
         app.register_blueprint(blueprint)
     # Every page form carries a CSRF token; API clients send a bearer token and no cookie.

@@ -1,4 +1,5 @@
-"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render | check."""
+"""Command line: flask --app docgen init-db | seed-demo | create-user | kinds | render | check |
+worker."""
 
 from __future__ import annotations
 
@@ -117,6 +118,39 @@ def check_command(docx_file: Path) -> None:
     sys.exit(1 if checking.blocking(findings) else 0)
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--render-only", is_flag=True, help="Только PDF: базы данных на этой машине нет")
+@click.option("--threads", type=int, default=None, help="Потоков отрисовки PDF")
+@click.option("--parent", type=int, default=None, hidden=True)
+def worker(render_only: bool, threads: int | None, parent: int | None) -> None:
+    """Run a consumer of the job queue until interrupted (Ctrl+C, SIGTERM)."""
+    import logging
+
+    from docgen import jobs
+    from docgen.jobs import children
+
+    if parent is not None:
+        children.die_with_parent(parent)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # WeasyPrint tells every step of every page at INFO.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    queue = jobs.current()
+    if not render_only:
+        database.init_db(current_app.config["DATABASE"])
+        queue.recover()
+    *others, main = queue.consumers(render_only=render_only, threads=threads)
+    for consumer in others:
+        consumer.start()
+    click.echo(f"Обработчик очереди запущен: {queue.settings.url or 'встроенная очередь'}")
+    try:
+        main.run()
+    finally:
+        for consumer in others:
+            consumer.stop(graceful=True)
+
+
 def _fail(err: DocgenError) -> None:
     click.echo(f"Ошибка: {err.message}", err=True)
     for path, messages in field_paths(err.fields).items():
@@ -126,5 +160,13 @@ def _fail(err: DocgenError) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, kinds, render_command, check_command):
+    for command in (
+        init_db,
+        seed_demo,
+        create_user,
+        kinds,
+        render_command,
+        check_command,
+        worker,
+    ):
         app.cli.add_command(command)

@@ -337,24 +337,90 @@ def _inflect_modifier(token: str, parse: Any, case: str, animate: bool) -> str:
     return "-".join(pieces)
 
 
+# Bracketed references that name a place in the document, not the thing itself:
+# «Положение (приложение 1)» stays as written in every case.
+_BRACKET_REFERENCES = frozenset({"приложение", "протокол", "пункт", "раздел", "статья"})
+
+
+def _bracket_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    """Index ranges [start, end] of the tokens that make up each «( … )» group."""
+    runs, start = [], None
+    for i, token in enumerate(tokens):
+        if start is None and token.startswith("("):
+            start = i
+        if start is not None and ")" in token:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _only_nominative(token_run: list[str]) -> bool:
+    """Whether the bracket's head noun reads only as a nominative (or the same-looking accusative)."""
+    inner = " ".join(token_run).strip().lstrip("(").split(")")[0].split()
+    found = _head_phrase(inner, None)
+    if found is None:
+        return False
+    word = inner[found[1]].split("-")[-1].lower()
+    parses = [p for p in _morph().parse(word) if p.tag.POS == "NOUN"]
+    return bool(parses) and all(p.tag.case in ("nomn", "accs") for p in parses)
+
+
+def _inflect_bracket(token_run: list[str], case: str, animate: bool) -> list[str] | None:
+    """The bracket's tokens with its nominative apposition in `case`, or None to keep them."""
+    text = " ".join(token_run)
+    match = re.fullmatch(r"\(([^()]*)\)(\W*)", text)
+    if match is None:
+        return None
+    inner, tail = match.groups()
+    inner_tokens = inner.split()
+    found = _head_phrase(inner_tokens, animate)
+    if found is None or found[2].tag.POS != "NOUN" or "nomn" not in found[2].tag:
+        return None
+    if inner_tokens[found[1]].lower() in _BRACKET_REFERENCES:
+        return None
+    declined = _inflect_phrase(inner, case, animate).split()
+    declined[0] = "(" + declined[0]
+    declined[-1] = declined[-1] + ")" + tail
+    return declined
+
+
 def _inflect_phrase(text: str, case: str, animate: bool) -> str:
+    """Decline the head phrase of `text` and any nominative apposition in brackets after it.
+
+    «План мероприятий (дорожная карта)» -> «План мероприятий (дорожную карту)»; a
+    bracket right after the head word always agrees with it, one further on only when
+    its noun can be nothing but nominative («пар (групп)», «группы (команды)» stay).
+    """
     if case == "nom" or not text.strip():
         return text
     chunks = re.split(r"(\s+)", text.strip())
     tokens = chunks[0::2]
-    found = _head_phrase(tokens, animate)
+    runs = _bracket_runs(tokens)
+    in_brackets = {i for start, end in runs for i in range(start, end + 1)}
+    outside = [i for i in range(len(tokens)) if i not in in_brackets]
+    found = _head_phrase([tokens[i] for i in outside], animate)
     if found is None:
         return text
-    modifiers, head_index, head = found
+    modifiers, head_at, head = found
+    head_index = outside[head_at]
     head_animate = "anim" in head.tag if head.tag.POS == "NOUN" else animate
     new_tokens = list(tokens)
     for i, parse in enumerate(modifiers):
-        new_tokens[i] = _inflect_modifier(tokens[i], parse, case, head_animate)
+        new_tokens[outside[i]] = _inflect_modifier(tokens[outside[i]], parse, case, head_animate)
     head_token = tokens[head_index]
     if head.tag.POS == "NOUN":
         new_tokens[head_index] = _inflect_head_word(head_token, case, head_animate)
     else:
         new_tokens[head_index] = _inflect_modifier(head_token, head, case, head_animate)
+    for start, end in runs:
+        if start <= head_index:
+            continue
+        declined = _inflect_bracket(tokens[start : end + 1], case, animate)
+        if declined is None or len(declined) != end + 1 - start:
+            continue
+        if start != head_index + 1 and not _only_nominative(tokens[start : end + 1]):
+            continue
+        new_tokens[start : end + 1] = declined
     chunks[0::2] = new_tokens
     return "".join(chunks)
 

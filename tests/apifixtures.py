@@ -42,6 +42,7 @@ def api_app(api_db_path: Path, tmp_path: Path) -> Flask:
             "TESTING": True,
             "DATABASE": str(api_db_path),
             "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
         }
     )
 

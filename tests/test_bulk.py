@@ -134,3 +134,61 @@ def test_nothing_to_generate_is_refused(db, setup):
 
     with pytest.raises(FieldErrors):
         bulk.generate(db, user, "consent", [], on=ON, org_id=org_id)
+
+
+def test_progress_never_counts_past_its_total(db, setup):
+    org_id, user = setup
+    items = [item(name) for name in ("Савченко", "Кузнецова", "Волкова", "Морозова", "Ильина")]
+    del items[1]["subject_address"]
+    del items[3]["subject_address"]
+    seen = []
+    result = bulk.generate(
+        db,
+        user,
+        "consent",
+        items,
+        on=ON,
+        org_id=org_id,
+        progress=lambda done, total, phase: seen.append((done, total, phase)),
+    )
+    assert result.count == 3
+    assert seen and all(done <= total == 5 for done, total, _ in seen)
+    job = bulk.get_job(db, result.job_id, org_id)
+    assert job["done"] == job["total"] == 5
+    assert job["message"] == "Сформировано документов: 3 из 5. Не сформировано: 2 (причины ниже)."
+
+
+def test_a_pdf_chunk_lost_by_its_worker_is_handed_out_once_more(db, setup, monkeypatch):
+    org_id, user = setup
+    monkeypatch.setattr(bulk, "CHUNK_SECONDS", 0)
+    handed: list[int] = []
+
+    def lost_once(docxs):
+        handed.append(len(docxs))
+        if len(handed) == 1:
+            return lambda: None  # its worker died: it never answers
+        return bulk.render_here(docxs)
+
+    result = bulk.generate(
+        db, user, "consent", [item("Савченко")], on=ON, org_id=org_id, pdf_chunks=lost_once
+    )
+    assert handed == [1, 1]
+    assert "Савченко" in pdf_text(archive.get_file(db, result.pdf_sha256))
+
+
+def test_a_pdf_chunk_lost_twice_fails_the_job_with_a_message(db, setup, monkeypatch):
+    org_id, user = setup
+    monkeypatch.setattr(bulk, "CHUNK_SECONDS", 0)
+    with pytest.raises(bulk.ChunkLost):
+        bulk.generate(
+            db,
+            user,
+            "consent",
+            [item("Савченко")],
+            on=ON,
+            org_id=org_id,
+            pdf_chunks=lambda docxs: lambda: None,
+        )
+    job = next(db.query("SELECT * FROM bulk_jobs ORDER BY id DESC LIMIT 1"))
+    assert job["status"] == "failed"
+    assert job["message"].startswith("PDF не собран: обработчики очереди не ответили вовремя.")

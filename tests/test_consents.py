@@ -53,7 +53,7 @@ def test_all_nine_elements_of_article_9_are_in_the_text():
     assert "ул. Садовая, д. 7, кв. 3" in text
     assert "60 23 418275, дата выдачи 28.03.2023, выдавший орган: ГУ МВД России" in text
     # 2. representative with document and the document proving authority
-    assert "Савченко Ольга Николаевна, зарегистрированная по адресу" in text
+    assert "Савченко Ольги Николаевны, зарегистрированной по адресу" in text
     assert "60 05 112408, дата выдачи 19.07.2005" in text
     assert "свидетельство о рождении № III-АН 564312 от 02.04.2009" in text
     # 3. operator: name and address
@@ -90,7 +90,10 @@ def test_minor_of_14_signs_and_the_representative_cosigns():
     text = _render("consent", _consent(14))
     assert "Субъект персональных данных\t____________ Д.А. Савченко" in text
     assert "Законный представитель (мать)\t____________ О.Н. Савченко" in text
-    assert "действуя с согласия законного представителя (мать)" in text
+    assert (
+        "действуя с согласия законного представителя (матери) Савченко Ольги Николаевны, "
+        "зарегистрированной по адресу" in text
+    )
 
 
 def test_child_of_10_the_representative_signs_alone():
@@ -114,9 +117,10 @@ def test_child_of_10_the_representative_signs_alone():
         "the representative speaks"
     )
     assert (
-        "являющаяся законным представителем (мать) несовершеннолетнего Соколова Артёма Игоревича"
-        in text
+        "являющаяся законным представителем (матерью) несовершеннолетнего Соколова Артёма "
+        "Игоревича, " in text
     )
+    assert "г. р., зарегистрированного по адресу" in text
     assert "свидетельство о рождении III-АН 771204, дата выдачи 20.09.2014" in text
     assert "персональных данных несовершеннолетнего Соколова Артёма Игоревича" in text
 

@@ -167,3 +167,34 @@ def test_form_errors_shown_beside_fields_and_typed_values_kept(page) -> None:
     assert page.input_value("#f-pairs-0-mentor-surname") == "Петрова"
     assert page.get_attribute("#f-plans_deadline", "aria-invalid") == "true"
     page.screenshot(path=ARTIFACTS / "06-form-errors.png", full_page=True)
+
+
+def test_methodologist_picks_the_pair_by_name_and_director_sees_the_path(page) -> None:
+    _sign_in(page, "methodologist")
+    page.goto("/documents/new/personal-programme?sample=1")
+    # The pair is chosen by name: the search box keeps the one pair whose mentee is Иванова.
+    page.fill("#f-group_id-search", "Иванова")
+    chosen = page.locator("#f-group_id option:checked").inner_text()
+    assert chosen.startswith("Петрова Е.С. → Иванова А.А., учитель – учитель, с ")
+    assert page.locator("#f-form option:checked").inner_text() == "учитель – учитель"
+    page.screenshot(path=ARTIFACTS / "10-pair-picker.png", full_page=True)
+    page.click("button[value=save]")
+    page.wait_for_url("**/documents/*")
+    assert "Черновик сохранён" in page.inner_text(".flash-ok")
+    _sign_out(page)
+
+    _sign_in(page, "director")
+    step = page.locator("#step-personal")
+    assert "программ: 1 из" in step.inner_text()
+    assert "черновик" in page.locator("#step-personal .badge").inner_text()
+    assert page.locator("#step-curator .badge").inner_text() in ("нет", "просрочено")
+    # The curator-order step's button opens its form.
+    page.click("#step-curator >> text=Заполнить")
+    page.wait_for_url("**/documents/new/curator-order*")
+    page.go_back()
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=ARTIFACTS / f"11-path-{width}.png", full_page=True)
+        # Nothing wider than the screen: the steps wrap instead of scrolling sideways.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0 or width == 390, overflow

@@ -486,7 +486,7 @@ def test_municipal_order_cites_regional_before_municipal_and_instructs_heads():
         < text.index("№ 7 ")
         < text.index("постановлением Администрации Обливского района")
     )
-    assert "1.2. План мероприятий (дорожная карта)" in text and "(приложение 3)." in text
+    assert "1.2. План мероприятий (дорожную карту)" in text and "(приложение 3)." in text
     assert (
         "2. Назначить Эмирбекова Магомеда Расуловича, методиста районного методического кабинета, муниципальным куратором"
         in text
@@ -605,7 +605,7 @@ def test_award_verbs_govern_their_cases():
         "3. Выплатить премию Орловой Вере Ивановне, учителю химии, в размере 7 500 (семь тысяч "
         "пятьсот) рублей 50 копеек за подготовку победителя конкурса." in text
     )
-    assert "4. Главному бухгалтеру Осиповой Г.В. произвести выплату премий" in text
+    assert "4. Главному бухгалтеру Осиповой Г.В. произвести выплату премии, назначенной" in text
 
 
 def test_award_without_premium_has_no_payment_item_and_premium_needs_amount():

@@ -79,6 +79,7 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
         "m003_bulk_jobs",
         "m004_sessions",
         "m005_surveys",
+        "m006_jobs",
     ]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in groups.list_forms(db)]

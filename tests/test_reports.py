@@ -244,7 +244,7 @@ def test_report_from_the_sample_renders_pdf_with_the_same_text():
     values = compose.build_context(kind, compose.validate(kind, kind.sample()))
     docx = compose.render_docx(kind, values)
     rows = _table_rows(docx)
-    assert _row(rows, "Доля детей в возрасте от 10 до 19")[2:] == ["41", "276", "14,9 %", "70 %"]
+    assert _row(rows, "Доля детей в возрасте от 10 до 19")[2:] == ["15", "276", "5,4 %", "70 %"]
     assert "по данным, представленным организацией" in docx_text(docx)
     _same_text_in_pdf(docx, "№ п/п Показатель Числитель Знаменатель Значение Целевое значение")
 

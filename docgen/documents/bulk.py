@@ -1,26 +1,23 @@
 """Bulk generation: one document per person or pair, as a ZIP of DOCX and one merged PDF.
 
 Memory stays flat whatever the count: each DOCX is written into a zip on disk as soon as it
-is rendered; PDFs are made by worker processes in chunks (each document rendered on its own,
-so its page numbers start again, then the chunk merged into a temp file) and the chunks are
-merged into one file on disk; both files go into the archive's files table through SQLite's
+is rendered; PDFs are made by the job queue's render workers in chunks (each document laid
+out on its own, so its page numbers start again; the chunk comes back as one PDF, written to a
+temp file) and the chunks are merged into one file on disk; both files go into the archive's files table through SQLite's
 incremental blob I/O, never as one bytes object. Progress is reported through a callback and
 the `bulk_jobs` row, which a page can poll.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import gc
 import hashlib
 import json
-import multiprocessing
-import os
+import math
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
@@ -31,7 +28,7 @@ from typing import Any
 import sqlite_utils
 from marshmallow import ValidationError
 
-from docgen.accounts import audit
+from docgen.accounts import audit, users
 from docgen.db import connect, now_iso, transaction
 from docgen.documents import archive, compose
 from docgen.documents import service as documents
@@ -42,9 +39,14 @@ from docgen.rendering import context as ctx
 
 ZIP_MIME = "application/zip"
 CHUNK = 50
+# How long a PDF chunk may take in the render workers, and how often they are asked.
+CHUNK_SECONDS = 10 * 60
+POLL_SECONDS = 0.2
 MAX_ITEMS = 5000
 # (done, total, phase) with phase 'docx' or 'pdf'.
 Progress = Callable[[int, int, str], None]
+# Hands DOCX files to a renderer; the answer is polled: (who rendered it, PDF) or None yet.
+PdfChunks = Callable[[list[bytes]], Callable[[], tuple[str, bytes] | None]]
 
 
 @dataclass
@@ -85,8 +87,10 @@ def start(
     org_id: int,
     on: dt.date,
     choices: Mapping[str, Any] | None = None,
+    *,
+    enqueue: Callable[[int], Any],
 ) -> int:
-    """Start a bulk action in the background; returns the job to poll with get_job."""
+    """Write a bulk job as queued and hand it to `enqueue`; returns the job to poll with get_job."""
     action = ACTIONS.get(action_code)
     if action is None:
         raise NotFound("Нет такого массового действия.")
@@ -98,37 +102,60 @@ def start(
         if not items:
             message = "Формировать нечего: у всех участников документы уже есть."
             raise FieldErrors(message, fields={"action": [message]})
-        job_id = start_job(db, org_id, kind.slug, len(items), user.get("id"))
+        if len(items) > MAX_ITEMS:
+            message = f"Не больше {MAX_ITEMS} документов за раз."
+            raise FieldErrors(message, fields={"action": [message]})
+        job_id = start_job(
+            db, org_id, kind.slug, len(items), user.get("id"), items=items, on=on, queued=True
+        )
     finally:
         db.conn.close()
-    worker = threading.Thread(
-        target=_run, args=(db_path, dict(user), kind.slug, items, on, org_id, job_id), daemon=True
-    )
-    worker.start()
+    enqueue(job_id)
     return job_id
 
 
-def _run(
-    db_path: str,
-    user: dict,
-    kind_slug: str,
-    items: list[dict],
-    on: dt.date,
-    org_id: int,
-    job_id: int,
-) -> None:
-    db = connect(db_path)
-    try:
-        generate(db, user, kind_slug, items, on=on, org_id=org_id, job_id=job_id)
-    except DocgenError:
-        pass  # recorded on the job row, which the page shows
-    finally:
-        db.conn.close()
+def run_job(
+    db: sqlite_utils.Database, job: Mapping[str, Any], tmp: Path, pdf_chunks: PdfChunks
+) -> BulkResult:
+    """Run a job claimed from the queue from the input on its row (see start)."""
+    given = json.loads(job["input_json"])
+    user = users.get_user(db, given["user_id"]) if given["user_id"] is not None else None
+    if user is None:
+        message = "Пользователь, начавший задание, не найден."
+        _update_job(db, job["id"], status="failed", message=message, finished_at=now_iso())
+        raise NotFound(message)
+    return generate(
+        db,
+        user,
+        job["kind"],
+        given["items"],
+        on=dt.date.fromisoformat(given["on"]),
+        org_id=job["org_id"],
+        pdf=given.get("pdf", True),
+        job_id=job["id"],
+        tmp=tmp,
+        pdf_chunks=pdf_chunks,
+    )
 
 
 def start_job(
-    db: sqlite_utils.Database, org_id: int, kind: str, total: int, user_id: int | None
+    db: sqlite_utils.Database,
+    org_id: int,
+    kind: str,
+    total: int,
+    user_id: int | None,
+    *,
+    items: list[Mapping[str, Any]] | None = None,
+    on: dt.date | None = None,
+    queued: bool = False,
 ) -> int:
+    """The job's row: queued with its input (to run again if its worker dies), or running."""
+    given = None
+    if items is not None and on is not None:
+        given = json.dumps(
+            {"user_id": user_id, "items": items, "on": on.isoformat(), "pdf": True},
+            ensure_ascii=False,
+        )
     with transaction(db):
         return (
             db["bulk_jobs"]
@@ -136,12 +163,15 @@ def start_job(
                 {
                     "org_id": org_id,
                     "kind": kind,
-                    "status": "running",
+                    "status": "queued" if queued else "running",
                     "phase": "docx",
                     "total": total,
                     "done": 0,
                     "created_by": user_id,
                     "created_at": now_iso(),
+                    "input_json": given,
+                    "attempts": 0 if queued else 1,
+                    "started_at": None if queued else now_iso(),
                 }
             )
             .last_pk
@@ -182,14 +212,12 @@ def _safe(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum() or ch in " .-_«»")[:80].strip()
 
 
-def _pdf_chunk(args: tuple[list[bytes], str]) -> tuple[str, int]:
-    """Worker: lay out each DOCX of a chunk on its own and write them as one PDF file."""
+def render_here(docxs: list[bytes]) -> Callable[[], tuple[str, bytes]]:
+    """PDF chunks rendered at once in this thread (no queue): for the command line and tests."""
     from docgen.rendering.pdf import docxs_to_pdf
 
-    docxs, path = args
-    with open(path, "wb") as out:
-        out.write(docxs_to_pdf(docxs))
-    return path, len(docxs)
+    pdf = docxs_to_pdf(docxs)
+    return lambda: ("", pdf)
 
 
 def _merge(paths: list[str], target: Path) -> None:
@@ -231,10 +259,6 @@ def _store_file(db: sqlite_utils.Database, path: Path, mime: str) -> str:
     return sha
 
 
-def _workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
 def generate(
     db: sqlite_utils.Database,
     user: Mapping[str, Any],
@@ -246,13 +270,17 @@ def generate(
     pdf: bool = True,
     progress: Progress | None = None,
     job_id: int | None = None,
-    workers: int | None = None,
+    workers: int = 4,
+    tmp: Path | None = None,
+    pdf_chunks: PdfChunks = render_here,
 ) -> BulkResult:
     """One document of `kind_slug` per item, as a ZIP of DOCX and (if `pdf`) one merged PDF.
 
     Items that fail (bad input, a person who withdrew consent) are skipped and reported by
-    number and reason; the rest are generated. Both files are stored in the archive and
-    recorded on the `bulk_jobs` row (created if `job_id` is None).
+    number and reason; the rest are generated. PDF chunks go to `pdf_chunks` (the queue's
+    render workers), at most 2 × `workers` at a time. Both files are stored in the archive
+    and recorded on the `bulk_jobs` row (created if `job_id` is None). Temporary files go
+    to `tmp` (a new temporary folder if None), which the caller removes.
     """
     org_id = org_id if org_id is not None else user.get("org_id")
     kind = catalog.get(kind_slug)
@@ -272,19 +300,15 @@ def generate(
         job_id = start_job(db, org_id, kind.slug, len(items), user.get("id"))
     total = len(items)
     errors: list[str] = []
-    tmp = Path(tempfile.mkdtemp(prefix="docgen-bulk-"))
+    own_tmp = tmp is None
+    tmp = Path(tempfile.mkdtemp(prefix="docgen-bulk-")) if tmp is None else tmp
+    # Enough chunks for every render worker to take some, none larger than CHUNK.
+    size = max(1, min(CHUNK, math.ceil(total / 8)))
+    chunks = _Chunks(tmp, pdf_chunks, 2 * max(1, workers)) if pdf else None
     try:
         started = time.perf_counter()
         zip_path = tmp / "documents.zip"
-        chunks: list[list[bytes]] = [[]]
-        pool = None
-        futures: list[cf.Future] = []
-        pdf_done = 0
-        if pdf:
-            pool = cf.ProcessPoolExecutor(
-                max_workers=workers or _workers(),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
+        pending: list[bytes] = []
         count = 0
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_STORED) as package:
             for index, payload in enumerate(items, start=1):
@@ -305,13 +329,12 @@ def generate(
                 count += 1
                 name = _safe(_item_name(values, schema_fields))
                 package.writestr(f"{count:04d} {name}.docx".replace("  ", " "), docx)
-                if pool is not None:
-                    chunks[-1].append(docx)
-                    if len(chunks[-1]) == CHUNK:
-                        futures.append(_submit(pool, chunks.pop(), tmp, len(futures)))
-                        chunks.append([])
+                if chunks is not None:
+                    pending.append(docx)
+                    if len(pending) == size:
                         # Bounded: rendering waits for the workers instead of piling up DOCX.
-                        _wait_below(futures, 2 * (workers or _workers()))
+                        chunks.submit(pending)
+                        pending = []
                 if index % 25 == 0 or index == total:
                     _report(db, job_id, progress, index, total, "docx")
         seconds_docx = time.perf_counter() - started
@@ -322,21 +345,18 @@ def generate(
             )
         zip_sha = _store_file(db, zip_path, ZIP_MIME)
         pdf_sha = None
-        if pool is not None:
-            try:
-                if chunks[-1]:
-                    futures.append(_submit(pool, chunks.pop(), tmp, len(futures)))
-                for future in cf.as_completed(list(futures)):
-                    future.result()
-                    pdf_done += 1
-                    _report(db, job_id, progress, min(pdf_done * CHUNK, count), count, "pdf")
-            finally:
-                pool.shutdown()
-            ordered = sorted(str(p) for p in tmp.glob("chunk-*.pdf"))
+        if chunks is not None:
+            if pending:
+                chunks.submit(pending)
+            for done in chunks.finish():
+                _report(db, job_id, progress, min(done, total), total, "pdf")
             merged = tmp / "documents.pdf"
-            _merge(ordered, merged)
+            _merge(chunks.paths(), merged)
             pdf_sha = _store_file(db, merged, archive.PDF_MIME)
         seconds_pdf = time.perf_counter() - started - seconds_docx
+        summary = f"Сформировано документов: {count} из {total}."
+        if errors:
+            summary += f" Не сформировано: {len(errors)} (причины ниже)."
         _update_job(
             db,
             job_id,
@@ -349,6 +369,9 @@ def generate(
             zip_sha256=zip_sha,
             pdf_sha256=pdf_sha,
             errors_json=json.dumps(errors, ensure_ascii=False),
+            message=summary,
+            renderers=",".join(sorted(chunks.renderers)) if chunks else None,
+            input_json=None,
             finished_at=now_iso(),
         )
         audit.record(db, user.get("id"), "bulk", "bulk_job", job_id, f"{kind.slug}: {count}")
@@ -360,11 +383,91 @@ def generate(
             job_id,
             status="failed",
             errors_json=json.dumps(errors + [message], ensure_ascii=False),
+            message=message,
+            input_json=None,
             finished_at=now_iso(),
         )
         raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if own_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class ChunkLost(DocgenError):
+    """A PDF chunk did not come back from the render workers in time."""
+
+    status = 503
+
+
+class _Chunks:
+    """PDF chunks handed to the render workers, written to `tmp` in order as they come back.
+
+    A chunk not back in CHUNK_SECONDS (its render worker died, say) is handed out once more.
+    """
+
+    def __init__(self, tmp: Path, submit: PdfChunks, limit: int) -> None:
+        self.tmp = tmp
+        self.submit_one = submit
+        self.limit = limit
+        self.waiting: dict[int, _Chunk] = {}
+        self.written: list[Path] = []
+        self.renderers: set[str] = set()
+        self.documents = 0
+        self.next = 0
+
+    def submit(self, docxs: list[bytes]) -> None:
+        chunk = _Chunk(list(docxs), self.submit_one(list(docxs)), time.monotonic() + CHUNK_SECONDS)
+        self.waiting[self.next] = chunk
+        self.next += 1
+        while len(self.waiting) > self.limit:
+            self._collect()
+
+    def finish(self) -> Iterable[int]:
+        """Wait for every chunk; yields the documents in PDF so far as chunks come back."""
+        while self.waiting:
+            if self._collect() and self.waiting:
+                yield self.documents
+        yield self.documents
+
+    def paths(self) -> list[str]:
+        return sorted(str(path) for path in self.written)
+
+    def _collect(self) -> bool:
+        """Write the chunks that came back; wait a little if none did."""
+        came = False
+        for number, chunk in list(self.waiting.items()):
+            answer = chunk.poll()
+            if answer is None:
+                if time.monotonic() > chunk.deadline:
+                    if chunk.tries > 1:
+                        raise ChunkLost(
+                            "PDF не собран: обработчики очереди не ответили вовремя. "
+                            "Запустите задание снова."
+                        )
+                    chunk.poll = self.submit_one(chunk.docxs)
+                    chunk.deadline = time.monotonic() + CHUNK_SECONDS
+                    chunk.tries += 1
+                continue
+            renderer, pdf = answer
+            path = self.tmp / f"chunk-{number:05d}.pdf"
+            path.write_bytes(pdf)
+            self.written.append(path)
+            if renderer:
+                self.renderers.add(renderer)
+            self.documents += len(chunk.docxs)
+            del self.waiting[number]
+            came = True
+        if not came:
+            time.sleep(POLL_SECONDS)
+        return came
+
+
+@dataclass
+class _Chunk:
+    docxs: list[bytes]
+    poll: Callable[[], tuple[str, bytes] | None]
+    deadline: float
+    tries: int = 1
 
 
 def _validate(schema: Any, payload: Any) -> dict[str, Any]:
@@ -390,17 +493,6 @@ def _explain(schema: Any, err: DocgenError) -> str:
     if not details:
         return err.message
     return f"{err.message} ({'; '.join(details)})"
-
-
-def _submit(pool: cf.ProcessPoolExecutor, docxs: list[bytes], tmp: Path, n: int) -> cf.Future:
-    return pool.submit(_pdf_chunk, (docxs, str(tmp / f"chunk-{n:05d}.pdf")))
-
-
-def _wait_below(futures: list[cf.Future], limit: int) -> None:
-    """Wait until at most `limit` chunks are in flight."""
-    pending = [f for f in futures if not f.done()]
-    if len(pending) > limit:
-        cf.wait(pending, return_when=cf.FIRST_COMPLETED)
 
 
 def _report(

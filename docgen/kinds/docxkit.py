@@ -8,6 +8,8 @@ in a table row of its own. Run `python -m docgen.kinds.build` to write docgen/te
 
 from __future__ import annotations
 
+import copy
+
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -16,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Mm(210 - 30 - 10)
@@ -109,13 +112,66 @@ def _page_numbers(section) -> None:
     paragraph._p.append(field)
 
 
+# Paragraphs that close a document: each keeps with what precedes it, so a signature never
+# starts a page alone (keep_previous).
+CLOSING_STYLES = frozenset({"DocSignature", "DocSmall"})
+
+
 def par(doc, text: str = "", style: str = "DocText", *, bold: bool = False):
     """A paragraph in a house style (by style id)."""
+    if style in CLOSING_STYLES:
+        keep_previous(doc)
     paragraph = doc.add_paragraph(style=_style(doc, style))
     if text:
         run = paragraph.add_run(text)
         run.bold = bold or None
     return paragraph
+
+
+def _tag_text(paragraph) -> str | None:
+    """The docxtpl tag a paragraph holds alone (`{%p if … %}`), or None for a real paragraph."""
+    text = paragraph.text.strip()
+    return text if text.startswith("{%p") and text.endswith("%}") else None
+
+
+def keep_previous(doc) -> None:
+    """Keep the text written so far with the paragraph that comes next (keepNext).
+
+    Walking back from the end: blank spacer lines and the paragraphs of an `{%p if %}` block
+    keep too (any of them may be the one printed last), up to the first paragraph printed
+    unconditionally. A `{%p for %}` loop or a table stops the walk: keeping every item would
+    tie the whole list to the signature.
+    """
+    depth = 0
+    for element in reversed(list(doc.element.body)):
+        if element.tag != qn("w:p"):
+            if element.tag == qn("w:sectPr"):
+                continue
+            return
+        paragraph = Paragraph(element, doc._body)
+        tag_text = _tag_text(paragraph)
+        if tag_text is not None:
+            if "endfor" in tag_text or ("for " in tag_text and depth == 0):
+                return
+            if "endif" in tag_text:
+                depth += 1
+            elif tag_text.startswith(("{%p if", "{%p  if")):
+                depth = max(depth - 1, 0)
+            continue
+        paragraph.paragraph_format.keep_with_next = True
+        if depth == 0 and paragraph.text.strip():
+            return
+
+
+def keep_row_with_next(row) -> None:
+    """Keep a table row (a section heading in a table) with the row after it, whole."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _style(doc, style_id: str):
@@ -163,7 +219,8 @@ def command(doc, word: str = "ПРИКАЗЫВАЮ:") -> None:
 
 
 def signature(doc) -> None:
-    """Signature block: position at the left, «И.О. Фамилия» ending at the right margin."""
+    """Signature block: position at the left, «И.О. Фамилия» ending at the right margin;
+    it keeps with the text before it (DocSignature is a closing style)."""
     par(doc, "{{ signer.position_line }}\t{{ signer.sign }}", "DocSignature")
 
 
@@ -230,11 +287,30 @@ def _repeat_header(row) -> None:
     tr_pr.append(header)
 
 
+def number_every_section(doc) -> None:
+    """Every section prints the page number: each refers to the first section's header
+    (LibreOffice does not inherit a missing one), and only the first hides it on page 1."""
+    sections = doc.element.body.findall(".//" + qn("w:sectPr"))
+    first = sections[0]
+    reference = next(
+        (r for r in first.findall(qn("w:headerReference")) if r.get(qn("w:type")) == "default"),
+        None,
+    )
+    for sect_pr in sections[1:]:
+        for old in sect_pr.findall(qn("w:headerReference")):
+            sect_pr.remove(old)
+        for old in sect_pr.findall(qn("w:titlePg")):
+            sect_pr.remove(old)
+        if reference is not None:
+            sect_pr.insert(0, copy.deepcopy(reference))
+
+
 def new_section(doc, *, landscape: bool = False) -> None:
     """A new page section (for a landscape annex table)."""
     from docx.enum.section import WD_ORIENT
 
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    number_every_section(doc)
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)

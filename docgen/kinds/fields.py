@@ -223,7 +223,9 @@ class OrderForm(DocumentForm):
     control = Nested(
         PersonForm,
         load_default=None,
-        metadata=field("Контроль возложить на", "Пусто — «Контроль … оставляю за собой»"),
+        metadata=field(
+            "Контроль возложить на", "Пусто — «Контроль … оставляю за собой»", signs=True
+        ),
     )
     acquaint = List(
         Nested(PersonForm),

@@ -17,6 +17,7 @@ from docgen.migrations import (
     m003_bulk_jobs,
     m004_sessions,
     m005_surveys,
+    m006_jobs,
 )
 
 
@@ -32,4 +33,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m003_bulk_jobs", m003_bulk_jobs.apply),
     Migration("m004_sessions", m004_sessions.apply),
     Migration("m005_surveys", m005_surveys.apply),
+    Migration("m006_jobs", m006_jobs.apply),
 )

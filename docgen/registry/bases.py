@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from docgen import dates, ru
-from docgen.errors import Conflict, FieldErrors
+from docgen.errors import Conflict, FieldErrors, NotFound
 from docgen.registry import consents, groups, people
 
 PROCESSING = "processing"
@@ -102,12 +102,29 @@ def gaps_message(gaps: dict[str, list[str]]) -> str:
     return ". ".join(f"{_HEADINGS[key]}: {'; '.join(lines)}" for key, lines in gaps.items())
 
 
-def check_pair_consents(
-    db: sqlite_utils.Database, mentor_id: int, mentee_ids: Iterable[int], on: dt.date | str
-) -> None:
-    """FieldErrors naming each participant of a future pair who lacks a consent in force."""
-    participants = [(people.get_person(db, mentor_id), "mentor")]
-    participants += [(people.get_person(db, pid), "mentee") for pid in mentee_ids]
+def _participants(
+    db: sqlite_utils.Database, org_id: int | None, mentor_id: Any, mentee_ids: Iterable[Any]
+) -> list[tuple[dict, str]]:
+    """(person, role) of the future pair's people found in the registry (and the organisation).
+
+    The others are left to the pair's own rules, which name them.
+    """
+    found = []
+    for person_id, role in [(mentor_id, "mentor")] + [(pid, "mentee") for pid in mentee_ids]:
+        if not isinstance(person_id, int):
+            continue
+        try:
+            person = people.get_person(db, person_id)
+        except NotFound:
+            continue
+        if org_id is None or person["org_id"] == org_id:
+            found.append((person, role))
+    return found
+
+
+def _consent_fields(
+    db: sqlite_utils.Database, participants: list[tuple[dict, str]], on: dt.date | str
+) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for person, role in participants:
         problem = consent_problem(db, person, on)
@@ -116,6 +133,15 @@ def check_pair_consents(
             fields.setdefault(key, []).append(
                 f"{people.short_name(person)} ({ROLE_TEXT[role]}): {problem_text(problem)}"
             )
+    return fields
+
+
+def check_pair_consents(
+    db: sqlite_utils.Database, mentor_id: int, mentee_ids: Iterable[int], on: dt.date | str
+) -> None:
+    """FieldErrors naming each participant of a future pair who lacks a consent in force."""
+    participants = _participants(db, None, mentor_id, mentee_ids)
+    fields = _consent_fields(db, participants, on)
     if fields:
         raise FieldErrors(gaps_message(consent_gaps(db, participants, on)), fields=fields)
 
@@ -125,7 +151,7 @@ def form_pair(
     org_id: int,
     *,
     form_code: str,
-    mentor_id: int,
+    mentor_id: int | None,
     mentee_ids: list[int],
     start_date: dt.date | str,
     end_date: dt.date | str,
@@ -135,15 +161,34 @@ def form_pair(
 ) -> int:
     """Form a pair or group from the bases once every participant's consent is in force on `on`.
 
-    `on` is the day the pair is formed (today by default). The registry's own rules
-    (organisation, categories fitting the form, dates) are checked by groups.create_group.
+    `on` is the day the pair is formed (today by default). Every broken rule is reported at
+    once: the registry's own (organisation, categories fitting the form, dates; see
+    groups.group_errors) and each participant's missing consent.
     """
-    check_pair_consents(db, mentor_id, mentee_ids, _day(on))
+    values = {
+        "form_code": form_code,
+        "mentor_id": mentor_id,
+        "mentee_ids": list(mentee_ids),
+        "start_date": dates.to_iso(start_date),
+        "end_date": dates.to_iso(end_date),
+        "kind_of_mentoring": kind_of_mentoring,
+        "status": status,
+    }
+    _, errors = groups.group_errors(db, org_id, values)
+    summary = [m for ms in errors.values() for m in ms]
+    participants = _participants(db, org_id, mentor_id, mentee_ids)
+    for name, messages in _consent_fields(db, participants, _day(on)).items():
+        errors.setdefault(name, []).extend(messages)
+    gaps = consent_gaps(db, participants, _day(on))
+    if gaps:
+        summary.append(gaps_message(gaps))
+    if errors:
+        raise FieldErrors("; ".join(summary), fields=errors)
     return groups.create_group(
         db,
         org_id,
         form_code=form_code,
-        mentor_id=mentor_id,
+        mentor_id=mentor_id,  # type: ignore[arg-type]
         mentee_ids=mentee_ids,
         start_date=start_date,
         end_date=end_date,

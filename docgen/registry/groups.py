@@ -48,6 +48,91 @@ def _categories(names: list[str]) -> str:
     return ", ".join(f"«{name}»" for name in names)
 
 
+def group_errors(
+    db: sqlite_utils.Database, org_id: int, values: dict
+) -> tuple[dict | None, dict[str, list[str]]]:
+    """The cleaned input of a pair/group and every rule it breaks, field by field.
+
+    The schema's messages (a field left empty, dates in the wrong order) and the registry's
+    (organisation, categories fitting the form) are reported together, so that a form shows
+    all its errors at once; the rules that need a value are checked wherever it was given.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        clean: dict | None = GroupSchema().load_or_raise(values)
+    except FieldErrors as err:
+        clean = None
+        for name, messages in err.fields.items():
+            errors.setdefault(name.split(".")[0], []).extend(messages)
+        # The schema's own cross-field rules are skipped when a field fails: said here instead.
+        if not values.get("mentee_ids") and "mentee_ids" not in errors:
+            errors["mentee_ids"] = ["Наставляемые: нужен хотя бы один наставляемый"]
+        start, end = _maybe_date(values.get("start_date")), _maybe_date(values.get("end_date"))
+        if start and end and start > end and "end_date" not in errors:
+            errors["end_date"] = ["Дата окончания: дата окончания раньше даты начала"]
+    form = None
+    if values.get("form_code"):
+        form = first_row(db, "SELECT * FROM mentoring_forms WHERE code = ?", [values["form_code"]])
+        if form is None:
+            titles = ", ".join(f"«{f['title']}»" for f in list_forms(db))
+            errors.setdefault("form_code", []).append(
+                f"Форма наставничества: допустимые значения — {titles}"
+            )
+        else:
+            form = _form(form)
+    mentor_id = values.get("mentor_id")
+    mentee_ids = [m for m in values.get("mentee_ids") or [] if isinstance(m, int)]
+    mentor = None
+    if isinstance(mentor_id, int):
+        mentor = first_row(db, "SELECT * FROM people WHERE id = ?", [mentor_id])
+        if mentor is None:
+            errors.setdefault("mentor_id", []).append("Наставник: нет такого человека в реестре")
+        elif mentor["org_id"] != org_id:
+            errors.setdefault("mentor_id", []).append(
+                f"Наставник: {short_name(mentor)} не из этой организации"
+            )
+        elif mentor_id in mentee_ids:
+            errors.setdefault("mentee_ids", []).append(
+                f"Наставляемые: {short_name(mentor)} не может быть наставником самому себе"
+            )
+        elif form is not None and mentor["category"] not in form["mentor_categories"]:
+            errors.setdefault("mentor_id", []).append(
+                f"Наставник: {short_name(mentor)} (категория «{mentor['category']}») не может "
+                f"быть наставником в форме «{form['title']}»; допустимые категории — "
+                f"{_categories(form['mentor_categories'])}"
+            )
+    for mentee_id in mentee_ids:
+        mentee = first_row(db, "SELECT * FROM people WHERE id = ?", [mentee_id])
+        message = None
+        if mentee is None:
+            message = f"Наставляемые: нет человека № {mentee_id} в реестре"
+        elif mentee["org_id"] != org_id:
+            message = f"Наставляемые: {short_name(mentee)} не из этой организации"
+        elif form is not None and mentee["category"] not in form["mentee_categories"]:
+            message = (
+                f"Наставляемые: {short_name(mentee)} (категория «{mentee['category']}») не может "
+                f"быть наставляемым в форме «{form['title']}»; допустимые категории — "
+                f"{_categories(form['mentee_categories'])}"
+            )
+        if message:
+            errors.setdefault("mentee_ids", []).append(message)
+    return (None if errors else clean), errors
+
+
+def _maybe_date(value: object) -> dt.date | None:
+    try:
+        return dates.to_date(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+
+
+def raise_errors(errors: dict[str, list[str]]) -> None:
+    """FieldErrors carrying every message, when there are any."""
+    if errors:
+        summary = "; ".join(m for ms in errors.values() for m in ms)
+        raise FieldErrors(summary, fields=errors)
+
+
 def create_group(
     db: sqlite_utils.Database,
     org_id: int,
@@ -61,7 +146,9 @@ def create_group(
     status: str = "active",
 ) -> int:
     """Fix a mentoring pair (one mentee) or group after checking every rule."""
-    clean = GroupSchema().load_or_raise(
+    clean, errors = group_errors(
+        db,
+        org_id,
         {
             "form_code": form_code,
             "mentor_id": mentor_id,
@@ -70,48 +157,10 @@ def create_group(
             "end_date": dates.to_iso(end_date),
             "kind_of_mentoring": kind_of_mentoring,
             "status": status,
-        }
+        },
     )
-    errors: dict[str, list[str]] = {}
-    form = first_row(db, "SELECT * FROM mentoring_forms WHERE code = ?", [clean["form_code"]])
-    if form is None:
-        titles = ", ".join(f"«{f['title']}»" for f in list_forms(db))
-        errors["form_code"] = [f"Форма наставничества: допустимые значения — {titles}"]
-    else:
-        form = _form(form)
-    mentor = first_row(db, "SELECT * FROM people WHERE id = ?", [clean["mentor_id"]])
-    if mentor is None:
-        errors["mentor_id"] = ["Наставник: нет такого человека в реестре"]
-    elif mentor["org_id"] != org_id:
-        errors["mentor_id"] = [f"Наставник: {short_name(mentor)} не из этой организации"]
-    elif clean["mentor_id"] in clean["mentee_ids"]:
-        errors["mentee_ids"] = [
-            f"Наставляемые: {short_name(mentor)} не может быть наставником самому себе"
-        ]
-    elif form is not None and mentor["category"] not in form["mentor_categories"]:
-        errors["mentor_id"] = [
-            f"Наставник: {short_name(mentor)} (категория «{mentor['category']}») не может быть "
-            f"наставником в форме «{form['title']}»; допустимые категории — "
-            f"{_categories(form['mentor_categories'])}"
-        ]
-    for mentee_id in clean["mentee_ids"]:
-        mentee = first_row(db, "SELECT * FROM people WHERE id = ?", [mentee_id])
-        messages = errors.setdefault("mentee_ids", [])
-        if mentee is None:
-            messages.append(f"Наставляемые: нет человека № {mentee_id} в реестре")
-        elif mentee["org_id"] != org_id:
-            messages.append(f"Наставляемые: {short_name(mentee)} не из этой организации")
-        elif form is not None and mentee["category"] not in form["mentee_categories"]:
-            messages.append(
-                f"Наставляемые: {short_name(mentee)} (категория «{mentee['category']}») не может "
-                f"быть наставляемым в форме «{form['title']}»; допустимые категории — "
-                f"{_categories(form['mentee_categories'])}"
-            )
-        if not messages:
-            del errors["mentee_ids"]
-    if errors:
-        summary = "; ".join(m for ms in errors.values() for m in ms)
-        raise FieldErrors(summary, fields=errors)
+    raise_errors(errors)
+    assert clean is not None
     with transaction(db):
         group_id = (
             db["mentoring_groups"]

@@ -190,9 +190,20 @@ def _is_person(field: fields.Field) -> bool:
     return isinstance(field, fields.Nested) and isinstance(field.schema, PersonBlock)
 
 
+def _signs(field: fields.Field) -> bool:
+    """A person field whose people the document gives a task: they sign its familiarisation
+    sheet (field metadata `signs=True`: the control, the executors of items)."""
+    return bool(field.metadata.get("signs"))
+
+
 def convert(schema: Schema, data: Mapping[str, Any], resolve: PersonResolver | None) -> dict:
-    """Validated input with every person block turned into a Person (walking the schema)."""
+    """Validated input with every person block turned into a Person (walking the schema).
+
+    The people of fields marked `signs` go first into `acquaint` when the schema has one,
+    so every executor an order names is on its familiarisation sheet.
+    """
     result = dict(data)
+    signing: list[Person] = []
     for name, field in schema.fields.items():
         value = data.get(name)
         if value is None:
@@ -200,8 +211,12 @@ def convert(schema: Schema, data: Mapping[str, Any], resolve: PersonResolver | N
         inner = field.inner if isinstance(field, fields.List) else None
         if _is_person(field):
             result[name] = person(value, resolve)
+            if _signs(field):
+                signing.append(result[name])
         elif inner is not None and _is_person(inner):
             result[name] = [person(item, resolve) for item in value]
+            if _signs(field):
+                signing.extend(result[name])
         elif isinstance(field, fields.Nested):
             nested = field.schema
             if field.many:
@@ -210,6 +225,8 @@ def convert(schema: Schema, data: Mapping[str, Any], resolve: PersonResolver | N
                 result[name] = convert(nested, value, resolve)
         elif inner is not None and isinstance(inner, fields.Nested):
             result[name] = [convert(inner.schema, item, resolve) for item in value]
+    if signing and "acquaint" in schema.fields:
+        result["acquaint"] = unique_people(signing + list(result.get("acquaint") or []))
     return result
 
 

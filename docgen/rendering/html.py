@@ -368,6 +368,10 @@ class _Converter:
             style.append(f"height:{_pt(row.height)}")
         if row.cant_split:
             style.append("break-inside:avoid")
+        if self._row_keeps_with_next(row):
+            # Word keeps a row whose paragraphs all keep with next on the page of the next row
+            # (a section heading inside a table).
+            style.append("break-after:avoid")
         attr = f' style="{";".join(style)}"' if style else ""
         self.out.append(f"<tr{attr}>")
         if row.before:
@@ -377,6 +381,20 @@ class _Converter:
                 continue
             self._cell(cell, index, nrows, ncols, grid, borders, margins, ts, ctx)
         self.out.append("</tr>")
+
+    def _row_keeps_with_next(self, row) -> bool:
+        paragraphs = [p for cell in row.cells for p in cell.tc.iter(W + "p")]
+        if not paragraphs:
+            return False
+        for p in paragraphs:
+            ppr = p.find(W + "pPr")
+            sid = _val(ppr.find(W + "pStyle")) if ppr is not None else None
+            if sid not in self.styles.by_id:
+                sid = self.styles.default.get("paragraph")
+            keep = _merge_ppr(self.styles.para(sid)[0], _ppr_props(ppr)).get("keepNext")
+            if not keep:
+                return False
+        return True
 
     def _cell(self, cell, index, nrows, ncols, grid, borders, margins, ts, ctx) -> None:
         tcpr = cell.tc.find(W + "tcPr")

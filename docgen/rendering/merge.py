@@ -4,8 +4,9 @@ docxcompose copies each later part's body together with what it refers to: image
 hyperlinks, styles the first part lacks, numbering definitions, footnotes. The sections are
 ours: each part keeps its own section (page size, orientation, margins), and the section
 that closes a part becomes a section break of type «next page», which is what starts the
-next part on a new page. Headers and footers come from the first part (later sections
-inherit them).
+next part on a new page. Headers and footers come from the first part: every later section
+refers to its default header (the page number; LibreOffice does not inherit a missing
+reference) and none hides it on its first page, as the pages are numbered straight through.
 """
 
 from __future__ import annotations
@@ -37,17 +38,45 @@ def _final_section(body):
     return sections[-1] if sections else None
 
 
-def _starting_on_new_page(section):
-    """A later part's section: its own page setup, the first part's headers, a new page."""
+def _default_header(section):
+    """The first part's `w:headerReference` of type default (the page number), or None."""
+    if section is None:
+        return None
+    for reference in section.findall(qn("w:headerReference")):
+        if reference.get(qn("w:type")) == "default":
+            return reference
+    return None
+
+
+def _starting_on_new_page(section, header=None):
+    """A later part's section: its own page setup, the first part's header, a new page."""
     section = OxmlElement("w:sectPr") if section is None else copy.deepcopy(section)
     # References into the part's own package (headers, footers, printer settings) stay behind.
     for name in ("w:headerReference", "w:footerReference", "w:printerSettings", "w:type"):
         for old in section.findall(qn(name)):
             section.remove(old)
+    for old in section.findall(qn("w:titlePg")):
+        section.remove(old)
     kind = OxmlElement("w:type")
     kind.set(qn("w:val"), "nextPage")
     section.insert(0, kind)
+    if header is not None:
+        section.insert(0, copy.deepcopy(header))
     return section
+
+
+def _number_every_section(body, header) -> None:
+    """Every section after the first prints the page number, its first page too: a part's
+    inner sections (a landscape table in an annex) come with their own first-page setting."""
+    if header is None:
+        return
+    for section in body.iter(qn("w:sectPr")):
+        if section is body.find(".//" + qn("w:sectPr")):
+            continue
+        for name in ("w:headerReference", "w:titlePg"):
+            for old in section.findall(qn(name)):
+                section.remove(old)
+        section.insert(0, copy.deepcopy(header))
 
 
 def merge_docx(parts: list[bytes]) -> bytes:
@@ -57,6 +86,7 @@ def merge_docx(parts: list[bytes]) -> bytes:
     documents = [_open(part) for part in parts]
     first = documents[0]
     body = first.element.body
+    header = _default_header(_final_section(body))
     composer = Composer(first)
     for document in documents[1:]:
         closing = _final_section(body)
@@ -71,8 +101,9 @@ def merge_docx(parts: list[bytes]) -> bytes:
         carrier.append(properties)
         body.append(carrier)
         # The part's own section closes the body; the composer inserts its content before it.
-        body.append(_starting_on_new_page(_final_section(document.element.body)))
+        body.append(_starting_on_new_page(_final_section(document.element.body), header))
         composer.append(document)
+    _number_every_section(body, header)
     out = io.BytesIO()
     first.save(out)
     return out.getvalue()

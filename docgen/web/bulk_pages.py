@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from docgen import jobs as job_queue
 from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk
 from docgen.errors import FieldErrors, NotFound
@@ -61,6 +62,7 @@ def start() -> Any:
             org["id"],
             dt.date.today(),
             {"curator_id": request.form.get("curator_id", "")},
+            enqueue=job_queue.current().enqueue_bulk,
         )
     except FieldErrors as err:
         return _page(org, err.fields, 422)
@@ -81,7 +83,7 @@ def job_page(job_id: int) -> Any:
 @helpers.login_required
 def job_status(job_id: int) -> Any:
     job = _job(job_id)
-    keys = ("status", "phase", "done", "total", "errors")
+    keys = ("status", "phase", "done", "total", "errors", "message")
     return jsonify({key: job[key] for key in keys})
 
 

@@ -18,6 +18,7 @@ from marshmallow import Schema, fields, missing, validate
 
 from docgen.errors import field_paths
 from docgen.kinds.fields import PersonForm, Text
+from docgen.registry import groups as registry_groups
 
 
 def row_placeholder(depth: int) -> str:
@@ -38,12 +39,13 @@ class Spec:
     name: str
     title: str
     hint: str
-    widget: str  # text, textarea, date, number, checkbox, select, group, person, rows
+    widget: str  # text, textarea, date, number, checkbox, select, group, person, rows, pick
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     children: tuple[Spec, ...] = ()
     item: Spec | None = None  # the element of a `rows` field
     default: Any = None  # what the schema takes when the field is left out
+    source: str = ""  # for `pick`: which registry list the options come from (PICKERS)
 
 
 @dataclass
@@ -125,6 +127,9 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
         if item.widget in ("group", "person"):
             item = Spec(**{**item.__dict__, "title": "", "hint": ""})
         return Spec(widget="rows", item=item, **common)
+    source = meta.get("picker") or PICKERS.get(name)
+    if source:
+        return Spec(widget="pick", source=source, **common)
     choices = _choices(schema_field)
     if choices:
         return Spec(widget="select", choices=choices, **common)
@@ -136,6 +141,32 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
         return Spec(widget="number", **common)
     long_text = isinstance(schema_field, Text) or (_max_length(schema_field) or 0) >= _LONG_TEXT
     return Spec(widget="textarea" if long_text else "text", **common)
+
+
+# Fields that name a registry record by its number, or a value the registry lists, are drawn
+# as a list of the records by name (`pick`); a field may also say so with metadata `picker`.
+PICKERS = {"group_id": "groups", "form": "forms"}
+
+
+def pick_options(db: Any, org_id: int) -> dict[str, list[tuple[str, str]]]:
+    """The lists `pick` fields choose from: the organisation's pairs and the mentoring forms."""
+    pairs = []
+    for group in registry_groups.list_groups(db, org_id):
+        mentees = ", ".join(_short(mentee) for mentee in group["mentees"])
+        start = dt.date.fromisoformat(group["start_date"])
+        label = (
+            f"{_short(group['mentor'])} → {mentees}, {group['form']['title']}, с {start:%d.%m.%Y}"
+        )
+        if group["status"] == "closed":
+            label += " (завершена)"
+        pairs.append((str(group["id"]), label))
+    forms = [(form["title"], form["title"]) for form in registry_groups.list_forms(db)]
+    return {"groups": pairs, "forms": forms}
+
+
+def _short(person: Mapping[str, Any]) -> str:
+    initials = "".join(f"{p[0]}." for p in (person.get("name"), person.get("patronymic")) if p)
+    return f"{person['surname']} {initials}".strip()
 
 
 def _rank(schema_class: type, name: str) -> int:
@@ -289,6 +320,9 @@ class _Binder:
             )
         elif spec.widget == "date":
             bound.value = _date_value(self.shown(spec, value, path))
+        elif spec.widget == "pick":
+            bound.value = _text(self.shown(spec, value, path))
+            bound.options = list(self.options.get(spec.source, []))
         else:
             bound.value = _text(self.shown(spec, value, path))
         return bound
@@ -316,10 +350,13 @@ def bind(
     errors: Any = None,
     *,
     people: Iterable[tuple[Any, str]] = (),
+    picks: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> BoundForm:
-    """The fields with the values to show and their errors; `people` fills person selects."""
+    """The fields with the values to show and their errors; `people` fills person selects,
+    `picks` the registry lists of `pick` fields (see pick_options)."""
     paths = field_paths(errors) if errors else {}
-    binder = _Binder(paths, {"person": [(str(pid), label) for pid, label in people]})
+    options = {**(picks or {}), "person": [(str(pid), label) for pid, label in people]}
+    binder = _Binder(paths, options)
     data = values or {}
     bound = [binder.bind(spec, data.get(spec.name), spec.name) for spec in specs]
     general = [msg for path, msgs in paths.items() if path not in binder.used for msg in msgs]

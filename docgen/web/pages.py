@@ -21,13 +21,13 @@ from markupsafe import Markup
 
 from docgen import ru
 from docgen.accounts import permissions, users
-from docgen.documents import archive
+from docgen.documents import archive, path
 from docgen.documents import journal as numbering
 from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
 from docgen.registry import consents, deadlines, indicators, organisations, people
-from docgen.web import formdata, helpers
+from docgen.web import formdata, helpers, path_pages
 from docgen.web.helpers import get_db
 
 bp = Blueprint("pages", __name__)
@@ -53,23 +53,35 @@ def _allowed_kinds() -> list[catalog.Kind]:
 @bp.get("/")
 @helpers.login_required
 def home() -> Any:
-    db, org = get_db(), helpers.org()
+    """The start page: the path «Внедрение наставничества» first, then drafts, deadlines and
+    indicators."""
+    db, org, me = get_db(), helpers.org(), helpers.user()
     today = dt.date.today()
     org_ids = [org["id"]]
     if org["kind"] == "department":
         org_ids += [school["id"] for school in organisations.list_schools(db, org["id"])]
+    drafts = archive.list_documents(db, org["id"], status="draft")
+    may_register = permissions.can(me, "register_document", org)
     return render_template(
         "home.html",
         org=org,
-        drafts=archive.list_documents(db, org["id"], status="draft"),
+        drafts=drafts,
+        awaiting=_awaiting(drafts) if may_register else [],
+        authors={u["id"]: u["full_name"] for u in users.list_users(db)},
         missing=consents.missing_consents(db, org["id"]) if org["kind"] == "school" else [],
         kinds=_allowed_kinds(),
         kinds_count=ru.plural(len(_allowed_kinds()), "вид"),
         deadlines=deadlines.upcoming(db, org["id"], today, catalog.planners()),
         values=indicators.compute(db, org_ids, today),
-        on=today,
         titles={kind.slug: kind.title for kind in catalog.KINDS},
+        **path_pages.context(org, today),
     )
+
+
+def _awaiting(drafts: list[dict]) -> list[dict]:
+    """Drafts of numbered kinds: what the director is to register, oldest first."""
+    numbered = {kind.slug for kind in catalog.KINDS if kind.series is not None}
+    return sorted((d for d in drafts if d["kind"] in numbered), key=lambda d: d["id"])
 
 
 @bp.post("/org")
@@ -137,7 +149,11 @@ def _render_form(
     status: int = 200,
 ) -> Any:
     form = formdata.bind(
-        formdata.describe(kind.schema), values, errors, people=_people_options(org_id)
+        formdata.describe(kind.schema),
+        values,
+        errors,
+        people=_people_options(org_id),
+        picks=formdata.pick_options(get_db(), org_id),
     )
     page = render_template(
         "document_form.html",
@@ -184,7 +200,14 @@ def new_document(slug: str) -> Any:
     documents.require_create(get_db(), me, kind, org["id"])
     if request.method == "POST":
         return _submit(kind, org["id"], None)
-    return _render_form(kind, kind.sample() if request.args.get("sample") else {}, org_id=org["id"])
+    if request.args.get("sample"):
+        values = kind.sample()
+    elif request.args.get("prefill"):
+        # The path's button: what the registry and the documents already made know.
+        values = path.prefill(get_db(), org["id"], kind.slug, dt.date.today())
+    else:
+        values = {}
+    return _render_form(kind, values, org_id=org["id"])
 
 
 def _document(document_id: int, action: str = "read") -> dict:

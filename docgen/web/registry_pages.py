@@ -234,15 +234,6 @@ def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
     ), status
 
 
-def _int(text: str | None, field_name: str, label: str) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        raise FieldErrors(
-            f"{label}: выберите", fields={field_name: [f"{label}: выберите"]}
-        ) from None
-
-
 @bp.route("/groups/new", methods=["GET", "POST"])
 @helpers.login_required
 def new_group() -> Any:
@@ -261,12 +252,13 @@ def new_group() -> Any:
         "kind_of_mentoring": form.get("kind_of_mentoring", ""),
         "status": form.get("status", "active"),
     }
+    mentor_id = int(values["mentor_id"]) if values["mentor_id"].isdigit() else None
     try:
         group_id = pairing.form_pair(
             get_db(),
             org["id"],
             form_code=values["form_code"],
-            mentor_id=_int(values["mentor_id"], "mentor_id", "Наставник"),
+            mentor_id=mentor_id,
             mentee_ids=[int(x) for x in values["mentee_ids"] if x.isdigit()],
             start_date=values["start_date"],
             end_date=values["end_date"],
@@ -274,7 +266,10 @@ def new_group() -> Any:
             status=values["status"],
         )
     except FieldErrors as err:
-        return _group_form(values, err.fields, 422)
+        fields = dict(err.fields)
+        if mentor_id is None:
+            fields["mentor_id"] = ["Наставник: выберите"]
+        return _group_form(values, fields, 422)
     flash(f"Наставническая пара/группа № {group_id} сформирована.", "ok")
     return redirect(url_for("registry_pages.groups"))
 

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from docgen import ru
 from docgen.checking.model import ERROR, WARNING, Hit, Rule, excerpt
 from docgen.checking.structure import Parsed, all_dates, first_date
 
@@ -118,14 +119,14 @@ def _signer(parsed: Parsed) -> Iterator[Hit]:
         yield Hit(
             unit.index,
             excerpt(unit.text, 0, 0, 100),
-            f"Субъекту персональных данных {age} лет: до 14 лет согласие даёт и подписывает "
+            f"Субъекту персональных данных {ru.plural(age, 'год')}: до 14 лет согласие даёт и подписывает "
             "законный представитель (родитель, опекун) от своего имени, а не сам ребёнок.",
         )
     elif not represented:
         yield Hit(
             unit.index,
             excerpt(unit.text, 0, 0, 100),
-            f"Субъекту персональных данных {age} лет: с 14 до 18 лет несовершеннолетний подписывает "
+            f"Субъекту персональных данных {ru.plural(age, 'год')}: с 14 до 18 лет несовершеннолетний подписывает "
             "согласие с согласия законного представителя (ст. 26 ГК РФ) — добавьте данные и подпись "
             "представителя.",
         )

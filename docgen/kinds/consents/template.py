@@ -40,13 +40,44 @@ AUTHORITY = (
     "{% if authority_doc.issuer %}, выдавший орган: {{ authority_doc.issuer }}{% endif %}"
     "{% else %}" + BLANK + " № ____________ от «___» ____________ ______ г.{% endif %}"
 )
-REPRESENTATIVE = (
-    "{% if representative %}{{ representative.fio }}{% else %}" + BLANK + " (фамилия, имя, "
-    "отчество){% endif %}, {{ (representative.gender if representative else none)|agree("
-    "'зарегистрированный', 'зарегистрированная') }} по адресу: "
-    "{{ representative_address or '" + BLANK + "' }}, " + _identity("representative_doc")
-)
-RELATION = "{{ representative_relation or '____________' }}"
+# «зарегистрированный» agrees with whoever it follows, in that person's case.
+REGISTERED = {
+    "nom": ("зарегистрированный", "зарегистрированная"),
+    "gen": ("зарегистрированного", "зарегистрированной"),
+}
+
+
+def _registered(gender: str, case: str) -> str:
+    """«зарегистрированного по адресу» agreeing with `gender` (a template expression) in `case`."""
+    masc, fem = REGISTERED[case]
+    return "{{ " + gender + "|agree('" + masc + "', '" + fem + "') }} по адресу: "
+
+
+def _representative(case: str) -> str:
+    """The representative's name, address and identity document, all agreeing in `case`."""
+    return (
+        "{% if representative %}{{ representative.full('"
+        + case
+        + "') }}{% else %}"
+        + BLANK
+        + " (фамилия, имя, отчество){% endif %}, "
+        + _registered("(representative.gender if representative else none)", case)
+        + "{{ representative_address or '"
+        + BLANK
+        + "' }}, "
+        + _identity("representative_doc")
+    )
+
+
+def _relation(case: str) -> str:
+    """«(мать)» in the signature, «(матери)» after «с согласия законного представителя»."""
+    return (
+        "{{ representative_relation|inflect('" + case + "', None, 'position') "
+        "if representative_relation else '____________' }}"
+    )
+
+
+RELATION = _relation("nom")
 OPERATOR = (
     "оператору — {{ org.full_name }} (адрес: {{ org.address }}"
     "{% if operator_inn %}, ИНН {{ operator_inn }}{% endif %}"
@@ -65,18 +96,22 @@ def _heading(doc) -> None:
     kit.par(doc, "", "DocText")
 
 
-def _who(doc, subject_line: str) -> None:
-    """«Я, …» for the three variants: the representative alone, the minor with consent, an adult."""
+def _who(doc, subject_line: Callable[[str], str]) -> None:
+    """«Я, …» for the three variants: the representative alone, the minor with consent, an adult.
+
+    `subject_line(case)` is what follows the subject's name, agreeing in that case: the
+    genitive after «законным представителем несовершеннолетнего …».
+    """
     kit.tag(doc, "{%p if variant == 'child' %}")
     kit.par(
         doc,
         "Я, "
-        + REPRESENTATIVE
+        + _representative("nom")
         + ", {{ (representative.gender if representative else none)|agree('являющийся', 'являющаяся') }} "
-        "законным представителем (" + RELATION + ") "
+        "законным представителем (" + _relation("ins") + ") "
         "{{ subject.agree('несовершеннолетнего', 'несовершеннолетней') }} "
         "{{ subject.full('gen') }}, {{ subject.birth_date|date_short }} г. р., "
-        + subject_line
+        + subject_line("gen")
         + ", "
         + AUTHORITY
         + ",",
@@ -85,15 +120,15 @@ def _who(doc, subject_line: str) -> None:
     kit.par(
         doc,
         "Я, {{ subject.fio }}{% if subject.birth_date %}, {{ subject.birth_date|date_short }} "
-        "г. р.{% endif %}, " + subject_line + ",",
+        "г. р.{% endif %}, " + subject_line("nom") + ",",
     )
     kit.tag(doc, "{%p if variant == 'teen' %}")
     kit.par(
         doc,
         "действуя с согласия законного представителя ("
-        + RELATION
-        + ") — "
-        + REPRESENTATIVE
+        + _relation("gen")
+        + ") "
+        + _representative("gen")
         + ", "
         + AUTHORITY
         + ",",
@@ -123,8 +158,13 @@ def consent():
     _heading(doc)
     _who(
         doc,
-        "{{ subject.agree('зарегистрированный', 'зарегистрированная') }} по адресу: "
-        "{{ subject_address or '" + BLANK + "' }}, " + _identity("subject_doc"),
+        lambda case: (
+            _registered("subject.gender", case)
+            + "{{ subject_address or '"
+            + BLANK
+            + "' }}, "
+            + _identity("subject_doc")
+        ),
     )
     kit.par(
         doc,
@@ -157,8 +197,7 @@ def consent():
 def consent_dissemination():
     doc = kit.new_document()
     _heading(doc)
-    contacts = "контактная информация: {{ contacts_text }}"
-    _who(doc, contacts)
+    _who(doc, lambda case: "контактная информация: {{ contacts_text }}")
     kit.par(
         doc,
         "руководствуясь статьёй 10.1 {{ acts.law152.cite('gen') }}, даю согласие "

@@ -74,7 +74,7 @@ class CuratorOrderForm(OrderForm):
         validate=one_of(MODELS),
         metadata=field("Наставничество", "Кого охватывает целевая модель"),
     )
-    curator = Nested(PersonForm, required=True, metadata=field("Куратор"))
+    curator = Nested(PersonForm, required=True, metadata=field("Куратор", signs=True))
     start_date = Date(required=True, metadata=field("Куратор с", "Дата начала обязанностей"))
     assign_duties = Bool(
         load_default=False,
@@ -181,7 +181,7 @@ class PairsOrderForm(OrderForm):
         required=True,
         metadata=field("Положение о наставничестве", "Дата и номер приказа об утверждении"),
     )
-    curator = Nested(PersonForm, required=True, metadata=field("Куратор"))
+    curator = Nested(PersonForm, required=True, metadata=field("Куратор", signs=True))
     pairs = List(
         Nested(PairForm),
         load_default=list,
@@ -200,12 +200,17 @@ class PairsOrderForm(OrderForm):
         metadata=field("Наставники — работники", "Дополнительные соглашения по ст. 351.8 ТК РФ"),
     )
     agreements_deadline = Str(
-        load_default="в течение 5 рабочих дней со дня подписания приказа",
+        load_default="",
         max_length=100,
-        metadata=field("Срок заключения дополнительных соглашений"),
+        metadata=field(
+            "Срок заключения дополнительных соглашений",
+            "Пусто — до начала наставничества; не позже начала пар",
+        ),
     )
     hr = Nested(
-        PersonForm, load_default=None, metadata=field("Специалист по кадрам", "Готовит соглашения")
+        PersonForm,
+        load_default=None,
+        metadata=field("Специалист по кадрам", "Готовит соглашения", signs=True),
     )
     pay_amount = Decimal(
         load_default=None,
@@ -233,7 +238,7 @@ class ImplementationOrderForm(OrderForm):
         validate=at_least(1),
         metadata=field("Утверждаемые документы", "Положение, дорожная карта, программа"),
     )
-    curator = Nested(PersonForm, required=True, metadata=field("Куратор"))
+    curator = Nested(PersonForm, required=True, metadata=field("Куратор", signs=True))
     mentor_base_deadline = Str(
         required=True, max_length=100, metadata=field("Срок формирования базы наставников")
     )
@@ -249,9 +254,11 @@ class ImplementationOrderForm(OrderForm):
     responsible_mto = Nested(
         PersonForm,
         load_default=None,
-        metadata=field("Ответственный за материально-техническое обеспечение"),
+        metadata=field("Ответственный за материально-техническое обеспечение", signs=True),
     )
-    website = Nested(PersonForm, load_default=None, metadata=field("Ответственный за сайт"))
+    website = Nested(
+        PersonForm, load_default=None, metadata=field("Ответственный за сайт", signs=True)
+    )
     website_deadline = Str(
         load_default="в течение 10 дней со дня подписания приказа",
         max_length=100,
@@ -308,7 +315,9 @@ class MunicipalRoadmapOrderForm(OrderForm):
         validate=at_least(1),
         metadata=field("Мероприятия дорожной карты"),
     )
-    coordinator = Nested(PersonForm, load_default=None, metadata=field("Муниципальный куратор"))
+    coordinator = Nested(
+        PersonForm, load_default=None, metadata=field("Муниципальный куратор", signs=True)
+    )
     heads_tasks = List(
         Nested(TaskForm),
         required=True,
@@ -423,7 +432,9 @@ class ApprovalOrderForm(OrderForm):
             "Положение о наставничестве, утверждённое приказом от 01.09.2021 № 95",
         ),
     )
-    website = Nested(PersonForm, load_default=None, metadata=field("Ответственный за сайт"))
+    website = Nested(
+        PersonForm, load_default=None, metadata=field("Ответственный за сайт", signs=True)
+    )
     website_deadline = Str(
         load_default="в течение 10 дней со дня подписания приказа",
         max_length=100,
@@ -476,7 +487,9 @@ class AwardOrderForm(OrderForm):
     awards = List(
         Nested(AwardForm), required=True, validate=at_least(1), metadata=field("Поощрения")
     )
-    accountant = Nested(PersonForm, load_default=None, metadata=field("Главный бухгалтер"))
+    accountant = Nested(
+        PersonForm, load_default=None, metadata=field("Главный бухгалтер", signs=True)
+    )
     pay_deadline = Str(
         load_default="с заработной платой за текущий месяц",
         max_length=100,

@@ -88,14 +88,42 @@ def pairs_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     if not rows:
         raise FieldErrors(NO_PAIRS, fields={"pairs": [NO_PAIRS]})
     mentors = [row["mentor"] for row in rows]
+    start = min(row["start"] for row in rows)
     return {
         "pair_rows": rows,
-        "period_start": min(row["start"] for row in rows),
+        "agreements_deadline": _agreements_deadline(values, start),
+        "period_start": start,
         "period_end": max(row["end"] for row in rows),
         "acquaint_all": ctx.unique_people(
             mentors + [as_participant(p) for p in values.get("acquaint_all") or []]
         ),
     }
+
+
+_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
+
+
+def _agreements_deadline(values: Mapping[str, Any], start: dt.date) -> str:
+    """When the ст. 351.8 agreements are due: before mentoring and its payment start.
+
+    Unset, it is «до» the first pair's start; a typed date later than that start is refused.
+    """
+    typed = (values.get("agreements_deadline") or "").strip()
+    if not typed:
+        return f"до {date_short(start)}"
+    for day, month, year in _DATE.findall(typed):
+        try:
+            due = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if due > start:
+            message = (
+                f"Срок заключения дополнительных соглашений ({date_short(due)}) позже начала "
+                f"наставничества и выплаты ({date_short(start)}): соглашение по статье 351.8 "
+                "ТК РФ заключается до начала наставнической работы."
+            )
+            raise FieldErrors(message, fields={"agreements_deadline": [message]})
+    return typed
 
 
 PAIRS_PROVIDES = frozenset({"pair_rows", "period_start", "period_end", "acquaint_all"})
@@ -156,15 +184,17 @@ COUNCIL_PROVIDES = frozenset({"chair", "deputy", "secretary", "plain_members", "
 
 def award_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     awards = values["awards"]
+    premiums = sum(1 for a in awards if a["award"] == "премия")
     return {
-        "has_premium": any(a["award"] == "премия" for a in awards),
+        "has_premium": premiums > 0,
+        "premiums": premiums,
         "acquaint_all": ctx.unique_people(
             [a["person"] for a in awards] + list(values.get("acquaint_all") or [])
         ),
     }
 
 
-AWARD_PROVIDES = frozenset({"has_premium", "acquaint_all"})
+AWARD_PROVIDES = frozenset({"has_premium", "premiums", "acquaint_all"})
 
 
 def pairs_before_register(

@@ -168,7 +168,9 @@ def roadmap():
     kit.title(doc, "{{ heading }}")
     table = _grid(doc, ROADMAP_HEADERS, ROADMAP_WIDTHS)
     _row(table, ["{%tr for s in roadmap %}"], merged=True)
-    _row(table, ["{{ s.number }}. {{ s.title }}"], "DocTableHead", merged=True)
+    kit.keep_row_with_next(
+        _row(table, ["{{ s.number }}. {{ s.title }}"], "DocTableHead", merged=True)
+    )
     _row(table, ["{%tr for r in s.rows %}"], merged=True)
     _row(
         table,

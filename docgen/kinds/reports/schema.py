@@ -107,6 +107,9 @@ class MonitoringReportForm(_IndicatorsForm):
         max_length=300,
         metadata=field("Заголовок"),
     )
+    date = Date(
+        load_default=None, metadata=field("Дата отчёта", "Пусто — отчётная дата показателей")
+    )
     period_start = Date(required=True, metadata=field("Период с"))
     period_end = Date(required=True, metadata=field("Период по"))
     conclusions = Text(load_default="", metadata=field("Выводы и предложения"))

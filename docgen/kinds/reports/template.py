@@ -15,6 +15,10 @@ def monitoring_report():
     kit.par(doc, "{{ org.full_name }}", "DocOrg")
     kit.par(doc, "", "DocOrgDetails")
     kit.par(doc, "ОТЧЁТ", "DocKind")
+    kit.par(doc, "{{ report_date|date_short }}", "DocDateNumber")
+    kit.tag(doc, "{%p if org.locality %}")
+    kit.par(doc, "{{ org.locality }}", "DocPlace")
+    kit.tag(doc, "{%p endif %}")
     kit.title(
         doc,
         "о реализации целевой модели наставничества в {{ org.name_in('pre') }} за период "

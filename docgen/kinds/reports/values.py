@@ -65,6 +65,7 @@ def report_extras(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
         "figures": values_,
         "table": ind.table_rows(values_),
         "on_date": on,
+        "report_date": values.get("date") or on,
         "from_registry": from_registry,
     }
 
@@ -109,5 +110,5 @@ def disclosure_extras(
     }
 
 
-REPORT_PROVIDES = frozenset({"figures", "table", "on_date", "from_registry"})
+REPORT_PROVIDES = frozenset({"figures", "table", "on_date", "report_date", "from_registry"})
 DISCLOSURE_PROVIDES = frozenset({"figures", "entries", "lines", "on_date", "from_registry"})

@@ -72,7 +72,7 @@ def _age_or_experience(person: dict, on: dt.date) -> str:
     if person.get("birth_date"):
         parts.append(ru.plural(dates.age_on(person["birth_date"], on), "год"))
     if person.get("experience_years") is not None:
-        parts.append(f"стаж {person['experience_years']}")
+        parts.append(f"стаж {ru.plural(person['experience_years'], 'год')}")
     return " / ".join(parts)
 
 

@@ -2,7 +2,7 @@
 (function () {
   var box = document.getElementById("job");
   if (!box) return;
-  var states = { running: "выполняется", done: "готово", failed: "ошибка" };
+  var states = { queued: "в очереди", running: "выполняется", done: "готово", failed: "ошибка" };
   var phases = { docx: "Формирование DOCX", pdf: "Сборка PDF", done: "" };
   function show(job) {
     document.getElementById("job-status").textContent = states[job.status] || job.status;
@@ -19,7 +19,8 @@
       list.appendChild(item);
     });
     if (job.status === "done") document.getElementById("job-files").hidden = false;
-    return job.status === "running";
+    document.getElementById("job-message").textContent = job.message || "";
+    return job.status === "queued" || job.status === "running";
   }
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } })

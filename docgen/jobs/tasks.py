@@ -1,0 +1,84 @@
+"""The task functions of the queue, registered on the huey instances by `register`.
+
+`render_pdf` needs no database: DOCX bytes in, PDF bytes out, so render workers can run on
+other machines. `run_bulk` and `sweep` read and write the registry: they run on the `jobs`
+queue, whose consumer runs where the database file is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from huey import Huey, crontab
+
+from docgen.db import connect
+from docgen.documents import bulk
+from docgen.errors import DocgenError
+from docgen.jobs import state
+
+if TYPE_CHECKING:
+    from docgen.jobs.queue import Settings
+
+# A PDF chunk not rendered by then is dropped from the queue (its job has failed meanwhile).
+CHUNK_EXPIRES_SECONDS = 15 * 60
+
+
+def render_pdf(docxs: list[bytes]) -> tuple[str, bytes]:
+    """Lay out each DOCX on its own and write them as one PDF; who rendered it, and the PDF."""
+    from docgen.rendering.pdf import docxs_to_pdf
+
+    return state.worker_name(), docxs_to_pdf(docxs)
+
+
+def run_bulk(settings: Settings, submit: Callable[[list[bytes]], Any], job_id: int) -> None:
+    """Run a queued bulk job to its end; nothing if it is not queued (idempotent)."""
+    db = connect(settings.database)
+    try:
+        row = state.claim(db, job_id)
+        if row is None:
+            return
+        tmp = settings.tmp_root / str(job_id)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            with state.heartbeat(settings.database, job_id):
+                bulk.run_job(db, row, tmp, submit)
+        except DocgenError:
+            pass  # recorded on the job row, which the page and the API show
+        except Exception:
+            # A defect: the job must still end, and the consumer logs the traceback.
+            state.fail(db, job_id, "Внутренняя ошибка: задание не выполнено.")
+            raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class Tasks:
+    run_bulk: Callable[..., Any]
+    render_pdf: Callable[..., Any]
+    sweep: Callable[..., Any]
+
+
+def register(jobs: Huey, render: Huey, settings: Settings) -> Tasks:
+    """The task functions bound to the queues and to the settings."""
+    render_task = render.task(name="render_pdf", expires=CHUNK_EXPIRES_SECONDS)(render_pdf)
+
+    def submit(docxs: list[bytes]) -> Callable[[], tuple[str, bytes] | None]:
+        result = render_task(docxs)
+        return result.get
+
+    @jobs.task(name="run_bulk")
+    def bulk_task(job_id: int) -> None:
+        run_bulk(settings, submit, job_id)
+
+    @jobs.periodic_task(crontab(), name="sweep")
+    def sweep() -> None:
+        state.recover(settings.database, settings.tmp_root, bulk_task)
+
+    return Tasks(bulk_task, render_task, sweep)
