@@ -687,5 +687,6 @@ def test_bulk_progress_ends_on_its_own_total_when_items_are_refused(app: Flask) 
     assert result.count == 2 and len(result.errors) == 1
     assert all(done <= total for done, total, _ in seen)
     job = bulk.get_job(db, result.job_id, SCHOOL1)
-    assert job["status"] == "done" and job["done"] == job["total"] == 2
+    assert job["status"] == "done" and job["done"] == job["total"] == 3
+    assert job["message"] == "Сформировано документов: 2 из 3. Не сформировано: 1 (причины ниже)."
     db.close()

@@ -362,10 +362,7 @@ def generate(
             job_id,
             status="done",
             phase="done",
-            # The PDF phase counted the documents made, not the items asked for: end on the
-            # same total (it was «31 done of 27» when 4 of 31 items were refused).
-            done=count,
-            total=count,
+            done=total,
             zip_sha256=zip_sha,
             pdf_sha256=pdf_sha,
             errors_json=json.dumps(errors, ensure_ascii=False),
