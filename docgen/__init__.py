@@ -33,6 +33,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
         WTF_CSRF_TIME_LIMIT=None,
+        # Served over HTTPS (DOCGEN_HTTPS=1): cookies only over HTTPS, and HSTS.
+        HTTPS=False,
+        # Reverse proxies in front of the app (DOCGEN_TRUSTED_PROXIES=1): the client address
+        # for login throttling and the scheme are read from their X-Forwarded-* headers.
+        TRUSTED_PROXIES=0,
         # The job queue: huey on SQLite in the instance folder unless QUEUE_URL names a Redis
         # (DOCGEN_QUEUE_URL=redis://…); the web process consumes the embedded queue itself.
         QUEUE_URL="",
@@ -56,6 +61,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     else:
         app.config.from_mapping(test_config)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
@@ -83,7 +96,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ids,
         pages,
         path_pages,
+        reads,
         registry_pages,
+        security,
         survey_answer,
         surveys,
         templating,
@@ -97,6 +112,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     ids.init_app(app)
     templating.init_app(app)
+    security.init_app(app)
+    reads.init_app(app)
     cli.init_app(app)
     pages_bps = (
         auth.bp,

@@ -77,20 +77,7 @@ def create_user(
         errors["password"] = [f"Пароль: не короче {MIN_PASSWORD_LENGTH} символов"]
     if not full_name:
         errors["full_name"] = ["ФИО: обязательное поле"]
-    if role not in ROLES:
-        errors["role"] = ["Роль: допустимые значения — " + ", ".join(ROLES.values())]
-    else:
-        needed = ROLE_ORG_KIND[role]
-        org = (
-            next(db.query("SELECT * FROM organisations WHERE id = ?", [org_id]), None)
-            if org_id is not None
-            else None
-        )
-        if needed is None and org_id is not None:
-            errors["org_id"] = ["Организация: администратор не привязывается к организации"]
-        elif needed is not None and (org is None or org["kind"] != needed):
-            what = "школу" if needed == "school" else "орган управления образованием"
-            errors["org_id"] = [f"Организация: для роли «{ROLES[role]}» выберите {what}"]
+    errors |= _role_errors(db, role, org_id)
     if errors:
         raise _errors(errors)
     with transaction(db):
@@ -109,6 +96,43 @@ def create_user(
             )
             .last_pk
         )
+
+
+def _role_errors(db: sqlite_utils.Database, role: str, org_id: int | None) -> dict[str, list[str]]:
+    """The role must be known and the organisation of the kind the role belongs to."""
+    if role not in ROLES:
+        return {"role": ["Роль: допустимые значения — " + ", ".join(ROLES.values())]}
+    needed = ROLE_ORG_KIND[role]
+    org = (
+        next(db.query("SELECT * FROM organisations WHERE id = ?", [org_id]), None)
+        if org_id is not None
+        else None
+    )
+    if needed is None and org_id is not None:
+        return {"org_id": ["Организация: администратор не привязывается к организации"]}
+    if needed is not None and (org is None or org["kind"] != needed):
+        what = "школу" if needed == "school" else "орган управления образованием"
+        return {"org_id": [f"Организация: для роли «{ROLES[role]}» выберите {what}"]}
+    return {}
+
+
+def update_user(
+    db: sqlite_utils.Database, user_id: int, *, role: str, org_id: int | None, full_name: str
+) -> None:
+    """An administrator's edit of the role, the organisation and the name (checked as on create).
+
+    Permissions are read from the users row on every request, so the change takes effect at once.
+    """
+    get_user(db, user_id)
+    full_name = " ".join((full_name or "").split())
+    errors: dict[str, list[str]] = {}
+    if not full_name:
+        errors["full_name"] = ["ФИО: обязательное поле"]
+    errors |= _role_errors(db, role, org_id)
+    if errors:
+        raise _errors(errors)
+    with transaction(db):
+        db["users"].update(user_id, {"role": role, "org_id": org_id, "full_name": full_name})
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict:

@@ -501,6 +501,7 @@ def _report(
     total: int,
     phase: str,
 ) -> None:
+    done = min(done, total)  # progress never counts past its total
     _update_job(db, job_id, done=done, total=total, phase=phase)
     if progress is not None:
         progress(done, total, phase)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlite_utils
+from marshmallow import Schema, fields
 
 from docgen import checking
 from docgen.accounts import audit, permissions, users
@@ -67,6 +68,55 @@ def resolver(
     return resolve
 
 
+def _inline_people(
+    schema: Schema, data: Mapping[str, Any], prefix: str = ""
+) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(field path, field title, block) of every person typed inline (no registry id)."""
+    for name, field in schema.fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        title = field.metadata.get("title") or name
+        target = field.inner if isinstance(field, fields.List) else field
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        if not isinstance(target, fields.Nested):
+            continue
+        for index, item in items:
+            if not isinstance(item, Mapping):
+                continue
+            at = path if index is None else f"{path}.{index}"
+            if isinstance(target.schema, ctx.PersonBlock):
+                if item.get("id") is None:
+                    yield at, title, item
+            else:
+                yield from _inline_people(target.schema, item, at)
+
+
+def refuse_withdrawn_inline(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    on: dt.date | None = None,
+) -> None:
+    """FieldErrors when a person typed inline is a registry person of the organisation whose
+    consent to the processing of their data is withdrawn: the same rule as for a registry id."""
+    inline = list(_inline_people(kind.form, data))
+    if not inline:
+        return
+    allowed = {org_id} | {school["id"] for school in organisations.list_schools(db, org_id)}
+    find = bases.namesakes(db, allowed)
+    fields_: dict[str, list[str]] = {}
+    for path, title, block in inline:
+        usable, reason = bases.usable_inline(db, find, block, on)
+        if not usable:
+            fields_.setdefault(path, []).append(f"{title}: {reason}")
+    if fields_:
+        messages = [m for ms in fields_.values() for m in ms]
+        raise FieldErrors("; ".join(messages), fields=fields_)
+
+
 def variant(db: sqlite_utils.Database, kind: Kind, org_id: int) -> bytes | None:
     """The organisation's active template variant of a kind, if it uploaded one."""
     row = next(
@@ -88,7 +138,8 @@ def _values(
     requisites: ctx.Requisites | None,
 ) -> dict[str, Any]:
     on = requisites.date if requisites and requisites.date else dt.date.today()
-    return compose.build_context(
+    refuse_withdrawn_inline(db, kind, data, org_id, on)
+    values = compose.build_context(
         kind,
         data,
         organisation=organisations.get_organisation(db, org_id),

@@ -9,7 +9,7 @@ as they are, because their versions are frozen in the archive.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -246,6 +246,56 @@ def usable(
         f"{people.short_name(person)} {verb} согласие на обработку персональных данных "
         f"{when:%d.%m.%Y}: эти данные нельзя использовать в новых документах"
     )
+
+
+def _name_key(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return tuple(people.name_key(record.get(k)) for k in ("surname", "name", "patronymic"))
+
+
+def namesakes(
+    db: sqlite_utils.Database, org_ids: Iterable[int]
+) -> Callable[[Mapping[str, Any]], list[dict]]:
+    """A lookup of the registry people of the organisations who are a person typed inline.
+
+    The same surname, name and patronymic (case- and ё-insensitive); when both sides give a
+    birth date, it must be the same too (otherwise they are namesakes). The people are read
+    once, so a form with many inline people costs one query.
+    """
+    ids = sorted(set(org_ids))
+    marks = ", ".join("?" for _ in ids)
+    by_name: dict[tuple[str, str, str], list[dict]] = {}
+    # SQLite's lower() only folds ASCII, so Cyrillic names are compared in Python.
+    for person in db.query(f"SELECT * FROM people WHERE org_id IN ({marks})", ids):
+        by_name.setdefault(_name_key(person), []).append(person)
+
+    def find(block: Mapping[str, Any]) -> list[dict]:
+        key = _name_key(block)
+        if not key[0] or not key[1]:
+            return []
+        birth = dates.to_iso(block.get("birth_date"))
+        return [
+            person
+            for person in by_name.get(key, [])
+            if not (birth and person["birth_date"] and person["birth_date"] != birth)
+        ]
+
+    return find
+
+
+def usable_inline(
+    db: sqlite_utils.Database,
+    find: Callable[[Mapping[str, Any]], list[dict]],
+    block: Mapping[str, Any],
+    on: dt.date | str | None = None,
+) -> tuple[bool, str]:
+    """`usable` for a person typed inline (`find` from `namesakes`): refused when they are a
+    registry person whose processing consent is withdrawn — typing the name must not get
+    round the rule."""
+    for person in find(block):
+        ok, reason = usable(db, person["id"], on)
+        if not ok:
+            return False, reason
+    return True, ""
 
 
 def consent_state(

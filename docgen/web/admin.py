@@ -11,7 +11,7 @@ from docgen.accounts import audit as audit_log
 from docgen.accounts import permissions, users
 from docgen.documents import journal as numbering
 from docgen.documents import variants
-from docgen.errors import FieldErrors, NotFound
+from docgen.errors import Conflict, FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import organisations
 from docgen.rendering import sandbox
@@ -55,8 +55,98 @@ def users_page() -> Any:
         )  # fmt: skip
     except FieldErrors as err:
         return _users_page(values, err.fields, 422)
+    created = next(u for u in users.list_users(get_db()) if u["login"] == values["login"].strip())
+    audit_log.record(
+        get_db(), helpers.user()["id"], "create", "user", created["id"], created["role"]
+    )
     flash(f"Пользователь «{values['login']}» создан.", "ok")
     return redirect(url_for("admin.users_page"))
+
+
+def _user_page(edited: dict, values: dict, errors: dict, status: int = 200) -> Any:
+    db = get_db()
+    return render_template(
+        "admin_user.html",
+        edited=edited,
+        organisations={o["id"]: o for o in organisations.list_organisations(db)},
+        roles=users.ROLES,
+        values=values,
+        errors=errors,
+        min_length=users.MIN_PASSWORD_LENGTH,
+    ), status
+
+
+def _own_account(user_id: int, message: str) -> None:
+    """An administrator does not block or demote themselves (nobody could undo it)."""
+    if user_id == helpers.user()["id"]:
+        raise Conflict(message)
+
+
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
+@helpers.login_required
+def edit_user(user_id: int) -> Any:
+    """Role, organisation and name of a user; blocking and a password reset on the same page."""
+    _managed("manage_users")
+    db = get_db()
+    edited = users.get_user(db, user_id)
+    if request.method == "GET":
+        values = {k: edited[k] or "" for k in ("full_name", "role", "org_id")}
+        return _user_page(edited, {**values, "org_id": str(values["org_id"])}, {})
+    values = {k: request.form.get(k, "") for k in ("full_name", "role", "org_id")}
+    try:
+        if values["role"] != "admin":
+            _own_account(user_id, "Нельзя снять с себя роль администратора.")
+        org_id = int(values["org_id"]) if values["org_id"] else None
+        users.update_user(
+            db, user_id, role=values["role"], org_id=org_id, full_name=values["full_name"]
+        )
+    except FieldErrors as err:
+        return _user_page(edited, values, err.fields, 422)
+    except Conflict as err:
+        return _user_page(edited, values, {"role": [err.message]}, 409)
+    detail = f"роль {values['role']}, организация {values['org_id'] or '—'}"
+    audit_log.record(db, helpers.user()["id"], "edit", "user", user_id, detail)
+    flash(f"Пользователь «{edited['login']}» изменён.", "ok")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.post("/users/<id:user_id>/<any(block, unblock):action>")
+@helpers.login_required
+def block_user(user_id: int, action: str) -> Any:
+    """Blocking ends every session and the token of the user at once."""
+    _managed("manage_users")
+    db = get_db()
+    edited = users.get_user(db, user_id)
+    if action == "block":
+        _own_account(user_id, "Нельзя заблокировать собственную учётную запись.")
+        users.block_user(db, user_id)
+        flash(f"Пользователь «{edited['login']}» заблокирован: его сеансы завершены.", "ok")
+    else:
+        users.unblock_user(db, user_id)
+        flash(f"Пользователь «{edited['login']}» разблокирован.", "ok")
+    audit_log.record(db, helpers.user()["id"], action, "user", user_id)
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.post("/users/<id:user_id>/password")
+@helpers.login_required
+def reset_password(user_id: int) -> Any:
+    """A new password set by the administrator: the user's sessions end, locks are lifted."""
+    _managed("manage_users")
+    db = get_db()
+    edited = users.get_user(db, user_id)
+    try:
+        users.set_password(db, user_id, request.form.get("password") or "")
+    except FieldErrors as err:
+        values = {k: edited[k] or "" for k in ("full_name", "role", "org_id")}
+        return _user_page(edited, {**values, "org_id": str(values["org_id"])}, err.fields, 422)
+    audit_log.record(db, helpers.user()["id"], "password_reset", "user", user_id)
+    if user_id == helpers.user()["id"]:
+        helpers.end_session()
+        flash("Пароль изменён. Войдите с новым паролем.", "ok")
+        return redirect(url_for("auth.login"))
+    flash(f"Пароль пользователя «{edited['login']}» изменён: его сеансы завершены.", "ok")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
 def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> Any:

@@ -14,6 +14,7 @@ from docgen import db as database
 from docgen.accounts import permissions, users
 from docgen.errors import DocgenError, FieldErrors, Forbidden
 from docgen.registry import organisations
+from docgen.web import security
 
 
 def get_db() -> sqlite_utils.Database:
@@ -30,7 +31,11 @@ def close_db(_error: BaseException | None = None) -> None:
 
 
 def current_user() -> dict | None:
-    """The user of this request: by API token (Authorization: Bearer …) or by session."""
+    """The user of this request: by API token (Authorization: Bearer …) or by session.
+
+    A session counts only while its session version is the user's: logout, a password change
+    and blocking bump the version, which ends every session of the user at once.
+    """
     if "user" in g:
         return g.user
     user = None
@@ -38,12 +43,24 @@ def current_user() -> dict | None:
     if header.startswith("Bearer "):
         user = users.user_by_token(get_db(), header.removeprefix("Bearer ").strip())
     elif session.get("user_id"):
-        try:
-            user = users.get_user(get_db(), session["user_id"])
-        except DocgenError:
+        user = users.session_user(get_db(), session["user_id"], session.get("session_version"))
+        if user is None:
             session.clear()
     g.user = user
     return user
+
+
+def start_session(user: dict, version: int) -> None:
+    """Sign the user in on this browser with their current session version."""
+    session.clear()
+    session["user_id"] = user["id"]
+    session["session_version"] = version
+    g.user = user
+
+
+def end_session() -> None:
+    session.clear()
+    g.user = None
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -118,10 +135,7 @@ def parse_date(text: str | None, field_name: str, label: str) -> dt.date:
 
 def back(default: str) -> Any:
     """Redirect to the page the form came from when it is ours, else to `default`."""
-    target = request.form.get("back") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+    return redirect(security.local_path(request.form.get("back")) or default)
 
 
 def flash_error(err: DocgenError) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import Schema
 
 from docgen.accounts import permissions
@@ -124,6 +124,7 @@ def endpoint(
             if org is not None:
                 call.org_id = call.org(_pop_org_id(call.data, raw))
                 permissions.require(call.user, org, call.org_id, call.db)
+                g.api_org_id = call.org_id  # for the audit of reads (web/reads.py)
             return _respond(api_doc, view(call, **args))
 
         wrapped.api_doc = api_doc  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from docgen.errors import NotFound
 from docgen.kinds import catalog
 from docgen.kinds.fields import json_schema
 from docgen.registry import consents, groups, indicators, organisations, people
+from docgen.web import auth
 from docgen.web.api import openapi, schemas
 from docgen.web.api.endpoint import Call, TooManyAttempts, Unauthorized, endpoint
 
@@ -38,17 +39,20 @@ route = functools.partial(endpoint, bp)
 )  # fmt: skip
 def token(call: Call) -> Any:
     now = dt.datetime.now(dt.UTC)
-    user = users.authenticate(call.db, call.data["login"], call.data["password"], now)
+    address = auth.client_address()
+    login = call.data["login"]
+    user = users.authenticate(call.db, login, call.data["password"], now, address=address)
     if user is None:
-        until = users.locked_until(call.db, call.data["login"], now)
+        until = users.locked_until(call.db, login, now, address=address)
+        audit.record(call.db, None, "login_failed", "user", None, f"{login[:64]} {address} API")
         if until is not None:
             raise TooManyAttempts(
                 f"Вход заблокирован после {users.MAX_FAILED_LOGINS} неверных паролей подряд; "
                 f"повторите после {until.astimezone():%H:%M}."
             )
         raise Unauthorized("Неверный логин или пароль.")
-    issued = users.issue_token(call.db, user["id"])
-    audit.record(call.db, user["id"], "token", "user", user["id"], "API")
+    issued = users.issue_token(call.db, user["id"], now=now)
+    audit.record(call.db, user["id"], "token", "user", user["id"], f"API {address}")
     return {"token": issued, "user": user}
 
 
