@@ -139,7 +139,7 @@ def _values(
 ) -> dict[str, Any]:
     on = requisites.date if requisites and requisites.date else dt.date.today()
     refuse_withdrawn_inline(db, kind, data, org_id, on)
-    values = compose.build_context(
+    return compose.build_context(
         kind,
         data,
         organisation=organisations.get_organisation(db, org_id),
