@@ -35,6 +35,7 @@ CODES: dict[str, dict[str, str]] = {
         "cancel": "аннулирование",
         "revise": "новая редакция",
         "download": "скачивание",
+        "read": "просмотр",
         "bulk": "пакетное формирование",
         "import": "импорт из Excel",
         "export": "выгрузка в Excel",

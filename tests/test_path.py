@@ -113,19 +113,13 @@ def _id_inputs(html: str) -> list[str]:
     return found
 
 
-# The archive-document picker of order annexes (`annexes.N.document_id`) is built in parallel
-# by another branch; until it lands that field is the one box still asking for a number.
-OTHER_BRANCH = {"document_id"}
-
-
 @pytest.mark.parametrize("slug", [kind.slug for kind in catalog.KINDS])
 def test_no_form_asks_for_a_database_number(client: FlaskClient, slug: str):
     kind = catalog.get(slug)
     login(client, "admin" if "admin" in kind.roles else "municipal")
     page = client.get(f"/documents/new/{slug}?sample=1").get_data(as_text=True)
     assert "<form" in page
-    left = [n for n in _id_inputs(page) if n.split(".")[-1] not in OTHER_BRANCH]
-    assert left == [], left
+    assert _id_inputs(page) == []
 
 
 def test_pair_form_reports_every_error_at_once(app: Flask, client: FlaskClient):

@@ -17,7 +17,9 @@ from typing import Any
 from marshmallow import Schema, fields, missing, validate
 
 from docgen import codes
+from docgen.documents import archive
 from docgen.errors import field_paths
+from docgen.kinds.collegial import refs
 from docgen.kinds.fields import PersonForm, Text
 from docgen.registry import groups as registry_groups
 
@@ -152,7 +154,12 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
 
 # Fields that name a registry record by its number, or a value the registry lists, are drawn
 # as a list of the records by name (`pick`); a field may also say so with metadata `picker`.
-PICKERS = {"group_id": "groups", "form": "forms"}
+PICKERS = {
+    "group_id": "groups",
+    "form": "forms",
+    "protocol_id": "protocols",
+    "programme_id": "programmes",
+}
 
 
 def pick_options(db: Any, org_id: int) -> dict[str, list[tuple[str, str]]]:
@@ -168,7 +175,27 @@ def pick_options(db: Any, org_id: int) -> dict[str, list[tuple[str, str]]]:
             label += " (завершена)"
         pairs.append((str(group["id"]), label))
     forms = [(form["title"], form["title"]) for form in registry_groups.list_forms(db)]
-    return {"groups": pairs, "forms": forms}
+    protocols = [
+        (str(row["id"]), f"Протокол № {row['number']} от {_ru_date(row['reg_date'])}")
+        for row in refs.registered_protocols(db, org_id)
+    ]
+    programmes = [
+        (str(row["id"]), _document_label(row))
+        for row in archive.list_documents(db, org_id, kind="personal-programme")
+        if row["status"] != "cancelled"
+    ]
+    return {"groups": pairs, "forms": forms, "protocols": protocols, "programmes": programmes}
+
+
+def _ru_date(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso[:10]).strftime("%d.%m.%Y") if iso else ""
+
+
+def _document_label(row: Mapping[str, Any]) -> str:
+    """«title — № 5 от 01.10.2026», or «title — черновик от 01.10.2026»."""
+    if row["status"] == "registered":
+        return f"{row['title']} — № {row['number']} от {_ru_date(row['reg_date'])}"
+    return f"{row['title']} — черновик от {_ru_date(row['created_at'])}"
 
 
 def _short(person: Mapping[str, Any]) -> str:
