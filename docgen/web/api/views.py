@@ -107,7 +107,8 @@ def kind_sample(call: Call, slug: str) -> Response:
 def preview(call: Call) -> Any:
     data = call.data
     org_id = call.org(data["org_id"])
-    return {"html": documents.preview_html(call.db, call.user, data["kind"], data["input"], org_id)}
+    html, findings = documents.preview(call.db, call.user, data["kind"], data["input"], org_id)
+    return {"html": html, "findings": [finding.as_dict() for finding in findings]}
 
 
 @route(
