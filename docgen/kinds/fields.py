@@ -190,6 +190,61 @@ class OrganisationForm(Form):
     head_acting = Bool(load_default=False, metadata=field("Руководитель исполняет обязанности"))
 
 
+# What the fields refuse, said as JSON Schema, so a request valid by the description is accepted.
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # docgen.text.CONTROL
+NO_CONTROL = f"^[^{_CONTROL}]*$"
+NOT_BLANK = f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$"
+INT64 = 2**63 - 1
+_DAY_MONTH = (
+    "(?:0[1-9]|1[0-9]|2[0-8])\\.(?:0[1-9]|1[0-2])",
+    "(?:29|30)\\.(?:0[13-9]|1[0-2])",
+    "31\\.(?:0[13578]|1[02])",
+)
+
+
+def _years(last: int) -> str:
+    """A regex for the years 1900..last (last >= 1910)."""
+    decades, year = divmod(last % 100, 10)
+    century = "19[0-9]{2}" if last >= 2000 else ""
+    if last >= 2000:
+        parts = [century, f"20[0-{decades - 1}][0-9]" if decades else "", f"20{decades}[0-{year}]"]
+    else:
+        parts = [f"19[0-{decades - 1}][0-9]" if decades else "", f"19{decades}[0-{year}]"]
+    return "(?:" + "|".join(p for p in parts if p) + ")"
+
+
+def date_pattern(last_year: int) -> str:
+    """ДД.ММ.ГГГГ or ISO, a day that exists in every year, from 1900 to `last_year`."""
+    years = _years(last_year)
+    russian = "|".join(f"{day_month}\\.{years}" for day_month in _DAY_MONTH)
+    iso = "|".join(
+        f"{years}-{'-'.join(reversed(day_month.split(chr(92) + '.')))}" for day_month in _DAY_MONTH
+    )
+    return f"^(?:{russian}|{iso})$"
+
+
+def field_constraints(self: Any, field: fields.Field, ret: dict, **kwargs: Any) -> dict:
+    """An apispec attribute function: the rules our fields enforce beyond marshmallow's own.
+
+    Text is refused with a control character, and when required, if blank once stripped;
+    integers must fit SQLite; dates are ISO or ДД.ММ.ГГГГ from 1900 to last year (the
+    registry and the journal refuse earlier years, and later ones may not have come yet).
+    """
+    extra: dict[str, Any] = {}
+    if isinstance(field, Str):
+        if "enum" not in ret and "pattern" not in ret:
+            extra["pattern"] = NOT_BLANK if field.required else NO_CONTROL
+            if field.required:
+                extra["minLength"] = max(ret.get("minLength", 0), 1)
+    elif isinstance(field, fields.Integer):
+        extra["minimum"] = max(ret.get("minimum", -INT64), -INT64)
+        extra["maximum"] = min(ret.get("maximum", INT64), INT64)
+    elif isinstance(field, Date):
+        ret.pop("format", None)
+        extra["pattern"] = date_pattern(dt.date.today().year - 1)
+    return extra
+
+
 def json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
     """JSON Schema of a form, with Russian titles and hints, for pages and API clients."""
     from apispec import APISpec
@@ -198,6 +253,7 @@ def json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
     plugin = MarshmallowPlugin()
     spec = APISpec("docgen", "1", "3.1.0", plugins=[plugin])
     converter: OpenAPIConverter = plugin.converter  # type: ignore[assignment]
+    converter.add_attribute_function(field_constraints)
     instance = schema() if isinstance(schema, type) else schema
     result = converter.schema2jsonschema(instance)
     nested = spec.to_dict().get("components", {}).get("schemas", {})

@@ -50,7 +50,7 @@ class BulkJobOut(schemas.Out):
 @endpoint(
     bp, "POST", "/bulk", "Начать массовое формирование: задание в очереди", "Массовые действия",
     org="create_document", body=BulkRequest, response=BulkStarted, status=202,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422), created="status",
 )  # fmt: skip
 def start(call: Call) -> Response:
     job_id = bulk.start(

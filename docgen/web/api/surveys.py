@@ -135,7 +135,7 @@ def _survey_out(db: Any, survey_id: int, issued: issuing.Issued | None = None) -
 @endpoint(
     bp, "POST", "/surveys", "Выдать анкету удовлетворённости: по ссылке на каждого участника",
     "Анкетирование", org="edit_registry", body=SurveyRequest, response=SurveyOut, status=201,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422), created="get_survey",
 )  # fmt: skip
 def create_survey(call: Call) -> Response:
     organisations.get_organisation(call.db, call.org_id)
