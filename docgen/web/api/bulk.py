@@ -15,7 +15,7 @@ from docgen import jobs
 from docgen.accounts import permissions
 from docgen.documents import bulk
 from docgen.errors import NotFound
-from docgen.kinds.fields import Form, Str, field, one_of
+from docgen.forms import Form, Str, field, one_of
 from docgen.web.api import schemas
 from docgen.web.api.endpoint import Call, endpoint
 

@@ -20,7 +20,7 @@ from marshmallow import Schema
 
 from docgen.accounts import permissions
 from docgen.errors import DocgenError, FieldErrors
-from docgen.kinds.fields import Form
+from docgen.forms import Form
 from docgen.web import errors, helpers
 from docgen.web.api import schemas
 

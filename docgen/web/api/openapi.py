@@ -15,8 +15,8 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from docgen.forms import field_constraints
 from docgen.kinds import catalog
-from docgen.kinds.fields import field_constraints
 from docgen.web.api import schemas
 
 TITLE = "docgen API"

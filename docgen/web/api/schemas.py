@@ -10,8 +10,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from docgen.forms import Date, Form, Int, Str, field, one_of
 from docgen.kinds import catalog
-from docgen.kinds.fields import Date, Form, Int, Str, field, one_of
 from docgen.registry.schemas import (
     CATEGORIES,
     CONSENT_KINDS,

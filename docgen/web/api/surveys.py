@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import fields, validate
 
 from docgen.errors import DocgenError
-from docgen.kinds.fields import Date, Form, Int, List, Str, field, one_of
+from docgen.forms import Date, Form, Int, List, Str, field, one_of
 from docgen.registry import organisations
 from docgen.surveys import answers, issuing, questionnaires, results
 from docgen.web.api import schemas

@@ -19,8 +19,8 @@ from docgen.accounts import audit, permissions, users
 from docgen.documents import archive
 from docgen.documents import service as documents
 from docgen.errors import Conflict, NotFound
+from docgen.forms import json_schema
 from docgen.kinds import catalog
-from docgen.kinds.fields import json_schema
 from docgen.registry import consents, groups, indicators, organisations, people
 from docgen.web import auth
 from docgen.web.api import openapi, schemas
