@@ -17,8 +17,8 @@ from docx import Document
 from marshmallow import fields, validate
 
 from docgen.documents import compose
+from docgen.forms import json_schema
 from docgen.kinds import catalog
-from docgen.kinds.fields import json_schema
 from docgen.rendering import docx as render
 from docgen.rendering import html as preview
 from docgen.rendering.context import Requisites

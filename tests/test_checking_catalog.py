@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 
 import pytest
 from checkdocs import consent_lines, docx, order_lines
@@ -127,23 +129,24 @@ def test_preview_carries_findings_and_an_error_blocks_registration(db, monkeypat
     director = next(u for u in users.list_users(db) if u["login"] == "director")
     org_id = director["org_id"]
     payload = catalog.get("curator-order").sample()
-    html, findings = documents.preview_checked(db, director, "curator-order", payload, org_id)
+    html, findings = documents.preview(db, director, "curator-order", payload, org_id)
     assert "О назначении куратора" in html
     assert checking.blocking(findings) == []
 
     document = documents.create(db, director, "curator-order", payload, org_id)
     # the frozen file loses its heading, a required requisite: registration is refused
-    original = documents.render
+    original = documents.render_kit
 
     def with_defect(*args, **kwargs):
-        return _drop_title(original(*args, **kwargs))
+        docx, parts = original(*args, **kwargs)
+        return _drop_title(docx), parts
 
-    monkeypatch.setattr(documents, "render", with_defect)
+    monkeypatch.setattr(documents, "render_kit", with_defect)
     with pytest.raises(Conflict) as refused:
         documents.register(db, director, document["id"], dt.date.today())
     assert "REQ-TITLE" in " ".join(refused.value.fields["findings"])
     assert documents.archive.get_document(db, document["id"])["status"] == "draft"
-    monkeypatch.setattr(documents, "render", original)
+    monkeypatch.setattr(documents, "render_kit", original)
     registered = documents.register(db, director, document["id"], dt.date.today())
     assert registered["number"]
 
@@ -159,3 +162,41 @@ def _drop_title(content: bytes) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _with_old_gost(payload: dict) -> dict:
+    """The sample with a duty citing the superseded ГОСТ Р 7.0.97-2016: a finding, not a crash."""
+    duties = [dict(duty) for duty in payload["duties"]]
+    duties[0]["text"] = "оформлять документы по ГОСТ Р 7.0.97-2016"
+    return {**payload, "duties": duties}
+
+
+def test_api_preview_answers_the_findings_beside_the_html(api):
+    payload = _with_old_gost(catalog.get("curator-order").sample())
+    answer = api("director").post("/api/preview", json={"kind": "curator-order", "input": payload})
+    assert answer.status_code == 200, answer.json
+    assert "О назначении куратора" in answer.json["html"]
+    found = answer.json["findings"]
+    assert found and {"rule", "level", "message", "excerpt"} <= set(found[0])
+    assert any("7.0.97-2016" in f["excerpt"] for f in found)
+    clean = api("director").post(
+        "/api/preview",
+        json={"kind": "curator-order", "input": catalog.get("curator-order").sample()},
+    )
+    assert all(f["level"] != "ошибка" for f in clean.json["findings"])
+
+
+def test_page_preview_lists_the_findings(client):
+    from webfixtures import csrf_token  # noqa: F401 - CSRF is off in the test app
+
+    login(client, "director")
+    payload = _with_old_gost(catalog.get("curator-order").sample())
+    form = {"action": "preview", "duties.0.text": payload["duties"][0]["text"]}
+    page = client.get("/documents/new/curator-order?sample=1").get_data(as_text=True)
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+        form.setdefault(name, html.unescape(value))
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page):
+        form.setdefault(name, html.unescape(value))
+    shown = client.post("/documents/new/curator-order", data=form).get_data(as_text=True)
+    assert "Проверка документа" in shown
+    assert "7.0.97-2016" in shown

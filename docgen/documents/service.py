@@ -24,8 +24,7 @@ from docgen.kinds import catalog
 from docgen.kinds.catalog import Kind
 from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
-from docgen.rendering import html as preview
-from docgen.rendering import merge
+from docgen.rendering import html, merge
 from docgen.rendering.pdf import docx_to_pdf
 
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
@@ -228,24 +227,14 @@ def annex_options(
     return kits.candidates(db, kind, org_id, title_of)
 
 
-def preview_html(
-    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
-) -> str:
-    """The document as it would be saved, shown in the page before saving."""
-    kind = catalog.get(slug)
-    require_create(db, user, kind, org_id)
-    docx = render(db, kind, compose.validate(kind, payload), org_id)
-    return preview.docx_to_html(docx, fragment=True)
-
-
-def preview_checked(
+def preview(
     db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
 ) -> tuple[str, list[checking.Finding]]:
-    """The preview and the checker's findings on the same DOCX («Проверка документа»)."""
+    """The document as it would be saved, and the checker's findings on the same DOCX."""
     kind = catalog.get(slug)
     require_create(db, user, kind, org_id)
     docx = render(db, kind, compose.validate(kind, payload), org_id)
-    return preview.docx_to_html(docx, fragment=True), checking.check(docx)
+    return html.docx_to_html(docx, fragment=True), checking.check(docx)
 
 
 def refuse_blocking(docx: bytes) -> None:

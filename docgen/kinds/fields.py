@@ -1,135 +1,24 @@
-"""Shared form pieces: fields with Russian messages, people, requisites of acts, JSON Schema."""
+"""Form pieces document kinds share: people, organisations, requisites of acts, documents and
+orders; built from the vocabulary in docgen.forms."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
-from apispec.ext.marshmallow.openapi import OpenAPIConverter
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validates_schema
 
-from docgen import text as plain_text
+from docgen.forms import (
+    Bool,
+    Date,
+    Form,
+    Int,
+    List,
+    Nested,
+    Str,
+    field,
+    one_of,
+)
 from docgen.rendering.context import PersonBlock
-
-REQUIRED = "Обязательное поле."
-NULL = "Поле не может быть пустым."
-
-
-def _messages(**extra: str) -> dict[str, str]:
-    return {
-        "required": REQUIRED,
-        "null": NULL,
-        "validator_failed": "Недопустимое значение.",
-    } | extra
-
-
-class Str(fields.String):
-    """A string that is stripped; an empty string counts as missing when the field is required."""
-
-    default_error_messages = _messages(
-        invalid="Ожидается строка.", invalid_utf8="Неверная кодировка."
-    )
-
-    def __init__(self, *, max_length: int = 2000, **kwargs: Any):
-        given = kwargs.pop("validate", None)
-        validators = [] if given is None else list(given) if isinstance(given, list) else [given]
-        validators.append(
-            validate.Length(max=max_length, error=f"Не длиннее {max_length} символов.")
-        )
-        super().__init__(validate=validators, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        plain_text.check(text)  # before strip(), which would hide U+000B and U+001F at the ends
-        text = text.strip()
-        if not text and self.required:
-            raise self.make_error("required")
-        return text
-
-
-class Text(Str):
-    """A long text typed by the user (paragraphs allowed)."""
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(max_length=20000, **kwargs)
-
-
-class Int(fields.Integer):
-    default_error_messages = _messages(
-        invalid="Ожидается целое число.", too_large="Слишком большое число."
-    )
-
-
-class Decimal(fields.Decimal):
-    default_error_messages = _messages(invalid="Ожидается число.", special="Ожидается число.")
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(places=2, as_string=True, **kwargs)
-
-
-class Bool(fields.Boolean):
-    default_error_messages = _messages(invalid="Ожидается «да» или «нет».")
-
-
-class Date(fields.Date):
-    """A calendar date: ISO (2024-09-01) or as people type it (01.09.2024)."""
-
-    default_error_messages = _messages(
-        invalid="Неверная дата: ожидается ДД.ММ.ГГГГ, такой даты нет.",
-        format="Неверная дата.",
-    )
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            text = value.strip()
-            if len(text) == 10 and text[2] == "." and text[5] == ".":
-                try:
-                    return dt.datetime.strptime(text, "%d.%m.%Y").date()
-                except ValueError as err:
-                    raise self.make_error("invalid") from err
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class List(fields.List):
-    default_error_messages = _messages(invalid="Ожидается список.")
-
-
-class Nested(fields.Nested):
-    default_error_messages = _messages(type="Ожидается объект.")
-
-
-class Email(fields.Email):
-    default_error_messages = _messages(invalid="Неверный адрес электронной почты.")
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        plain_text.check(text)
-        return text
-
-
-def one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
-    return validate.OneOf(choices, error="Допустимые значения: " + ", ".join(choices) + ".")
-
-
-def at_least(n: int) -> validate.Length:
-    return validate.Length(min=n, error=f"Нужно не менее {n}.")
-
-
-def field(title: str, description: str = "", **meta: Any) -> dict[str, Any]:
-    """Field metadata: the Russian label and hint that pages and JSON Schema show."""
-    return {"title": title, "description": description, **meta}
-
-
-class Form(Schema):
-    """Base schema: unknown keys are an error, messages are Russian."""
-
-    error_messages = {"unknown": "Неизвестное поле.", "type": "Ожидается объект."}
-
-    class Meta:
-        unknown = RAISE
-        ordered = True
-
 
 GENDERS = ("m", "f")
 
@@ -188,23 +77,6 @@ class OrganisationForm(Form):
     )
     head = Nested(PersonForm, required=True, metadata=field("Руководитель"))
     head_acting = Bool(load_default=False, metadata=field("Руководитель исполняет обязанности"))
-
-
-def json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
-    """JSON Schema of a form, with Russian titles and hints, for pages and API clients."""
-    from apispec import APISpec
-    from apispec.ext.marshmallow import MarshmallowPlugin
-
-    plugin = MarshmallowPlugin()
-    spec = APISpec("docgen", "1", "3.1.0", plugins=[plugin])
-    converter: OpenAPIConverter = plugin.converter  # type: ignore[assignment]
-    instance = schema() if isinstance(schema, type) else schema
-    result = converter.schema2jsonschema(instance)
-    nested = spec.to_dict().get("components", {}).get("schemas", {})
-    if nested:
-        result["$defs"] = nested
-    text = json.dumps(result, ensure_ascii=False).replace("#/components/schemas/", "#/$defs/")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **json.loads(text)}
 
 
 class DocumentForm(Form):

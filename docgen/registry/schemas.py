@@ -10,9 +10,9 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from docgen import text as plain_text
 from docgen.errors import FieldErrors, field_paths
-from docgen.kinds.fields import Bool, Email, Form, Int, Str, Text, field
-from docgen.kinds.fields import Date as _Date
-from docgen.kinds.fields import List as _List
+from docgen.forms import Bool, Email, Form, Int, Str, Text, field
+from docgen.forms import Date as _Date
+from docgen.forms import List as _List
 
 CATEGORIES = (
     "обучающийся",

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from docgen.errors import DocgenError, FieldErrors, field_paths
 
@@ -49,20 +49,30 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, message: str, fields: Any = None) -> Any:
+def error_response(
+    status: int, message: str, fields: Any = None, headers: dict[str, str] | None = None
+) -> Any:
     """The error as JSON or as the error page; `fields` may be marshmallow's nested messages."""
     paths = field_paths(fields) if fields else {}
     if not wants_json():
         page = render_template("error.html", status=status, message=message, fields=paths)
-        return page, status
+        return page, status, headers or {}
     body: dict[str, Any] = {"error": message}
     if paths:
         body["fields"] = paths
     response = jsonify(body)
     response.status_code = status
+    response.headers.update(headers or {})
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="docgen"'
     return response
+
+
+def _http_headers(err: HTTPException) -> dict[str, str]:
+    """What an HTTP error must say besides its body: `Allow` on a 405 (RFC 9110)."""
+    if isinstance(err, MethodNotAllowed) and err.valid_methods:
+        return {"Allow": ", ".join(sorted(err.valid_methods))}
+    return {}
 
 
 def handle(err: Exception) -> Any:
@@ -75,7 +85,8 @@ def handle(err: Exception) -> Any:
         return error_response(FieldErrors.status, OVERFLOW_MESSAGE)
     if isinstance(err, HTTPException):
         status = err.code or 500
-        return error_response(status, HTTP_MESSAGES.get(status, err.description or "Ошибка."))
+        message = HTTP_MESSAGES.get(status, err.description or "Ошибка.")
+        return error_response(status, message, headers=_http_headers(err))
     raise err
 
 

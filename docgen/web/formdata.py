@@ -19,8 +19,9 @@ from marshmallow import Schema, fields, missing, validate
 from docgen import codes
 from docgen.documents import archive
 from docgen.errors import field_paths
+from docgen.forms import Text
 from docgen.kinds.collegial import refs
-from docgen.kinds.fields import PersonForm, Text
+from docgen.kinds.fields import PersonForm
 from docgen.registry import groups as registry_groups
 
 

@@ -17,7 +17,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from docgen import codes, ru
+from docgen import checking, codes, ru
 from docgen.accounts import permissions, users
 from docgen.documents import archive, path
 from docgen.documents import journal as numbering
@@ -180,6 +180,7 @@ def _render_form(
     org_id: int,
     document: dict | None = None,
     preview: str | None = None,
+    findings: list | None = None,
     note: str = "",
     status: int = 200,
 ) -> Any:
@@ -208,6 +209,8 @@ def _render_form(
         annex_kinds=[catalog.get(slug) for slug in annexes.fitting] if annexes else [],
         document=document,
         preview=Markup(preview) if preview else None,  # noqa: S704 - built by docgen.preview
+        findings=findings or [],
+        blocking=checking.blocking(findings or []),
         note=note,
     )
     return page, status
@@ -233,14 +236,16 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             version = documents.update(db, me, document["id"], payload, note or None)
             flash(f"Сохранена версия {version['n']}.", "ok")
             return redirect(url_for("pages.document", document_id=document["id"]))
-        shown = documents.preview_html(db, me, kind.slug, payload, org_id)
+        shown, findings = documents.preview(db, me, kind.slug, payload, org_id)
     except FieldErrors as err:
         flash("Документ не сохранён: исправьте поля, отмеченные красным.", "error")
         return _render_form(
             kind, payload, err.fields or {"_schema": [err.message]},
             org_id=org_id, document=document, note=note, status=422,
         )  # fmt: skip
-    return _render_form(kind, payload, org_id=org_id, document=document, preview=shown, note=note)
+    return _render_form(
+        kind, payload, org_id=org_id, document=document, preview=shown, findings=findings, note=note
+    )
 
 
 def _back_to_order() -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from docgen import codes
+from docgen import codes, ru
 from docgen.accounts import users
 from docgen.web import helpers
 from docgen.web.helpers import can, current_user, switchable_orgs
@@ -68,3 +68,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_filter(ru_date, "ru_date")
     app.add_template_filter(ru_code, "ru_code")
+    app.add_template_filter(ru.plural, "plural")

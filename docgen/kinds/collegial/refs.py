@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from docgen.errors import FieldErrors
-from docgen.kinds.fields import Date, Form, Int, Str, field
+from docgen.forms import Date, Form, Int, Str, field
 
 PROTOCOL_KIND = "protocol"
 MAX_ID = 2**31 - 1

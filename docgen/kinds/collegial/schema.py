@@ -7,21 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
 
-from docgen.kinds.fields import (
-    Bool,
-    Date,
-    DocumentForm,
-    Form,
-    Int,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    Text,
-    at_least,
-    field,
-    one_of,
-)
+from docgen.forms import Bool, Date, Form, Int, List, Nested, Str, Text, at_least, field, one_of
+from docgen.kinds.fields import DocumentForm, PersonForm
 from docgen.kinds.programmes.schema import ApprovalFields, BodyProtocolForm, SectionForm
 
 COUNT = validate.Range(min=0, max=10000, error="От 0 до 10000.")

@@ -16,20 +16,8 @@ from urllib.parse import urlsplit
 from marshmallow import ValidationError, validates_schema
 
 from docgen import dates, ru
-from docgen.kinds.fields import (
-    Bool,
-    Date,
-    DocumentForm,
-    Form,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    Text,
-    at_least,
-    field,
-    one_of,
-)
+from docgen.forms import Bool, Date, Form, List, Nested, Str, Text, at_least, field, one_of
+from docgen.kinds.fields import DocumentForm, PersonForm
 from docgen.registry.consents import ADULT_AGE, SELF_CONSENT_AGE
 
 ROLES = ("наставник", "наставляемый", "участник")

@@ -7,22 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
 
-from docgen.kinds.fields import (
-    ActForm,
-    Bool,
-    Date,
-    DocumentForm,
-    Form,
-    Int,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    Text,
-    at_least,
-    field,
-    one_of,
-)
+from docgen.forms import Bool, Date, Form, Int, List, Nested, Str, Text, at_least, field, one_of
+from docgen.kinds.fields import ActForm, DocumentForm, PersonForm
 from docgen.surveys.questionnaires import AUDIENCES, STAGES
 
 CURATOR_MARKS = (

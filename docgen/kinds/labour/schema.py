@@ -14,20 +14,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
 
-from docgen.kinds.fields import (
-    ActForm,
-    Date,
-    Decimal,
-    DocumentForm,
-    Int,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    at_least,
-    field,
-    one_of,
-)
+from docgen.forms import Date, Decimal, Int, List, Nested, Str, at_least, field, one_of
+from docgen.kinds.fields import ActForm, DocumentForm, PersonForm
 
 LAW_IN_FORCE = dt.date(2025, 3, 1)
 NOTICE_DAYS = 3

@@ -10,9 +10,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from docgen.kinds.collegial.refs import ProtocolActForm
-from docgen.kinds.fields import (
-    ActForm,
+from docgen.forms import (
     Bool,
     Date,
     Decimal,
@@ -20,15 +18,14 @@ from docgen.kinds.fields import (
     Int,
     List,
     Nested,
-    OrderForm,
-    PersonForm,
     Str,
-    TaskForm,
     Text,
     at_least,
     field,
     one_of,
 )
+from docgen.kinds.collegial.refs import ProtocolActForm
+from docgen.kinds.fields import ActForm, OrderForm, PersonForm, TaskForm
 
 MODELS = ("обучающиеся", "педагоги", "обучающиеся и педагоги")
 TITLE_HINT = "Начинается с «О» или «Об», без точки в конце"

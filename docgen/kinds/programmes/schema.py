@@ -9,23 +9,9 @@ from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
 
+from docgen.forms import Bool, Date, Form, Int, List, Nested, Str, Text, at_least, field, one_of
 from docgen.kinds.collegial.refs import ProtocolRef
-from docgen.kinds.fields import (
-    ActForm,
-    Bool,
-    Date,
-    DocumentForm,
-    Form,
-    Int,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    Text,
-    at_least,
-    field,
-    one_of,
-)
+from docgen.kinds.fields import ActForm, DocumentForm, PersonForm
 from docgen.kinds.orders.schema import CitedActForm
 
 REGULATION_VARIANTS = ("педагоги", "обучающиеся")

@@ -10,20 +10,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from docgen.kinds.fields import (
-    Date,
-    Decimal,
-    DocumentForm,
-    Form,
-    Int,
-    List,
-    Nested,
-    PersonForm,
-    Str,
-    Text,
-    field,
-    one_of,
-)
+from docgen.forms import Date, Decimal, Form, Int, List, Nested, Str, Text, field, one_of
+from docgen.kinds.fields import DocumentForm, PersonForm
 from docgen.kinds.reports import disclosure
 from docgen.registry import indicators as ind
 

@@ -15,7 +15,7 @@ from docgen import jobs
 from docgen.accounts import permissions
 from docgen.documents import bulk
 from docgen.errors import NotFound
-from docgen.kinds.fields import Form, Str, field, one_of
+from docgen.forms import Form, Str, field, one_of
 from docgen.web.api import schemas
 from docgen.web.api.endpoint import Call, endpoint
 
@@ -50,7 +50,7 @@ class BulkJobOut(schemas.Out):
 @endpoint(
     bp, "POST", "/bulk", "Начать массовое формирование: задание в очереди", "Массовые действия",
     org="create_document", body=BulkRequest, response=BulkStarted, status=202,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422), created="status",
 )  # fmt: skip
 def start(call: Call) -> Response:
     job_id = bulk.start(

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from marshmallow import Schema
 
 from docgen.accounts import permissions
 from docgen.errors import DocgenError, FieldErrors
-from docgen.kinds.fields import Form
+from docgen.forms import Form
 from docgen.web import errors, helpers
 from docgen.web.api import schemas
 
@@ -60,6 +60,8 @@ class ApiDoc:
     """MIME types of a file response instead of JSON."""
     html: bool = False
     """The answer is a page for people (text/html)."""
+    created: str | None = None
+    """The view (of this blueprint) that reads what the answer's `id` names: the Location."""
 
 
 @dataclasses.dataclass
@@ -125,7 +127,7 @@ def endpoint(
                 call.org_id = call.org(_pop_org_id(call.data, raw))
                 permissions.require(call.user, org, call.org_id, call.db)
                 g.api_org_id = call.org_id  # for the audit of reads (web/reads.py)
-            return _respond(api_doc, view(call, **args))
+            return _respond(api_doc, view(call, **args), bp.name)
 
         wrapped.api_doc = api_doc  # type: ignore[attr-defined]
         bp.add_url_rule(rule, view_func=wrapped, methods=[method])
@@ -150,15 +152,24 @@ def _pop_org_id(data: dict[str, Any], raw: bool) -> int | None:
     return given
 
 
-def _respond(api_doc: ApiDoc, result: Any) -> Response:
+def _respond(api_doc: ApiDoc, result: Any, blueprint: str) -> Response:
     if isinstance(result, Response):
-        return result
-    if result is None:
+        response = result
+    elif result is None:
         return Response(status=api_doc.status)
-    assert api_doc.response is not None, "a view that returns data declares its response schema"
-    response = jsonify(api_doc.response().dump(result, many=api_doc.many))
-    response.status_code = api_doc.status
+    else:
+        assert api_doc.response is not None, "a view that returns data declares its response"
+        response = jsonify(api_doc.response().dump(result, many=api_doc.many))
+        response.status_code = api_doc.status
+    if api_doc.created and response.is_json and response.status_code < 300:
+        response.headers["Location"] = _location(f"{blueprint}.{api_doc.created}", response)
     return response
+
+
+def _location(reader: str, response: Response) -> str:
+    """The URL of the reader view for the answer's `id` (its one path argument)."""
+    (name,) = next(iter(current_app.url_map.iter_rules(reader))).arguments
+    return url_for(reader, **{name: response.get_json()["id"]})
 
 
 def _body() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from docgen.forms import field_constraints
 from docgen.kinds import catalog
 from docgen.web.api import schemas
 
@@ -26,14 +27,14 @@ DESCRIPTION = (
     "`Authorization: Bearer <токен>`. Ошибки — JSON `{error, fields}`."
 )
 ERROR_TEXT = {
-    400: "Тело запроса не JSON-объект",
+    400: "Тело запроса не JSON-объект или неверная кодировка текста",
     401: "Нет токена или токен недействителен",
     403: "Недостаточно прав",
     404: "Не найдено",
     409: "Конфликт с состоянием записи",
     422: "Ошибки в полях",
     410: "Срок ответа по ссылке истёк",
-    429: "Слишком много попыток входа",
+    429: "Слишком много попыток",
 }
 _RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _CACHE_KEY = "docgen.openapi"
@@ -52,35 +53,49 @@ def kind_component(kind: catalog.Kind) -> str:
 
 
 def build(app: Any) -> dict[str, Any]:
+    plugin = MarshmallowPlugin(schema_name_resolver=_name_resolver())
     api = APISpec(
         title=TITLE,
         version=VERSION,
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin(schema_name_resolver=_name_resolver())],
+        plugins=[plugin],
         info={"description": DESCRIPTION},
         security=[{"bearer": []}],
     )
+    plugin.converter.add_attribute_function(field_constraints)  # type: ignore[union-attr]
     api.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "Токен из POST /api/token"}
     )
     api.components.schema("Error", schema=schemas.ErrorOut)
     for kind in catalog.KINDS:
         api.components.schema(kind_component(kind), schema=kind.schema)
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        api_doc = getattr(app.view_functions.get(rule.endpoint), "api_doc", None)
-        if api_doc is None:
-            continue
+    rules = [
+        rule
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+        if hasattr(app.view_functions.get(rule.endpoint), "api_doc")
+    ]
+    # The view that reads a record, by its name: where a created record's Location points.
+    readers = {
+        rule.endpoint.split(".", 1)[1]: (_operation_id(rule.endpoint, "GET"), name)
+        for rule in rules
+        if "GET" in rule.methods
+        for name in [m["name"] for m in _RULE_PART.finditer(rule.rule)][-1:]
+    }
+    for rule in rules:
+        api_doc = app.view_functions[rule.endpoint].api_doc
         path, parameters = _path(rule.rule)
         methods = sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS"))
         api.path(
             path=path,
             operations={
-                m.lower(): _operation(api_doc, rule.endpoint, m, parameters) for m in methods
+                m.lower(): _operation(api_doc, rule.endpoint, m, parameters, readers)
+                for m in methods
             },
         )
     result = api.to_dict()
     _link_inputs(result)
     _patch_is_partial(result)
+    _require_bodies(result)
     return result
 
 
@@ -124,14 +139,20 @@ def _converter_schema(converter: str, args: str | None) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
 
 
+def _operation_id(endpoint: str, method: str) -> str:
+    return endpoint.split(".", 1)[1] + ("" if method != "DELETE" else "_delete")
+
+
 def _json(schema: Any, many: bool) -> dict[str, Any]:
     body = {"type": "array", "items": schema} if many and schema else schema or {"type": "object"}
     return {"application/json": {"schema": body}}
 
 
-def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> dict[str, Any]:
+def _operation(
+    api_doc: Any, endpoint: str, method: str, parameters: list, readers: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
-        "operationId": endpoint.split(".", 1)[1] + ("" if method != "DELETE" else "_delete"),
+        "operationId": _operation_id(endpoint, method),
         "summary": api_doc.summary,
         "tags": [api_doc.tag],
         "parameters": list(parameters),
@@ -141,11 +162,17 @@ def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> di
         operation["security"] = []
     else:
         errors.add(401)
+    if parameters:
+        errors.add(404)  # a path's record may not exist
     if api_doc.query is not None:
         operation["parameters"].append({"in": "query", "schema": api_doc.query})
         errors |= {400, 422}
-    if api_doc.body is not None:
-        operation["requestBody"] = {"required": False, "content": _json(api_doc.body, False)}
+    if method in ("POST", "PATCH"):
+        # Every body is read as JSON, even when the operation declares no fields.
+        operation["requestBody"] = {
+            "required": False,
+            "content": _json(api_doc.body or {"type": "object", "maxProperties": 0}, False),
+        }
         errors |= {400, 422}
     if api_doc.binary:
         success = {
@@ -161,6 +188,17 @@ def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> di
         success = {"description": "Готово"}
     else:
         success = {"description": "Успешно", "content": _json(api_doc.response, api_doc.many)}
+    if api_doc.created:
+        target, param = readers[api_doc.created]
+        success["headers"] = {
+            "Location": {
+                "description": "Адрес созданной записи (GET)",
+                "schema": {"type": "string"},
+            }
+        }
+        success["links"] = {
+            "read": {"operationId": target, "parameters": {param: "$response.body#/id"}}
+        }
     operation["responses"] = {str(api_doc.status): success} | {
         str(status): {
             "description": ERROR_TEXT[status],
@@ -172,17 +210,37 @@ def _operation(api_doc: Any, endpoint: str, method: str, parameters: list) -> di
 
 
 def _link_inputs(result: dict[str, Any]) -> None:
-    """A request's `input` is one of the kinds' forms: say so with references."""
+    """A request's `input` is one of the kinds' forms: say so with references, and where the
+    request names the kind, pair each kind with its own form."""
     refs = [{"$ref": f"#/components/schemas/{kind_component(k)}"} for k in catalog.KINDS]
     for component in result["components"]["schemas"].values():
         prop = component.get("properties", {}).get("input")
         if prop is not None and prop.get("type") == "object":
             described = {k: prop[k] for k in ("title", "description") if prop.get(k)}
             component["properties"]["input"] = {**described, "anyOf": refs}
+            if "kind" in component["properties"]:
+                component["oneOf"] = [
+                    {"properties": {"kind": {"const": kind.slug}, "input": ref}}
+                    for kind, ref in zip(catalog.KINDS, refs, strict=True)
+                ]
 
 
 def _patch_is_partial(result: dict[str, Any]) -> None:
     result["components"]["schemas"].get("PersonPatchRequest", {}).pop("required", None)
+
+
+def _require_bodies(result: dict[str, Any]) -> None:
+    """A body whose schema names required fields is itself required (an empty body is `{}`)."""
+    components = result["components"]["schemas"]
+    for item in result["paths"].values():
+        for operation in item.values():
+            body = operation.get("requestBody")
+            if body is None:
+                continue
+            schema = body["content"]["application/json"]["schema"]
+            ref = schema.get("$ref", "").rsplit("/", 1)[-1]
+            if components.get(ref, schema).get("required"):
+                body["required"] = True
 
 
 def html(description: dict[str, Any]) -> str:

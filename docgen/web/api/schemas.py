@@ -10,8 +10,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from docgen.forms import Date, Form, Int, Str, field, one_of
 from docgen.kinds import catalog
-from docgen.kinds.fields import Date, Form, Int, Str, field, one_of
 from docgen.registry.schemas import (
     CATEGORIES,
     CONSENT_KINDS,
@@ -238,8 +238,20 @@ class DocumentCreatedOut(DocumentOut):
     version = fields.Nested(VersionOut)
 
 
+class FindingOut(Out):
+    rule = fields.String(required=True, metadata={"description": "Код правила проверки"})
+    level = fields.String(required=True, metadata={"description": "ошибка или предупреждение"})
+    message = fields.String(required=True)
+    excerpt = fields.String(required=True)
+
+
 class PreviewOut(Out):
     html = fields.String(required=True)
+    findings = fields.List(
+        fields.Nested(FindingOut),
+        required=True,
+        metadata={"description": "Замечания проверки документа; «ошибка» не даст зарегистрировать"},
+    )
 
 
 class OrganisationOut(Out):

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import fields, validate
 
 from docgen.errors import DocgenError
-from docgen.kinds.fields import Date, Form, Int, List, Str, field, one_of
+from docgen.forms import Date, Form, Int, List, Str, field, one_of
 from docgen.registry import organisations
 from docgen.surveys import answers, issuing, questionnaires, results
 from docgen.web.api import schemas
@@ -135,7 +135,7 @@ def _survey_out(db: Any, survey_id: int, issued: issuing.Issued | None = None) -
 @endpoint(
     bp, "POST", "/surveys", "Выдать анкету удовлетворённости: по ссылке на каждого участника",
     "Анкетирование", org="edit_registry", body=SurveyRequest, response=SurveyOut, status=201,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422), created="get_survey",
 )  # fmt: skip
 def create_survey(call: Call) -> Response:
     organisations.get_organisation(call.db, call.org_id)

@@ -18,9 +18,9 @@ from flask import Blueprint, Response, current_app, jsonify, send_file
 from docgen.accounts import audit, permissions, users
 from docgen.documents import archive
 from docgen.documents import service as documents
-from docgen.errors import NotFound
+from docgen.errors import Conflict, NotFound
+from docgen.forms import json_schema
 from docgen.kinds import catalog
-from docgen.kinds.fields import json_schema
 from docgen.registry import consents, groups, indicators, organisations, people
 from docgen.web import auth
 from docgen.web.api import openapi, schemas
@@ -107,13 +107,14 @@ def kind_sample(call: Call, slug: str) -> Response:
 def preview(call: Call) -> Any:
     data = call.data
     org_id = call.org(data["org_id"])
-    return {"html": documents.preview_html(call.db, call.user, data["kind"], data["input"], org_id)}
+    html, findings = documents.preview(call.db, call.user, data["kind"], data["input"], org_id)
+    return {"html": html, "findings": [finding.as_dict() for finding in findings]}
 
 
 @route(
     "POST", "/documents", "Создать черновик документа", "Документы",
     body=schemas.DocumentCreateRequest, response=schemas.DocumentCreatedOut, status=201,
-    errors=(403, 404),
+    errors=(403, 404, 409), created="get_document",
 )  # fmt: skip
 def create_document(call: Call) -> Any:
     data = call.data
@@ -170,6 +171,7 @@ def cancel_document(call: Call, document_id: int) -> Any:
     "POST", "/documents/<id:document_id>/revise",
     "Новая редакция зарегистрированного документа (черновик)", "Документы",
     response=schemas.DocumentCreatedOut, status=201, errors=(403, 404, 409),
+    created="get_document",
 )  # fmt: skip
 def revise_document(call: Call, document_id: int) -> Any:
     return documents.revise(call.db, call.user, document_id)
@@ -289,6 +291,7 @@ def get_person(call: Call, person_id: int) -> Any:
 @route(
     "POST", "/people", "Добавить человека в реестр", "Реестр", org="edit_registry", raw=True,
     body=schemas.PersonCreateRequest, response=schemas.PersonOut, status=201, errors=(403, 404),
+    created="get_person",
 )  # fmt: skip
 def add_person(call: Call) -> Any:
     person_id = people.add_person(call.db, call.org_id, call.data)
@@ -340,9 +343,12 @@ def sign_consent(call: Call, person_id: int) -> Any:
 )  # fmt: skip
 def withdraw_consent(call: Call, person_id: int) -> Any:
     kind = call.data["kind"]
-    consent_id = consents.withdraw_consent(
-        call.db, None, call.data["withdrawn_on"], person_id=person_id, kind=kind
-    )
+    try:
+        consent_id = consents.withdraw_consent(
+            call.db, None, call.data["withdrawn_on"], person_id=person_id, kind=kind
+        )
+    except NotFound as err:  # the person exists: it is their consent that is missing
+        raise Conflict(f"{err.message}: отзывать нечего.") from None
     audit.record(call.db, call.user["id"], "consent_withdraw", "person", person_id, kind)
     return _consent(call, person_id, consent_id)
 
@@ -379,6 +385,7 @@ def get_group(call: Call, group_id: int) -> Any:
 @route(
     "POST", "/groups", "Закрепить пару или группу", "Реестр", org="edit_registry",
     body=schemas.GroupCreateRequest, response=schemas.GroupOut, status=201, errors=(403, 404),
+    created="get_group",
 )  # fmt: skip
 def create_group(call: Call) -> Any:
     group_id = groups.create_group(call.db, call.org_id, **call.data)

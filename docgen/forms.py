@@ -1,0 +1,207 @@
+"""The vocabulary of every form: fields with Russian messages, the base schema, JSON Schema.
+
+Registry records, document kinds and API requests are all built from these pieces, so a rule
+(control characters, dates, 64-bit ids) is written once and stated once in the description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import RAISE, Schema, fields, validate
+
+from docgen import text as plain_text
+
+REQUIRED = "Обязательное поле."
+NULL = "Поле не может быть пустым."
+
+
+def _messages(**extra: str) -> dict[str, str]:
+    return {
+        "required": REQUIRED,
+        "null": NULL,
+        "validator_failed": "Недопустимое значение.",
+    } | extra
+
+
+class Str(fields.String):
+    """A string that is stripped; an empty string counts as missing when the field is required."""
+
+    default_error_messages = _messages(
+        invalid="Ожидается строка.", invalid_utf8="Неверная кодировка."
+    )
+
+    def __init__(self, *, max_length: int = 2000, **kwargs: Any):
+        given = kwargs.pop("validate", None)
+        validators = [] if given is None else list(given) if isinstance(given, list) else [given]
+        validators.append(
+            validate.Length(max=max_length, error=f"Не длиннее {max_length} символов.")
+        )
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        plain_text.check(text)  # before strip(), which would hide U+000B and U+001F at the ends
+        text = text.strip()
+        if not text and self.required:
+            raise self.make_error("required")
+        return text
+
+
+class Text(Str):
+    """A long text typed by the user (paragraphs allowed)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=20000, **kwargs)
+
+
+class Int(fields.Integer):
+    default_error_messages = _messages(
+        invalid="Ожидается целое число.", too_large="Слишком большое число."
+    )
+
+
+class Decimal(fields.Decimal):
+    default_error_messages = _messages(invalid="Ожидается число.", special="Ожидается число.")
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(places=2, as_string=True, **kwargs)
+
+
+class Bool(fields.Boolean):
+    default_error_messages = _messages(invalid="Ожидается «да» или «нет».")
+
+
+class Date(fields.Date):
+    """A calendar date: ISO (2024-09-01) or as people type it (01.09.2024)."""
+
+    default_error_messages = _messages(
+        invalid="Неверная дата: ожидается ДД.ММ.ГГГГ, такой даты нет.",
+        format="Неверная дата.",
+    )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) == 10 and text[2] == "." and text[5] == ".":
+                try:
+                    return dt.datetime.strptime(text, "%d.%m.%Y").date()
+                except ValueError as err:
+                    raise self.make_error("invalid") from err
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class List(fields.List):
+    default_error_messages = _messages(invalid="Ожидается список.")
+
+
+class Nested(fields.Nested):
+    default_error_messages = _messages(type="Ожидается объект.")
+
+
+class Email(fields.Email):
+    default_error_messages = _messages(invalid="Неверный адрес электронной почты.")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        plain_text.check(text)
+        return text
+
+
+def one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error="Допустимые значения: " + ", ".join(choices) + ".")
+
+
+def at_least(n: int) -> validate.Length:
+    return validate.Length(min=n, error=f"Нужно не менее {n}.")
+
+
+def field(title: str, description: str = "", **meta: Any) -> dict[str, Any]:
+    """Field metadata: the Russian label and hint that pages and JSON Schema show."""
+    return {"title": title, "description": description, **meta}
+
+
+class Form(Schema):
+    """Base schema: unknown keys are an error, messages are Russian."""
+
+    error_messages = {"unknown": "Неизвестное поле.", "type": "Ожидается объект."}
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+# What the fields refuse, said as JSON Schema, so a request valid by the description is accepted.
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # docgen.text.CONTROL
+NO_CONTROL = f"^[^{_CONTROL}]*$"
+NOT_BLANK = f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$"
+INT64 = 2**63 - 1
+_DAY_MONTH = (
+    "(?:0[1-9]|1[0-9]|2[0-8])\\.(?:0[1-9]|1[0-2])",
+    "(?:29|30)\\.(?:0[13-9]|1[0-2])",
+    "31\\.(?:0[13578]|1[02])",
+)
+
+
+def _years(last: int) -> str:
+    """A regex for the years 1900..last (last >= 1910)."""
+    decades, year = divmod(last % 100, 10)
+    century = "19[0-9]{2}" if last >= 2000 else ""
+    if last >= 2000:
+        parts = [century, f"20[0-{decades - 1}][0-9]" if decades else "", f"20{decades}[0-{year}]"]
+    else:
+        parts = [f"19[0-{decades - 1}][0-9]" if decades else "", f"19{decades}[0-{year}]"]
+    return "(?:" + "|".join(p for p in parts if p) + ")"
+
+
+def date_pattern(last_year: int) -> str:
+    """ДД.ММ.ГГГГ or ISO, a day that exists in every year, from 1900 to `last_year`."""
+    years = _years(last_year)
+    russian = "|".join(f"{day_month}\\.{years}" for day_month in _DAY_MONTH)
+    iso = "|".join(
+        f"{years}-{'-'.join(reversed(day_month.split(chr(92) + '.')))}" for day_month in _DAY_MONTH
+    )
+    return f"^(?:{russian}|{iso})$"
+
+
+def field_constraints(self: Any, field: fields.Field, ret: dict, **kwargs: Any) -> dict:
+    """An apispec attribute function: the rules our fields enforce beyond marshmallow's own.
+
+    Text is refused with a control character, and when required, if blank once stripped;
+    integers must fit SQLite; dates are ISO or ДД.ММ.ГГГГ from 1900 to last year (the
+    registry and the journal refuse earlier years, and later ones may not have come yet).
+    """
+    extra: dict[str, Any] = {}
+    if isinstance(field, Str):
+        if "enum" not in ret and "pattern" not in ret:
+            extra["pattern"] = NOT_BLANK if field.required else NO_CONTROL
+            if field.required:
+                extra["minLength"] = max(ret.get("minLength", 0), 1)
+    elif isinstance(field, fields.Integer):
+        extra["minimum"] = max(ret.get("minimum", -INT64), -INT64)
+        extra["maximum"] = min(ret.get("maximum", INT64), INT64)
+    elif isinstance(field, Date):
+        ret.pop("format", None)
+        extra["pattern"] = date_pattern(dt.date.today().year - 1)
+    return extra
+
+
+def json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
+    """JSON Schema of a form, with Russian titles and hints, for pages and API clients."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
+    plugin = MarshmallowPlugin()
+    spec = APISpec("docgen", "1", "3.1.0", plugins=[plugin])
+    converter: OpenAPIConverter = plugin.converter  # type: ignore[assignment]
+    converter.add_attribute_function(field_constraints)
+    instance = schema() if isinstance(schema, type) else schema
+    result = converter.schema2jsonschema(instance)
+    nested = spec.to_dict().get("components", {}).get("schemas", {})
+    if nested:
+        result["$defs"] = nested
+    text = json.dumps(result, ensure_ascii=False).replace("#/components/schemas/", "#/$defs/")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **json.loads(text)}
