@@ -124,12 +124,7 @@ def test_kill_9_during_a_burst_of_registrations_leaves_a_whole_journal(tmp_path:
         assert journals
         for key, seqs in journals.items():
             assert seqs == list(range(1, len(seqs) + 1)), (key, seqs)
-        numbers = [
-            r["number"]
-            for r in db.query(
-                "SELECT j.number, s.org_id FROM journal j JOIN series s ON s.id = j.series_id"
-            )
-        ]
+        numbers = [row["number"] for row in db.query("SELECT number FROM journal")]
         assert len(numbers) >= before + CLIENTS // 2 + 1
         mismatched = list(
             db.query(
