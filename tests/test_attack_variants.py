@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 from docx import Document
-from jobs_support import demo_database, environment, free_port, start, stop, wait_for
-from webfixtures import PASSWORD
+from liveserver import LiveServer, csrf, demo_server
 
 from docgen.kinds import catalog
 from docgen.rendering import docx as render
@@ -105,55 +104,14 @@ def hostile_variants() -> dict[str, tuple[bytes, str]]:
     }
 
 
-class Server:
-    def __init__(self, tmp_path: Path) -> None:
-        database = tmp_path / "docgen.sqlite"
-        demo_database(database, extra=0)
-        env = environment(
-            database,
-            tmp_path / "instance",
-            DOCGEN_VARIANT_RENDER_SECONDS="2",
-            DOCGEN_QUEUE_RENDER_PROCESSES="0",
-        )
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = start(
-            ["waitress", f"--listen=127.0.0.1:{self.port}", "--call", "docgen:create_app"],
-            env,
-            tmp_path / "server.log",
-        )
-        wait_for(self._answers, 60, "the server answers")
-
-    def _answers(self) -> bool:
-        try:
-            return requests.get(f"{self.url}/login", timeout=5).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-def signed_in(server: Server) -> tuple[requests.Session, str]:
-    session = requests.Session()
-    form = session.get(f"{server.url}/login", timeout=30).text
-    response = session.post(
-        f"{server.url}/login",
-        data={"login": "director", "password": PASSWORD, "csrf_token": csrf(form)},
-        timeout=30,
-    )
-    assert response.status_code == 200 and "/login" not in response.url, response.text[:500]
+def signed_in(server: LiveServer) -> tuple[requests.Session, str]:
+    session = server.signed_in("director")
     page = session.get(f"{server.url}/admin/variants", timeout=30)
     assert page.status_code == 200, page.text[:500]
     return session, csrf(page.text)
 
 
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def upload(session: requests.Session, server: Server, token: str, content: bytes) -> tuple:
+def upload(session: requests.Session, server: LiveServer, token: str, content: bytes) -> tuple:
     """(status, the page's error message) of one upload, retried while the sandbox is busy."""
     deadline = time.monotonic() + 120
     while True:
@@ -173,12 +131,14 @@ def upload(session: requests.Session, server: Server, token: str, content: bytes
 
 @pytest.fixture
 def server(tmp_path: Path):
-    running = Server(tmp_path)
+    running = demo_server(
+        tmp_path, DOCGEN_VARIANT_RENDER_SECONDS="2", DOCGEN_QUEUE_RENDER_PROCESSES="0"
+    )
     yield running
-    stop(running.process)
+    running.stop()
 
 
-def test_hostile_variants_are_refused_while_the_login_page_answers(server: Server):
+def test_hostile_variants_are_refused_while_the_login_page_answers(server: LiveServer):
     session, token = signed_in(server)
     variants = hostile_variants()
     results: dict[str, tuple] = {}
@@ -208,7 +168,7 @@ def test_hostile_variants_are_refused_while_the_login_page_answers(server: Serve
     assert "Используются встроенные шаблоны." in page
 
 
-def test_memory_stays_bounded_after_forty_variant_uploads(server: Server):
+def test_memory_stays_bounded_after_forty_variant_uploads(server: LiveServer):
     session, token = signed_in(server)
     start_rss = server.rss_mb()
     for n in range(40):

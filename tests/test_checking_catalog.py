@@ -86,7 +86,7 @@ def test_page_refuses_a_zip_bomb_like_a_template_variant(client):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", "<w:document><!DOCTYPE x></w:document>")
+        package.writestr("word/document.xml", "<!DOCTYPE x><w:document/>")
     response = client.post(
         "/check",
         data={"file": (io.BytesIO(buffer.getvalue()), "x.docx")},

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import model_texts
 from docgen.kinds.programmes import values as programme_values
@@ -115,8 +115,7 @@ def protocol_before_register(
     if not day:
         return
     try:
-        meeting = dt.datetime.strptime(day, "%d.%m.%Y").date() if "." in day else None
-        meeting = meeting or dt.date.fromisoformat(day)
+        meeting = dates.to_date(day)
     except (TypeError, ValueError):
         return
     if meeting != on:

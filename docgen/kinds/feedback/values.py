@@ -3,12 +3,11 @@ the share done) and of the printable questionnaires (the online survey's own ite
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import groups, people
 from docgen.rendering import context as ctx
@@ -20,15 +19,6 @@ BLANK_DATE = "«___» ____________ 20___ г."
 
 def _error(name: str, message: str) -> FieldErrors:
     return FieldErrors(message, fields={name: [message]})
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = str(value)
-    if len(text) == 10 and text[2] == ".":
-        return dt.datetime.strptime(text, "%d.%m.%Y").date()
-    return dt.date.fromisoformat(text)
 
 
 def share_text(done: int, planned: int) -> str:
@@ -69,7 +59,7 @@ def _archived_programme(sources: Any, programme_id: int) -> dict[str, Any]:
         return ctx.person(record, lambda pid: people.get_person(db, pid))
 
     mentor, mentee = who(given.get("mentor")), who(given.get("mentee"))
-    start, end = _date(given.get("start")), _date(given.get("end"))
+    start, end = dates.to_date(given.get("start")), dates.to_date(given.get("end"))
     if given.get("group_id") is not None:
         try:
             group = groups.get_group(db, given["group_id"])
@@ -80,7 +70,7 @@ def _archived_programme(sources: Any, programme_id: int) -> dict[str, Any]:
         records = group["mentees"]
         record = next((m for m in records if m["id"] == wanted), records[0] if records else None)
         mentee = ctx.person(record) if record else mentee
-        start, end = _date(group["start_date"]), _date(group["end_date"])
+        start, end = dates.to_date(group["start_date"]), dates.to_date(group["end_date"])
     if mentor is None or mentee is None or start is None or end is None:
         raise _error("programme_id", "В программе не указаны наставник, наставляемый или сроки.")
     approved = given.get("approved_by") or {}
@@ -91,7 +81,7 @@ def _archived_programme(sources: Any, programme_id: int) -> dict[str, Any]:
         "start": start,
         "end": end,
         "approved_by": (
-            {"date": _date(approved["date"]), "number": approved["number"]}
+            {"date": dates.to_date(approved["date"]), "number": approved["number"]}
             if approved.get("date") and approved.get("number")
             else None
         ),

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.errors import DocgenError, FieldErrors
 from docgen.kinds.labour.schema import signing_errors
 from docgen.registry import groups as registry_groups
@@ -23,10 +23,6 @@ EMPLOYEES = ("педагог", "работник")
 
 def _error(name: str, message: str) -> FieldErrors:
     return FieldErrors(message, fields={name: [message]})
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _registry_pairs(values: Mapping[str, Any], sources: Any) -> list[dict[str, Any]]:
@@ -55,8 +51,8 @@ def _registry_pairs(values: Mapping[str, Any], sources: Any) -> list[dict[str, A
                 "mentees": [ctx.person(m) for m in group["mentees"]],
                 "form": form,
                 "kind_of_mentoring": group.get("kind_of_mentoring") or "",
-                "start": _date(group["start_date"]),
-                "end": _date(group["end_date"]),
+                "start": dates.to_date(group["start_date"]),
+                "end": dates.to_date(group["end_date"]),
             }
         )
     return pairs

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from docgen import ru
+from docgen import dates, ru
 from docgen.errors import DocgenError, FieldErrors
 from docgen.kinds import model_texts
 from docgen.kinds.acts import ACTS
@@ -312,12 +312,6 @@ def _participant(given: Mapping[str, Any] | None, record: Mapping[str, Any] | No
     return given
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
 def _pair_from_registry(values: Mapping[str, Any], sources: Any) -> dict[str, Any]:
     """Mentor, mentee, form and period of the registry pair `group_id`."""
     try:
@@ -344,8 +338,8 @@ def _pair_from_registry(values: Mapping[str, Any], sources: Any) -> dict[str, An
         "mentee": _participant(inline, record),
         "form": values.get("form") or form.get("title") or "",
         "kind_of_mentoring": group.get("kind_of_mentoring") or values.get("kind_of_mentoring"),
-        "start": _date(group.get("start_date")) or values.get("start"),
-        "end": _date(group.get("end_date")) or values.get("end"),
+        "start": dates.to_date(group.get("start_date")) or values.get("start"),
+        "end": dates.to_date(group.get("end_date")) or values.get("end"),
     }
 
 
@@ -443,11 +437,6 @@ def _expand(paragraphs: list[str], lists: Mapping[str, list[str]]) -> list[str]:
     return result
 
 
-def _act_date(text: str) -> dt.date:
-    """An act's «ДД.ММ.ГГГГ»: a programme cites no act issued after its approval."""
-    return dt.datetime.strptime(text, "%d.%m.%Y").date()
-
-
 def _schools(values: Mapping[str, Any], sources: Any) -> list[str]:
     """The schools the programme binds: typed in the form, else the department's in the registry."""
     if values.get("schools"):
@@ -473,7 +462,7 @@ def municipal_programme_extras(values: Mapping[str, Any], sources: Any) -> dict[
     legal = [
         ACTS[code].cite("ins")
         for code in MUNICIPAL_CODES
-        if approved.date is None or _act_date(ACTS[code].date) <= approved.date
+        if approved.date is None or dates.parse(ACTS[code].date) <= approved.date
     ]
     legal += [act.cite("ins") for act in cited(values.get("regional_acts") or [])]
     lists = {"legal_base": legal, "schools": _schools(values, sources)}
