@@ -210,10 +210,10 @@ def test_curator_is_appointed_in_the_accusative_and_addressed_in_the_dative():
     text = text_of(render("curator-order"))
     assert (
         "1. Назначить Чернову Наталью Викторовну, заместителя директора по учебно-воспитательной "
-        "работе, куратором внедрения целевой модели наставничества в МБОУ «СОШ № 1» с 01.09.2024."
+        "работе, куратором внедрения целевой модели наставничества в МБОУ «Обливская СОШ № 1» с 01.09.2026."
     ) in text
     assert "2. Куратору Черновой Н.В.:" in text
-    assert "2.1. сформировать базы наставников и наставляемых — до 15.09.2024;" in text
+    assert "2.1. сформировать базы наставников и наставляемых — до 10.09.2026;" in text
     assert "заключить с Черновой Н.В. дополнительное соглашение" in text
 
 
@@ -284,14 +284,14 @@ def test_pairs_are_fixed_with_mentor_accusative_and_mentees_instrumental():
         "и Зайцевым К.О., учителем химии (форма «учитель – учитель», с 09.09.2024 по 31.12.2024)."
     ) in text
     assert "на период с 02.09.2024 по 30.05.2025 согласно приложению" in text
-    assert "представить их куратору Черновой Н.В. на согласование. Срок — до 01.10.2024." in text
+    assert "представить их куратору Черновой Н.В. на согласование. Срок — до 01.10.2026." in text
     assert "Куратору Черновой Н.В. обеспечить" in text
 
 
 def test_pairs_order_cites_regulation_consents_and_labour_code():
     text = text_of(render("pairs-order"))
     assert (
-        "Положением о системе наставничества, утверждённым приказом МБОУ «СОШ № 1» от 30.08.2024 № 118-од"
+        "Положением о системе наставничества, утверждённым приказом МБОУ «Обливская СОШ № 1» от 27.08.2026 № 108-од"
         in text
     )
     assert "на основании письменных согласий наставников и наставляемых" in text
@@ -341,7 +341,7 @@ def test_pairs_annex_table_and_familiarisation_name_the_same_people():
 def test_pairs_annex_header_repeats_the_order_number_and_date(registered):
     text = text_of(render("pairs-order", requisites=REGISTERED if registered else None))
     expected = "от 02.09.2024 № 145-од" if registered else f"от {DRAFT_DATE} № ____"
-    assert f"Приложение\nк приказу МБОУ «СОШ № 1»\n{expected}\n" in text
+    assert f"Приложение\nк приказу МБОУ «Обливская СОШ № 1»\n{expected}\n" in text
     assert text.index("Директор\t") < text.index("Приложение\nк приказу")
 
 
@@ -401,22 +401,21 @@ def test_pairs_are_rejected_when_mentor_is_own_mentee_or_dates_reversed():
 def test_implementation_order_approves_numbered_annexes_and_names_the_curator():
     text = text_of(render("implementation-order"))
     assert (
-        "2.1. Положение о системе наставничества педагогических работников МОУ «Заречная СОШ» (приложение 1);"
-        in text
+        "2.1. Дорожную карту (план мероприятий) по реализации Положения о системе наставничества "
+        "педагогических работников на 2026/2027 учебный год (приложение 1);" in text
     )
-    assert "2.2. Дорожную карту (план мероприятий) по реализации Положения" in text
-    assert "2.3. Программу наставничества «Вместе к успеху» (приложение 3)." in text
+    assert "2.2. Программу наставничества «Вместе к успеху» (приложение 2)." in text
     assert (
-        "3. Назначить Волкову Ирину Геннадьевну, заместителя директора по учебно-воспитательной работе, куратором"
+        "3. Назначить Чернову Наталью Викторовну, заместителя директора по учебно-воспитательной работе, куратором"
         in text
     )
-    assert "4.1. сформировать базу наставников — до 15.09.2022;" in text
-    assert "4.2. сформировать базу наставляемых — до 20.09.2022;" in text
+    assert "4.1. сформировать базу наставников — до 10.09.2026;" in text
+    assert "4.2. сформировать базу наставляемых — до 11.09.2026;" in text
     assert (
         "Гончарова Сергея Петровича, заместителя директора по административно-хозяйственной работе, ответственным"
         in text
     )
-    assert "Учителю информатики Мироновой Ю.А. разместить" in text
+    assert "Учителю информатики Ивановой А.А. разместить" in text
     # federal acts first, then the regional and municipal ones in the given order
     assert text.index("№ Р-145") < text.index("№ 446") < text.index("№ 7 ") < text.index("№ 243")
     assert (
@@ -460,7 +459,7 @@ def test_municipal_annex_is_the_district_roadmap_with_the_order_requisites(regis
     assert [c.text for c in table.rows[3].cells] == [
         "3.",
         "Разработка муниципальной целевой программы наставничества",
-        "май 2022",
+        "август 2026",
         "РМК",
         "Муниципальная целевая программа наставничества",
     ]
@@ -498,7 +497,7 @@ def test_municipal_order_cites_regional_before_municipal_and_instructs_heads():
     assert "4. Районному методическому кабинету:" in text
     assert "возложить на заместителя начальника отдела образования Попову М.А." in text
     assert "Приложение 3\nк приказу Отдела образования" in text
-    assert "Начальник отдела образования\tО.В. Саликова" in text
+    assert "Начальник отдела образования\tИ.В. Гончарова" in text
 
 
 def test_municipal_annex_numbers_must_differ():
@@ -521,13 +520,13 @@ def test_council_members_are_listed_in_the_nominative_with_roles():
         in text
     )
     assert "Заместитель председателя — Петрова Е.С., учитель математики;" in text
-    assert "Секретарь — Беляева О.Н., учитель русского языка и литературы;" in text
+    assert "Секретарь — Кох А.П., педагог-психолог;" in text
     assert "Эмирбеков М.Р., учитель физики." in text
     assert (
-        "Председателю Совета наставников Черновой Н.В. провести первое заседание Совета. Срок — до 20.09.2024."
+        "Председателю Совета наставников Черновой Н.В. провести первое заседание Совета. Срок — до 11.09.2026."
         in text
     )
-    assert "Секретарю Совета наставников Беляевой О.Н." in text
+    assert "Секретарю Совета наставников Кох А.П." in text
 
 
 def test_council_needs_one_chair_and_one_secretary():
@@ -547,11 +546,16 @@ def test_council_needs_one_chair_and_one_secretary():
 @pytest.mark.parametrize("registered", [False, True], ids=["draft", "registered"])
 def test_approval_grif_agrees_with_each_annex_and_repeats_the_order(registered):
     payload = sample("approval-order")
+    payload["documents"].append(
+        {
+            "title": "Дорожная карта (план мероприятий) по реализации Положения о системе наставничества"
+        }
+    )
     payload["documents"].append({"title": "Правила внутреннего распорядка наставнических пар"})
     text = text_of(render("approval-order", payload, requisites=REGISTERED if registered else None))
     tail = "от 02.09.2024 № 145-од" if registered else f"от {DRAFT_DATE} № ____"
     for number, word in ((1, "УТВЕРЖДЕНО"), (2, "УТВЕРЖДЕНА"), (3, "УТВЕРЖДЕНЫ")):
-        assert f"Приложение {number}\n\n{word}\nприказом МБОУ «СОШ № 1»\n{tail}\n" in text
+        assert f"Приложение {number}\n\n{word}\nприказом МБОУ «Обливская СОШ № 1»\n{tail}\n" in text
     assert "1.2. Дорожную карту (план мероприятий) по реализации Положения" in text
     assert "1.3. Правила внутреннего распорядка наставнических пар (приложение 3)." in text
 
@@ -559,14 +563,14 @@ def test_approval_grif_agrees_with_each_annex_and_repeats_the_order(registered):
 def test_approval_order_repeals_the_old_document_in_agreement():
     text = text_of(render("approval-order"))
     assert (
-        "Признать утратившим силу с 01.09.2024 Положение о наставничестве, утверждённое приказом от 01.09.2021 № 95."
+        "Признать утратившим силу с 01.09.2026 Положение о наставничестве, утверждённое приказом от 31.08.2021 № 96-од."
         in text
     )
-    assert "на основании решения педагогического совета (протокол от 29.08.2024 № 1)" in text
+    assert "на основании решения педагогического совета (протокол от 26.08.2026 № 1)" in text
     payload = sample("approval-order")
     payload["repealed"] = "Программа наставничества, утверждённая приказом от 01.09.2021 № 96"
     text = text_of(render("approval-order", payload))
-    assert "Признать утратившей силу с 01.09.2024 Программу наставничества" in text
+    assert "Признать утратившей силу с 01.09.2026 Программу наставничества" in text
 
 
 # ---------------------------------------------------------------- award
@@ -594,7 +598,7 @@ def test_award_verbs_govern_their_cases():
     ]
     text = text_of(render("award-order", payload))
     assert (
-        "1. Наградить Почётной грамотой МБОУ «СОШ № 1» Кох Анну Петровну, учителя химии, за высокие"
+        "1. Наградить Почётной грамотой МБОУ «Обливская СОШ № 1» Кох Анну Петровну, учителя химии, за высокие"
         in text
     )
     assert (
@@ -626,9 +630,11 @@ def test_pdf_pages_carry_the_order_and_the_annex_starts_a_page(slug):
     pages = [preview.normalize_text(page.extract_text()) for page in pdf.pages]
     whole = " ".join(pages)
     assert "ПРИКАЗ" in pages[0] and "02.09.2024 № 145-од" in pages[0]
-    assert "ПРИКАЗЫВАЮ:" in whole and "Директор А.М. Кудаков" in whole
+    assert "ПРИКАЗЫВАЮ:" in whole and "Директор Е.В. Тарабанова" in whole
     if slug == "pairs-order":
-        annex = next(p for p in pages if "к приказу МБОУ «СОШ № 1» от 02.09.2024 № 145-од" in p)
+        annex = next(
+            p for p in pages if "к приказу МБОУ «Обливская СОШ № 1» от 02.09.2024 № 145-од" in p
+        )
         assert re.match(r"(\d+ )?Приложение к приказу", annex)
         assert "Петрова Елена Сергеевна" in annex
 
