@@ -48,7 +48,7 @@ def test_a_database_migrated_before_the_split_is_recognised(tmp_path):
     _old_database(path)
     db = connect(path)
     assert migrate(db, MIGRATIONS[:3]) == []
-    assert migrate(db) == ["m004_sessions", "m005_surveys", "m006_jobs"]
+    assert migrate(db) == ["m004_sessions", "m005_surveys", "m006_jobs", "m007_people_lookup"]
     assert migrate(db) == []
     assert [m.name for m in MIGRATIONS[:3]] == OLD_NAMES
 

@@ -18,6 +18,7 @@ from docgen.migrations import (
     m004_sessions,
     m005_surveys,
     m006_jobs,
+    m007_people_lookup,
 )
 
 
@@ -34,4 +35,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m004_sessions", m004_sessions.apply),
     Migration("m005_surveys", m005_surveys.apply),
     Migration("m006_jobs", m006_jobs.apply),
+    Migration("m007_people_lookup", m007_people_lookup.apply),
 )
