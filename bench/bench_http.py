@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_http.py [SECONDS]        (default 20 s per ser
 For each server in turn — waitress in one process (the `make run` set-up) and gunicorn with two
 worker processes (the README's production set-up) — a fresh instance folder is seeded with the
 demo, the server is started, a curator's API token is taken, and 16 client threads (http.client,
-one keep-alive connection each) run for SECONDS against `POST /api/preview` (the kind's sample),
+one keep-alive connection each, as the director, who may register) run for SECONDS against `POST /api/preview` (the kind's sample),
 then against registration (`POST /api/documents` and `POST /api/documents/<id>/register`).
 Printed: requests/s, p50/p95/p99 in ms, errors, and the load average before and after.
 Goals (issue 15): preview >= 150/s with p95 <= 100 ms, registration p99 <= 500 ms, no error.
@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CLIENTS = 16
-KIND = "consent"
-LOGIN, PASSWORD = "curator", "nastavnik2024"
+KIND = "consent"  # previewed
+REGISTERED = "curator-order"  # created and registered (an order has a journal)
+LOGIN, PASSWORD = "director", "nastavnik2024"  # may register
 
 
 def free_port() -> int:
@@ -78,11 +79,11 @@ def wait_up(port: int, proc: subprocess.Popen) -> None:
     raise SystemExit("the server did not start")
 
 
-def org_and_sample(port: int, token: str) -> tuple[int, dict]:
+def org_and_sample(port: int, token: str, kind: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     status, me = call(conn, "GET", "/api/me", None, token)
     assert status == 200, me
-    status, sample = call(conn, "GET", f"/api/kinds/{KIND}/sample", None, token)
+    status, sample = call(conn, "GET", f"/api/kinds/{kind}/sample", None, token)
     assert status == 200, sample
     return me.get("org_id") or me["user"]["org_id"], sample
 
@@ -157,15 +158,17 @@ def bench_server(label: str, seconds: float) -> None:
             )
             assert status == 201, issued
             token = issued["token"]
-            org_id, sample = org_and_sample(port, token)
+            org_id, sample = org_and_sample(port, token, KIND)
             preview_body = {"kind": KIND, "org_id": org_id, "input": sample}
+            order = org_and_sample(port, token, REGISTERED)[1]
+            order_body = {"kind": REGISTERED, "org_id": org_id, "input": order}
 
             def preview(conn) -> bool:
                 status, out = call(conn, "POST", "/api/preview", preview_body, token)
                 return status == 200 and "html" in out
 
             def register(conn) -> bool:
-                status, made = call(conn, "POST", "/api/documents", preview_body, token)
+                status, made = call(conn, "POST", "/api/documents", order_body, token)
                 if status != 201:
                     return False
                 path = f"/api/documents/{made['id']}/register"
