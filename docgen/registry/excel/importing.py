@@ -1,13 +1,25 @@
 """Import of a filled registry workbook, with every error by sheet, row and column.
 
-Import applies every row inside one transaction, each row in its own savepoint, so the
-registry's own rules produce the messages; if any row fails and the user did not ask for
-the valid rows only, the whole transaction is rolled back and nothing is written.
+Every row is applied in its own savepoint, so the registry's own rules produce the messages.
+The rows are written in short write transactions (`BATCH_SECONDS` each), so that other writers
+of the database — other schools included — never wait long for its lock; an undo log kept by
+temporary triggers (visible to this connection only) records the inverse of every write. If any
+row fails and the user did not ask for the valid rows only, the log is replayed backwards, again
+in short transactions, and the registry is as it was: all or nothing for the user, with the
+same report. Other readers may see the rows of a failing import for the seconds it runs; a
+process killed in the middle leaves the rows written so far (valid rows, each complete).
+
+Speed: the organisation's people are read once into a lookup table (no scan per row), the
+schemas are built once per import, and new people are inserted directly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +28,7 @@ from marshmallow import ValidationError
 
 from docgen import dates
 from docgen import text as plain_text
-from docgen.db import transaction
+from docgen.db import is_locked_error, now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import bases, consents, groups, organisations, people
 from docgen.registry.excel.sheets import (
@@ -36,6 +48,13 @@ from docgen.registry.excel.sheets import (
     read_workbook,
 )
 from docgen.registry.schemas import KINDS_OF_MENTORING, PersonSchema
+
+# How long one write transaction of an import may hold the database's lock.
+BATCH_SECONDS = 0.2
+# The tables an import writes (through the registry's own functions); the undo log covers them.
+WRITTEN_TABLES = ("people", "consents", "mentoring_groups", "group_mentees")
+# The fields a row of «Наставники» or «Наставляемые» changes.
+_BASE_FIELDS = ("is_mentor", "is_mentee", "competences", "time_available", "request")
 
 # Registry field -> column key, for messages the registry raises about a row.
 _FIELD_TO_COLUMN = {
@@ -103,10 +122,6 @@ class ImportReport:
             )
 
 
-class _Rollback(Exception):
-    """Raised inside the import transaction to undo everything when a row failed."""
-
-
 class _RowFailed(Exception):
     """One row's errors, raised inside its savepoint so that its writes are undone."""
 
@@ -163,28 +178,182 @@ def _registry_messages(err: DocgenError, default_key: str) -> list[tuple[str, st
     return out
 
 
+class _Writer:
+    """Short write transactions for an import, and the undo log that can take them back.
+
+    Rows go through `row()`; the open transaction is committed between rows once it has held
+    the lock for `seconds`. Temporary triggers (this connection's only) write the inverse SQL
+    of every insert, update and delete on WRITTEN_TABLES into a temporary table; a row's failed
+    savepoint takes its log entries back with it. Called inside a transaction the caller owns,
+    the import cannot commit: it runs in one savepoint that `undo` rolls back.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, seconds: float | None = None):
+        self.db = db
+        self.conn = db.conn
+        self.seconds = BATCH_SECONDS if seconds is None else seconds
+        self.nested = self.conn.in_transaction
+        self.started = 0.0
+        self.batches = 0
+
+    # --- the undo log ---
+
+    def _triggers(self) -> list[str]:
+        out = []
+        for table in WRITTEN_TABLES:
+            columns = [row[1] for row in self.conn.execute(f"PRAGMA main.table_info({table})")]
+            values = " || ',' || ".join(f"quote(old.{c})" for c in columns)
+            sets = " || ',' || ".join(f"'{c}=' || quote(old.{c})" for c in columns)
+            names = ",".join(columns)
+            log = "INSERT INTO _import_undo (statement) VALUES"
+            out += [
+                f"CREATE TEMP TRIGGER _import_undo_{table}_i AFTER INSERT ON main.{table} "
+                f"BEGIN {log} ('DELETE FROM {table} WHERE rowid = ' || new.rowid); END",
+                f"CREATE TEMP TRIGGER _import_undo_{table}_u AFTER UPDATE ON main.{table} "
+                f"BEGIN {log} ('UPDATE {table} SET ' || {sets} || "
+                f"' WHERE rowid = ' || old.rowid); END",
+                f"CREATE TEMP TRIGGER _import_undo_{table}_d AFTER DELETE ON main.{table} "
+                f"BEGIN {log} ('INSERT INTO {table} (rowid,{names}) VALUES (' || "
+                f"old.rowid || ',' || {values} || ')'); END",
+            ]
+        return out
+
+    def __enter__(self) -> _Writer:
+        self.conn.execute(
+            "CREATE TEMP TABLE _import_undo (seq INTEGER PRIMARY KEY, statement TEXT NOT NULL)"
+        )
+        for sql in self._triggers():
+            self.conn.execute(sql)
+        if self.nested:
+            self.conn.execute("SAVEPOINT _import")
+        return self
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        if kind is not None and not self.nested:
+            # An unexpected error: its batch is rolled back, the batches before it undone.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.undo()
+        elif kind is not None:
+            self.conn.execute("ROLLBACK TO SAVEPOINT _import")
+        if self.nested:
+            self.conn.execute("RELEASE SAVEPOINT _import")
+        self._drop_triggers()
+        self.conn.execute("DROP TABLE IF EXISTS temp._import_undo")
+
+    def _drop_triggers(self) -> None:
+        for table in WRITTEN_TABLES:
+            for suffix in ("i", "u", "d"):
+                self.conn.execute(f"DROP TRIGGER IF EXISTS temp._import_undo_{table}_{suffix}")
+
+    # --- short transactions ---
+
+    def _begin(self) -> None:
+        for attempt in range(50):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as err:
+                if not is_locked_error(err) or attempt == 49:
+                    raise
+                time.sleep(0.05)
+        self.started = time.monotonic()
+        self.batches += 1
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def row(self) -> Iterator[None]:
+        """A row's writes: inside an open batch, which is committed once it is long enough."""
+        if not self.nested and not self.conn.in_transaction:
+            self._begin()
+        yield
+        if not self.nested and time.monotonic() - self.started >= self.seconds:
+            self._commit()
+
+    def finish(self) -> None:
+        """Commit the last batch."""
+        if not self.nested and self.conn.in_transaction:
+            self._commit()
+
+    def undo(self) -> None:
+        """Take back every write of the import, newest first, in short transactions."""
+        if self.nested:
+            self.conn.execute("ROLLBACK TO SAVEPOINT _import")
+            return
+        self.finish()
+        self._drop_triggers()  # the undo's own writes need no undo
+        while True:
+            self._begin()
+            try:
+                done = self._undo_some()
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self._commit()
+            if done:
+                return
+
+    def _undo_some(self) -> bool:
+        """Replay the newest entries until the batch is long enough; True once the log is empty."""
+        while True:  # at least one chunk per batch, however short the batch
+            entries = self.conn.execute(
+                "SELECT seq, statement FROM temp._import_undo ORDER BY seq DESC LIMIT 200"
+            ).fetchall()
+            if not entries:
+                return True
+            for _, statement in entries:
+                self.conn.execute(statement)
+            self.conn.execute("DELETE FROM temp._import_undo WHERE seq >= ?", [entries[-1][0]])
+            if time.monotonic() - self.started >= self.seconds:
+                return False
+
+
 @dataclass
 class _Context:
     db: sqlite_utils.Database
     org_id: int
     report: ImportReport
     on: dt.date
+    writer: _Writer
     # person key -> person id, for people of the file and found in the registry
     people: dict[tuple, int] = field(default_factory=dict)
     # person key -> row on «Люди» that failed
     failed_people: dict[tuple, int] = field(default_factory=dict)
     seen_people: dict[tuple, int] = field(default_factory=dict)
+    # person key -> the registry's row, read once per import (the registry's first match)
+    registry: dict[tuple, dict] = field(default_factory=dict)
+    person_schema: PersonSchema = field(default_factory=PersonSchema)
+    base_schema: PersonSchema = field(default_factory=lambda: PersonSchema(only=_BASE_FIELDS))
+
+    def load_registry(self) -> None:
+        for person in self.db.query(
+            "SELECT * FROM people WHERE org_id = ? ORDER BY id", [self.org_id]
+        ):
+            self.registry.setdefault(_registry_key(person), person)
+
+
+def _registry_key(person: dict) -> tuple:
+    norm = people.name_key
+    return (
+        norm(person["surname"]),
+        norm(person["name"]),
+        norm(person["patronymic"]),
+        person["birth_date"] or "",
+    )
 
 
 def _row(ctx: _Context, sheet: str, number: int, record: dict, apply) -> None:
     """Run one row in its own savepoint; its errors go to the report and its writes are undone."""
-    try:
-        with transaction(ctx.db):
-            apply()
-    except _RowFailed as failed:
-        _record(ctx, sheet, number, record, failed.errors)
-    except DocgenError as err:
-        _record(ctx, sheet, number, record, _registry_messages(err, SHEETS[sheet][0][0]))
+    with ctx.writer.row():
+        try:
+            with transaction(ctx.db):
+                apply()
+        except _RowFailed as failed:
+            _record(ctx, sheet, number, record, failed.errors)
+        except DocgenError as err:
+            _record(ctx, sheet, number, record, _registry_messages(err, SHEETS[sheet][0][0]))
 
 
 def _record(
@@ -218,21 +387,20 @@ def import_workbook(
     organisations.get_organisation(db, org_id)
     by_sheet = read_workbook(content)
     report = ImportReport()
-    ctx = _Context(db, org_id, report, on or dt.date.today())
-    try:
-        with transaction(db):
-            for number, record in by_sheet[PEOPLE]:
-                _import_person(ctx, number, record)
-            for number, record in by_sheet[MENTORS]:
-                _import_base(ctx, MENTORS, number, record)
-            for number, record in by_sheet[MENTEES]:
-                _import_base(ctx, MENTEES, number, record)
-            _import_pairs(ctx, by_sheet[PAIRS])
-            if report.errors and not valid_rows_only:
-                raise _Rollback
-    except _Rollback:
-        report.written = False
-        return _zero_counts(report)
+    with _Writer(db) as writer:
+        ctx = _Context(db, org_id, report, on or dt.date.today(), writer)
+        ctx.load_registry()
+        for number, record in by_sheet[PEOPLE]:
+            _import_person(ctx, number, record)
+        for number, record in by_sheet[MENTORS]:
+            _import_base(ctx, MENTORS, number, record)
+        for number, record in by_sheet[MENTEES]:
+            _import_base(ctx, MENTEES, number, record)
+        _import_pairs(ctx, by_sheet[PAIRS])
+        if report.errors and not valid_rows_only:
+            writer.undo()
+            return _zero_counts(report)
+        writer.finish()
     report.written = True
     return report
 
@@ -285,7 +453,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
     clean = None
     try:
         if not cell_errors:
-            clean = PersonSchema().load({k: v for k, v in data.items() if k not in dict(errors)})
+            clean = ctx.person_schema.load({k: v for k, v in data.items() if k not in dict(errors)})
     except ValidationError as err:
         for key, messages in err.messages.items():
             for message in messages if isinstance(messages, list) else [messages]:
@@ -305,16 +473,9 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
         return
 
     def apply() -> None:
-        existing = people.find_person(
-            ctx.db,
-            ctx.org_id,
-            data["surname"],
-            data["name"],
-            data["patronymic"],
-            data["birth_date"],
-        )
+        existing = ctx.registry.get(_raw_key(data))
         if existing is None:
-            person_id = people.add_person(ctx.db, ctx.org_id, data)
+            person_id = _add_person(ctx, clean)
             ctx.report.people_added += 1
         else:
             person_id = existing["id"]
@@ -328,7 +489,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
                 ctx.report.people_updated += 1
             else:
                 ctx.report.people_unchanged += 1
-        _import_consent(ctx, person_id, record)
+        _import_consent(ctx, person_id, record, new=existing is None)
         ctx.people[key] = person_id
 
     before = (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged)
@@ -338,6 +499,21 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
         (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged) = before
         ctx.people.pop(key, None)
         ctx.failed_people[key] = number
+
+
+def _add_person(ctx: _Context, clean: dict) -> int:
+    """people.add_person for a row already loaded by PersonSchema and not in the registry."""
+    record = {**people.person_record(clean), "org_id": ctx.org_id, "created_at": now_iso()}
+    names = ", ".join(record)
+    marks = ", ".join("?" for _ in record)
+    try:
+        cursor = ctx.db.execute(
+            f"INSERT INTO people ({names}) VALUES ({marks})", list(record.values())
+        )
+    except sqlite3.IntegrityError as err:  # added by someone else since the import began
+        message = f"Человек {people.short_name(record)} уже есть в реестре этой организации"
+        raise _RowFailed([("surname", message)]) from err
+    return cursor.lastrowid
 
 
 def _raw_key(data: dict) -> tuple:
@@ -350,7 +526,7 @@ def _raw_key(data: dict) -> tuple:
     )
 
 
-def _import_consent(ctx: _Context, person_id: int, record: dict) -> None:
+def _import_consent(ctx: _Context, person_id: int, record: dict, *, new: bool = False) -> None:
     errors: list[tuple[str, str]] = []
     signed_on = _date_or_fail(record, "signed_on", errors)
     withdrawn_on = _date_or_fail(record, "withdrawn_on", errors)
@@ -367,14 +543,16 @@ def _import_consent(ctx: _Context, person_id: int, record: dict) -> None:
         raise _RowFailed(errors)
     if signed_on is None:
         return
-    same = next(
-        ctx.db.query(
-            "SELECT * FROM consents WHERE person_id = ? AND kind = 'processing' "
-            "AND signed_on = ? ORDER BY id DESC LIMIT 1",
-            [person_id, signed_on.isoformat()],
-        ),
-        None,
-    )
+    same = None
+    if not new:  # a person added by this row has no consent yet
+        same = next(
+            ctx.db.query(
+                "SELECT * FROM consents WHERE person_id = ? AND kind = 'processing' "
+                "AND signed_on = ? ORDER BY id DESC LIMIT 1",
+                [person_id, signed_on.isoformat()],
+            ),
+            None,
+        )
     if same is None:
         try:
             consent_id = consents.sign_consent(
@@ -414,7 +592,7 @@ def _lookup(
         return ctx.people[key], []
     if key in ctx.failed_people:
         return None, [(fio_key, f"в строке {ctx.failed_people[key]} листа «{PEOPLE}» есть ошибки")]
-    person = people.find_person(ctx.db, ctx.org_id, *parts, birth)
+    person = ctx.registry.get(key)
     if person is None:
         born = f" с датой рождения {birth:%d.%m.%Y}" if birth else " без даты рождения"
         return None, [(fio_key, f"человека{born} нет ни на листе «{PEOPLE}», ни в реестре")]
@@ -446,7 +624,12 @@ def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
         person = people.get_person(ctx.db, person_id)
         wanted = {k: int(v) if isinstance(v, bool) else v for k, v in changes.items()}
         if any((person.get(k) or "") != (v or "") for k, v in wanted.items()):
-            people.update_person(ctx.db, person_id, changes)
+            # people.update_person without its per-call schema: only these fields change,
+            # so the person's identity (and its uniqueness) stays as it is.
+            merged = {k: person[k] for k in _BASE_FIELDS} | changes
+            clean = ctx.base_schema.load_or_raise(merged)
+            record = {k: int(v) if isinstance(v, bool) else v for k, v in clean.items()}
+            ctx.db["people"].update(person_id, record)
         if sheet == MENTORS:
             ctx.report.mentors += 1
         else:
