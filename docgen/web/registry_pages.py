@@ -135,7 +135,14 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         consents=registry_consents.list_consents(db, person_id),
         lacking=pairing.missing_documents(db, person_id),
         sign_form=sign_form
-        or _consent_form({"kind": "processing", "signed_on": dt.date.today(), "signer": needed}),
+        or _consent_form(
+            {
+                # «Отметить как подписанное» from a consent document names its kind.
+                "kind": request.args.get("consent_kind") or "processing",
+                "signed_on": dt.date.today(),
+                "signer": needed,
+            }
+        ),
         needed=SIGNER_TITLES[needed],
         consent_titles=CONSENT_TITLES,
         consent_status=CONSENT_STATUS,
