@@ -180,10 +180,11 @@ def form_pair(
     kind_of_mentoring: str | None = None,
     status: str = "active",
     on: dt.date | str | None = None,
+    group_id: int | None = None,
 ) -> int:
     """Form a pair or group from the bases once every participant's consent is in force on `on`.
 
-    `on` is the day the pair is formed (today by default). Every broken rule is reported at
+    `on` is the day the pair is formed (today by default); `group_id` edits that pair instead. Every broken rule is reported at
     once: the registry's own (organisation, categories fitting the form, dates; see
     groups.group_errors) and each participant's missing consent.
     """
@@ -206,6 +207,19 @@ def form_pair(
         summary.append(gaps_message(gaps))
     if errors:
         raise FieldErrors("; ".join(summary), fields=errors)
+    if group_id is not None:  # an edit: the same rules, the same row
+        groups.update_group(
+            db,
+            group_id,
+            form_code=form_code,
+            mentor_id=mentor_id,  # type: ignore[arg-type]
+            mentee_ids=mentee_ids,
+            start_date=start_date,
+            end_date=end_date,
+            kind_of_mentoring=kind_of_mentoring,
+            status=status,
+        )
+        return group_id
     return groups.create_group(
         db,
         org_id,
