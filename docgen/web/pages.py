@@ -242,7 +242,7 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             return redirect(url_for("pages.document", document_id=document["id"]))
         shown, findings = documents.preview(db, me, kind.slug, payload, org_id)
     except FieldErrors as err:
-        flash("Документ не сохранён: исправьте поля, отмеченные красным.", "error")
+        flash(_refusal(action, document), "error")
         return _render_form(
             kind, payload, err.fields or {"_schema": [err.message]},
             org_id=org_id, document=document, note=note, status=422,
@@ -250,6 +250,18 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
     return _render_form(
         kind, payload, org_id=org_id, document=document, preview=shown, findings=findings, note=note
     )
+
+
+def _refusal(action: str, document: dict | None) -> str:
+    """What a refused form says: nothing claims a saved draft is unsaved."""
+    if action != "save":
+        return "Предпросмотр не построен: исправьте поля, отмеченные красным."
+    if document is not None:
+        return (
+            "Новая версия не сохранена: исправьте поля, отмеченные красным. "
+            "Сохранённые версии документа не изменились."
+        )
+    return "Документ не сохранён: исправьте поля, отмеченные красным."
 
 
 def _back_to_order() -> str | None:
