@@ -75,8 +75,11 @@ def age_on(birth: dt.date | str, on: dt.date | str) -> int:
 
 def check_year(day: dt.date) -> dt.date:
     """The day itself; DateError if its year is before 1920 (a typo, not a real date)."""
+    shown = f"{day.day:02d}.{day.month:02d}.{day.year:04d}"  # strftime does not pad year 39
+    if day.year < 1900:
+        raise DateError(f"{shown} раньше 1900 года — проверьте год")
     if day.year < EARLIEST_YEAR:
-        raise DateError(f"{day.day:02d}.{day.month:02d}.{day.year:04d} — проверьте год")
+        raise DateError(f"{shown} — проверьте год")
     return day
 
 

@@ -62,7 +62,8 @@ def consent_problem(
             # The usual surprise of a backdated order: the consent exists, but is younger.
             signed = dates.to_date(later["signed_on"])
             return "missing", (
-                f"согласие подписано {signed:%d.%m.%Y} — позже даты {date_name}{day:%d.%m.%Y}"
+                f"{_SIGNER_TEXT[needed]}; согласие подписано {signed:%d.%m.%Y} — позже даты "
+                f"{date_name}{day:%d.%m.%Y}"
             )
         return "missing", _SIGNER_TEXT[needed]
     if needed != "self" and consent["signer"] not in ("representative", "both"):
