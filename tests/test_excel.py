@@ -14,7 +14,7 @@ from docgen.errors import FieldErrors
 from docgen.registry import consents as registry_consents
 from docgen.registry import groups as registry_groups
 from docgen.registry import people as registry_people
-from docgen.registry.excel import exporting, importing, register, sheets
+from docgen.registry.excel import batches, exporting, importing, register, sheets
 
 PEOPLE_ROWS = [
     # surname, name, patronymic, gender, birth, category, position, experience, partner,
@@ -526,7 +526,7 @@ def test_a_utf16_sheet_without_a_dtd_imports(db, org):
 def test_an_import_that_fails_late_takes_back_every_committed_batch(db, org, monkeypatch):
     """Every row committed on its own (a zero-length batch), and the last row of the file
     failing: the registry is as before, and the report is the same as in one transaction."""
-    monkeypatch.setattr(importing, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(batches, "BATCH_SECONDS", 0.0)
     rows = [list(r) for r in PEOPLE_ROWS]
     rows[1][11] = rows[1][12] = None  # Петров has no consent, so his pair fails at the end
     content = fill(
@@ -569,10 +569,10 @@ def test_other_writers_get_the_lock_between_batches(db, org, monkeypatch):
     """With one-row batches, another connection writes at once before every batch begins."""
     from docgen.db import connect
 
-    monkeypatch.setattr(importing, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(batches, "BATCH_SECONDS", 0.0)
     other = connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
     other.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting for the lock
-    begin = importing._Writer._begin
+    begin = batches.Writer._begin
     writes = []
 
     def other_writes_then_begin(writer):
@@ -581,7 +581,7 @@ def test_other_writers_get_the_lock_between_batches(db, org, monkeypatch):
         writes.append(1)
         begin(writer)
 
-    monkeypatch.setattr(importing._Writer, "_begin", other_writes_then_begin)
+    monkeypatch.setattr(batches.Writer, "_begin", other_writes_then_begin)
     report = importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
     assert report.written, report.messages()
     assert len(writes) > 5  # a batch per row, and the other writer never waited

@@ -1,7 +1,7 @@
 """Import of a filled registry workbook, with every error by sheet, row and column.
 
 Every row is applied in its own savepoint, so the registry's own rules produce the messages.
-The rows are written in short write transactions (`BATCH_SECONDS` each), so that other writers
+The rows are written in short write transactions (`batches.BATCH_SECONDS` each), so that other writers
 of the database — other schools included — never wait long for its lock; an undo log kept by
 temporary triggers (visible to this connection only) records the inverse of every write. If any
 row fails and the user did not ask for the valid rows only, the log is replayed backwards, again
@@ -15,11 +15,8 @@ schemas are built once per import, and new people are inserted directly.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +25,11 @@ from marshmallow import ValidationError
 
 from docgen import dates
 from docgen import text as plain_text
-from docgen.db import is_locked_error, now_iso, transaction
+from docgen.db import now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import bases, consents, groups, organisations, people
+from docgen.registry.excel.batches import Writer
+from docgen.registry.excel.report import ImportReport, RowError
 from docgen.registry.excel.sheets import (
     FORM_TEXT,
     FORMS,
@@ -49,10 +48,6 @@ from docgen.registry.excel.sheets import (
 )
 from docgen.registry.schemas import KINDS_OF_MENTORING, PersonSchema
 
-# How long one write transaction of an import may hold the database's lock.
-BATCH_SECONDS = 0.2
-# The tables an import writes (through the registry's own functions); the undo log covers them.
-WRITTEN_TABLES = ("people", "consents", "mentoring_groups", "group_mentees")
 # The fields a row of «Наставники» or «Наставляемые» changes.
 _BASE_FIELDS = ("is_mentor", "is_mentee", "competences", "time_available", "request")
 
@@ -65,61 +60,6 @@ _FIELD_TO_COLUMN = {
     "closed_on": "closed_on",
     "date": "signed_on",
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    value: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        """«Лист «Наставляемые», строка 14, столбец «Дата рождения»: 31.02.2010 — такой даты нет»."""
-        where = f"Лист «{self.sheet}», строка {self.row}, столбец «{self.column}»"
-        return (
-            f"{where}: {self.value} — {self.message}" if self.value else f"{where}: {self.message}"
-        )
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did; `written` is False when nothing was saved."""
-
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-    people_added: int = 0
-    people_updated: int = 0
-    people_unchanged: int = 0
-    mentors: int = 0
-    mentees: int = 0
-    consents_added: int = 0
-    groups_added: int = 0
-    groups_existing: int = 0
-    rows_skipped: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [error.text for error in self.errors]
-
-    def as_dict(self) -> dict[str, Any]:
-        counts = {
-            key: value for key, value in self.__dict__.items() if key not in ("errors", "written")
-        }
-        return {"written": self.written, "errors": self.messages(), **counts}
-
-    def raise_if_errors(self) -> None:
-        """FieldErrors with every message, for callers that treat a bad file as bad input."""
-        if self.errors:
-            raise FieldErrors(
-                f"В файле ошибки ({len(self.errors)}); ничего не записано.",
-                fields={"file": self.messages()},
-            )
 
 
 class _RowFailed(Exception):
@@ -178,145 +118,13 @@ def _registry_messages(err: DocgenError, default_key: str) -> list[tuple[str, st
     return out
 
 
-class _Writer:
-    """Short write transactions for an import, and the undo log that can take them back.
-
-    Rows go through `row()`; the open transaction is committed between rows once it has held
-    the lock for `seconds`. Temporary triggers (this connection's only) write the inverse SQL
-    of every insert, update and delete on WRITTEN_TABLES into a temporary table; a row's failed
-    savepoint takes its log entries back with it. Called inside a transaction the caller owns,
-    the import cannot commit: it runs in one savepoint that `undo` rolls back.
-    """
-
-    def __init__(self, db: sqlite_utils.Database, seconds: float | None = None):
-        self.db = db
-        self.conn = db.conn
-        self.seconds = BATCH_SECONDS if seconds is None else seconds
-        self.nested = self.conn.in_transaction
-        self.started = 0.0
-        self.batches = 0
-
-    # --- the undo log ---
-
-    def _triggers(self) -> list[str]:
-        out = []
-        for table in WRITTEN_TABLES:
-            columns = [row[1] for row in self.conn.execute(f"PRAGMA main.table_info({table})")]
-            values = " || ',' || ".join(f"quote(old.{c})" for c in columns)
-            sets = " || ',' || ".join(f"'{c}=' || quote(old.{c})" for c in columns)
-            names = ",".join(columns)
-            log = "INSERT INTO _import_undo (statement) VALUES"
-            out += [
-                f"CREATE TEMP TRIGGER _import_undo_{table}_i AFTER INSERT ON main.{table} "
-                f"BEGIN {log} ('DELETE FROM {table} WHERE rowid = ' || new.rowid); END",
-                f"CREATE TEMP TRIGGER _import_undo_{table}_u AFTER UPDATE ON main.{table} "
-                f"BEGIN {log} ('UPDATE {table} SET ' || {sets} || "
-                f"' WHERE rowid = ' || old.rowid); END",
-                f"CREATE TEMP TRIGGER _import_undo_{table}_d AFTER DELETE ON main.{table} "
-                f"BEGIN {log} ('INSERT INTO {table} (rowid,{names}) VALUES (' || "
-                f"old.rowid || ',' || {values} || ')'); END",
-            ]
-        return out
-
-    def __enter__(self) -> _Writer:
-        self.conn.execute(
-            "CREATE TEMP TABLE _import_undo (seq INTEGER PRIMARY KEY, statement TEXT NOT NULL)"
-        )
-        for sql in self._triggers():
-            self.conn.execute(sql)
-        if self.nested:
-            self.conn.execute("SAVEPOINT _import")
-        return self
-
-    def __exit__(self, kind: type | None, *exc: object) -> None:
-        if kind is not None and not self.nested:
-            # An unexpected error: its batch is rolled back, the batches before it undone.
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            self.undo()
-        elif kind is not None:
-            self.conn.execute("ROLLBACK TO SAVEPOINT _import")
-        if self.nested:
-            self.conn.execute("RELEASE SAVEPOINT _import")
-        self._drop_triggers()
-        self.conn.execute("DROP TABLE IF EXISTS temp._import_undo")
-
-    def _drop_triggers(self) -> None:
-        for table in WRITTEN_TABLES:
-            for suffix in ("i", "u", "d"):
-                self.conn.execute(f"DROP TRIGGER IF EXISTS temp._import_undo_{table}_{suffix}")
-
-    # --- short transactions ---
-
-    def _begin(self) -> None:
-        for attempt in range(50):
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as err:
-                if not is_locked_error(err) or attempt == 49:
-                    raise
-                time.sleep(0.05)
-        self.started = time.monotonic()
-        self.batches += 1
-
-    def _commit(self) -> None:
-        self.conn.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def row(self) -> Iterator[None]:
-        """A row's writes: inside an open batch, which is committed once it is long enough."""
-        if not self.nested and not self.conn.in_transaction:
-            self._begin()
-        yield
-        if not self.nested and time.monotonic() - self.started >= self.seconds:
-            self._commit()
-
-    def finish(self) -> None:
-        """Commit the last batch."""
-        if not self.nested and self.conn.in_transaction:
-            self._commit()
-
-    def undo(self) -> None:
-        """Take back every write of the import, newest first, in short transactions."""
-        if self.nested:
-            self.conn.execute("ROLLBACK TO SAVEPOINT _import")
-            return
-        self.finish()
-        self._drop_triggers()  # the undo's own writes need no undo
-        while True:
-            self._begin()
-            try:
-                done = self._undo_some()
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self._commit()
-            if done:
-                return
-
-    def _undo_some(self) -> bool:
-        """Replay the newest entries until the batch is long enough; True once the log is empty."""
-        while True:  # at least one chunk per batch, however short the batch
-            entries = self.conn.execute(
-                "SELECT seq, statement FROM temp._import_undo ORDER BY seq DESC LIMIT 200"
-            ).fetchall()
-            if not entries:
-                return True
-            for _, statement in entries:
-                self.conn.execute(statement)
-            self.conn.execute("DELETE FROM temp._import_undo WHERE seq >= ?", [entries[-1][0]])
-            if time.monotonic() - self.started >= self.seconds:
-                return False
-
-
 @dataclass
 class _Context:
     db: sqlite_utils.Database
     org_id: int
     report: ImportReport
     on: dt.date
-    writer: _Writer
+    writer: Writer
     # person key -> person id, for people of the file and found in the registry
     people: dict[tuple, int] = field(default_factory=dict)
     # person key -> row on «Люди» that failed
@@ -387,7 +195,7 @@ def import_workbook(
     organisations.get_organisation(db, org_id)
     by_sheet = read_workbook(content)
     report = ImportReport()
-    with _Writer(db) as writer:
+    with Writer(db) as writer:
         ctx = _Context(db, org_id, report, on or dt.date.today(), writer)
         ctx.load_registry()
         for number, record in by_sheet[PEOPLE]:
