@@ -14,6 +14,12 @@ _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+_DMY_IN_TEXT = re.compile(r"(?<!\d)(\d{2})\.(\d{2})\.(\d{4})(?!\d)")
+# No date of the mentoring paperwork — a start, a signature, even a birth — is this old: an
+# earlier year is a typo or a date picker's default (01.01.1900).
+EARLIEST_YEAR = 1920
+
+
 class DateError(ValueError):
     """The text is not a date; the message (Russian) says whether the format or the day is wrong."""
 
@@ -65,3 +71,24 @@ def age_on(birth: dt.date | str, on: dt.date | str) -> int:
     if born is None or day is None:
         raise DateError("не указана дата")
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_year(day: dt.date) -> dt.date:
+    """The day itself; DateError if its year is before 1920 (a typo, not a real date)."""
+    shown = f"{day.day:02d}.{day.month:02d}.{day.year:04d}"  # strftime does not pad year 39
+    if day.year < 1900:
+        raise DateError(f"{shown} раньше 1900 года — проверьте год")
+    if day.year < EARLIEST_YEAR:
+        raise DateError(f"{shown} — проверьте год")
+    return day
+
+
+def impossible_in(text: str) -> str | None:
+    """The first «ДД.ММ.ГГГГ» inside free text that is no calendar day («до 31.02.2026»)."""
+    for match in _DMY_IN_TEXT.finditer(text or ""):
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return match.group(0)
+    return None

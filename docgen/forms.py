@@ -11,8 +11,9 @@ import json
 from typing import Any
 
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from docgen import dates
 from docgen import text as plain_text
 
 REQUIRED = "Обязательное поле."
@@ -48,6 +49,9 @@ class Str(fields.String):
         text = text.strip()
         if not text and self.required:
             raise self.make_error("required")
+        wrong = dates.impossible_in(text)
+        if wrong:  # «до 31.02.2026» in a deadline typed as text
+            raise ValidationError(f"Такой даты нет: {wrong}.")
         return text
 
 
@@ -88,10 +92,18 @@ class Date(fields.Date):
             text = value.strip()
             if len(text) == 10 and text[2] == "." and text[5] == ".":
                 try:
-                    return dt.datetime.strptime(text, "%d.%m.%Y").date()
+                    day = dt.datetime.strptime(text, "%d.%m.%Y").date()
                 except ValueError as err:
                     raise self.make_error("invalid") from err
-        return super()._deserialize(value, attr, data, **kwargs)
+                return _plausible(day)
+        return _plausible(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _plausible(day: dt.date) -> dt.date:
+    try:
+        return dates.check_year(day)
+    except dates.DateError as err:
+        raise ValidationError(f"Неверная дата: {err}.") from err
 
 
 class List(fields.List):

@@ -283,12 +283,6 @@ def large_workbook(rows: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(
-    reason="main imports in one transaction: 3,000 rows took 7.8-11.3 s and a PATCH of a person "
-    "waited 7.2-11.4 s for the lock (limit 5 s); the short batches of the import branch "
-    "(importing.py, in progress) make it 2.3 s and 1.4 s - remove this marker when it lands",
-    strict=False,
-)
 def test_another_writer_waits_seconds_at_most_while_a_large_import_runs(server: LiveServer):
     content = large_workbook(IMPORT_ROWS)
     page = server.signed_in("curator")

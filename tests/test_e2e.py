@@ -89,6 +89,7 @@ def test_curator_pairs_order_from_pair_to_registered_pdf(page) -> None:
     page.screenshot(path=ARTIFACTS / "01-start-page.png", full_page=True)
 
     # A new pair from the bases.
+    page.click("nav summary:has-text('Реестр')")  # the header groups its menu
     page.click("nav >> text=Пары и группы")
     page.click("text=Сформировать пару или группу")
     page.select_option("#f-form_code", label="учитель – ученик")
@@ -100,13 +101,14 @@ def test_curator_pairs_order_from_pair_to_registered_pdf(page) -> None:
     page.uncheck("label:has-text('Морозова') >> input")
     page.check("label:has-text('Фёдоров') >> input")
     # The dates the form proposes (today to the end of the school year) are kept.
-    assert page.input_value("#f-start_date") == dt.date.today().isoformat()
+    assert page.input_value("#f-start_date") == dt.date.today().strftime("%d.%m.%Y")
     page.click("button:has-text('Сформировать')")
     assert "сформирована" in page.inner_text(".flash-ok")
     assert "Фёдоров" in page.inner_text("table.list")
     page.screenshot(path=ARTIFACTS / "02-pairs.png", full_page=True)
 
     # The pairs order: the form, the preview, the draft.
+    page.click("nav summary:has-text('Документы')")
     page.click("nav >> text=Создать документ")
     page.click(
         "li:has-text('Приказ о закреплении наставнических пар') >> a:has-text('Заполнить примером')"
@@ -129,8 +131,15 @@ def test_curator_pairs_order_from_pair_to_registered_pdf(page) -> None:
     # The director registers it and downloads the PDF.
     _sign_in(page, "director")
     page.goto(document_url)
-    assert page.input_value("#reg-date") == dt.date.today().isoformat()
-    page.click("button:has-text('Зарегистрировать')")
+    today = dt.date.today().strftime("%d.%m.%Y")
+    assert page.input_value("#reg-date") == today
+    # What will happen is shown before anything is taken: the number and the date.
+    assert page.inner_text("#will-get") == f"Будет присвоен № 1-од от {today}"
+    page.click("button:has-text('Зарегистрировать…')")
+    page.wait_for_url("**/register?date=*")
+    assert page.inner_text("#will-get") == f"Будет присвоен № 1-од от {today}"
+    page.screenshot(path=ARTIFACTS / "05-confirm.png", full_page=True)
+    page.click("button:has-text('Зарегистрировать под № 1-од')")
     if page.locator(".flash-error").count():  # consents missing: the page says whose
         pytest.fail(page.inner_text(".flash-error"))
     number = page.inner_text(".reg-number")

@@ -14,7 +14,7 @@ from docgen.errors import FieldErrors
 from docgen.registry import consents as registry_consents
 from docgen.registry import groups as registry_groups
 from docgen.registry import people as registry_people
-from docgen.registry.excel import exporting, importing, register, sheets
+from docgen.registry.excel import batches, exporting, importing, register, sheets
 
 PEOPLE_ROWS = [
     # surname, name, patronymic, gender, birth, category, position, experience, partner,
@@ -521,3 +521,69 @@ def test_a_utf16_sheet_without_a_dtd_imports(db, org):
     )
     assert report.written, report.messages()
     assert len(registry_people.list_people(db, org)) == len(PEOPLE_ROWS)
+
+
+def test_an_import_that_fails_late_takes_back_every_committed_batch(db, org, monkeypatch):
+    """Every row committed on its own (a zero-length batch), and the last row of the file
+    failing: the registry is as before, and the report is the same as in one transaction."""
+    monkeypatch.setattr(batches, "BATCH_SECONDS", 0.0)
+    rows = [list(r) for r in PEOPLE_ROWS]
+    rows[1][11] = rows[1][12] = None  # Петров has no consent, so his pair fails at the end
+    content = fill(
+        exporting.blank_workbook(),
+        {
+            sheets.PEOPLE: rows,
+            sheets.PAIRS: [
+                [
+                    1,
+                    "Чернова Наталья Викторовна",
+                    dt.date(1980, 5, 2),
+                    "Петров Алексей Сергеевич",
+                    dt.date(1999, 3, 12),
+                    "учитель – учитель",
+                    None,
+                    dt.date(2024, 9, 10),
+                    dt.date(2025, 5, 31),
+                    "действует",
+                    None,
+                    None,
+                ],
+            ],
+        },
+    )
+    existing = person(db, org, "Чернова", "Наталья", "Викторовна", birth_date="1980-05-02")
+    consent(db, existing, "2024-09-02")
+    before = list(db.conn.iterdump())
+    report = importing.import_workbook(db, org, content, on=dt.date(2024, 9, 10))
+    assert not report.written and report.people_added == 0
+    assert report.messages() == [
+        "Лист «Пары и группы», строка 2, столбец «Наставляемый (ФИО)»: Петров Алексей "
+        "Сергеевич — нет согласия на обработку персональных данных — подписывает сам человек"
+    ]
+    assert list(db.conn.iterdump()) == before
+    names = [p["surname"] for p in registry_people.list_people(db, org)]
+    assert names == ["Чернова"]
+
+
+def test_other_writers_get_the_lock_between_batches(db, org, monkeypatch):
+    """With one-row batches, another connection writes at once before every batch begins."""
+    from docgen.db import connect
+
+    monkeypatch.setattr(batches, "BATCH_SECONDS", 0.0)
+    other = connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    other.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting for the lock
+    begin = batches.Writer._begin
+    writes = []
+
+    def other_writes_then_begin(writer):
+        with other.conn:
+            other.execute("INSERT INTO audit (at, action) VALUES ('2024-09-10', 'other')")
+        writes.append(1)
+        begin(writer)
+
+    monkeypatch.setattr(batches.Writer, "_begin", other_writes_then_begin)
+    report = importing.import_workbook(db, org, valid_file(), on=dt.date(2024, 9, 10))
+    assert report.written, report.messages()
+    assert len(writes) > 5  # a batch per row, and the other writer never waited
+    assert db["audit"].count_where("action = 'other'") == len(writes)
+    other.close()

@@ -17,9 +17,9 @@ from openpyxl import Workbook, load_workbook
 from registry_factory import consent, department, person, school
 from webfixtures import login
 
+from docgen import forms
 from docgen.errors import FieldErrors, field_paths
 from docgen.kinds import catalog
-from docgen.kinds import fields as kind_fields
 from docgen.kinds.catalog import KINDS
 from docgen.registry import consents, groups, people
 from docgen.registry import schemas as registry_schemas
@@ -110,7 +110,7 @@ REGISTRY_RECORDS = {
         "representative_doc": "свидетельство о рождении",
     },
 }
-TEXT_FIELDS = (kind_fields.Str, kind_fields.Email)
+TEXT_FIELDS = (forms.Str, forms.Email)
 
 
 @pytest.mark.parametrize("schema_class", REGISTRY_RECORDS, ids=lambda cls: cls.__name__)

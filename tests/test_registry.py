@@ -82,6 +82,7 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
         "m006_jobs",
         "m007_annexes_registered",
         "m008_variant_files",
+        "m009_people_lookup",
     ]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in groups.list_forms(db)]

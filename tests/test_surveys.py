@@ -287,6 +287,21 @@ def test_the_html_form_needs_its_csrf_token_and_takes_one_answer(api, demo_ids, 
     assert "второй раз ответить нельзя" in second.get_data(as_text=True)
 
 
+def test_the_link_itself_takes_one_json_answer(api, demo_ids, api_db_path):
+    survey = _issue(api, demo_ids, api_db_path)
+    client = api(None).client  # CSRF is on in this app: a JSON answer needs none
+    path = "/s/" + _token(survey["links"][0]["url"])
+    form = client.get(path, headers={"Accept": "application/json"})
+    assert form.status_code == 200 and form.json["items"]
+    assert client.post(path, json={"comfort": "5"}).status_code == 422
+    first = client.post(path, json=HIGH)
+    assert first.status_code == 201 and first.json["message"] == "Спасибо! Ответ записан."
+    again = client.post(path, json=HIGH)
+    assert again.status_code == 409
+    assert again.json == {"error": "Вы уже ответили на эту анкету. Спасибо!"}
+    assert client.post("/s/wrong", json=HIGH).json == {"error": "Ссылка не найдена."}
+
+
 def test_one_answer_per_link_even_when_the_check_is_bypassed(api, demo_ids, api_db_path):
     survey = _issue(api, demo_ids, api_db_path)
     token = _token(survey["links"][0]["url"])

@@ -116,6 +116,37 @@ def list_series(db: sqlite_utils.Database, org_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM series WHERE org_id = ? ORDER BY code", [org_id]))
 
 
+def peek_next(
+    db: sqlite_utils.Database,
+    org_id: int,
+    series: str,
+    on: dt.date,
+    default_pattern: str | None = None,
+) -> str | None:
+    """The number `register` would give on `on`, without taking it; None if it cannot say.
+
+    Read-only: a concurrent registration may still take this number first. A series not yet
+    configured is numbered with `default_pattern` (it is created on first registration).
+    """
+    row = next(
+        db.query("SELECT * FROM series WHERE org_id = ? AND code = ?", [org_id, series]), None
+    )
+    pattern = row["pattern"] if row else default_pattern
+    if not pattern or _pattern_problem(pattern):
+        return None
+    seq = 0
+    if row:
+        last = next(
+            db.query(
+                "SELECT MAX(seq) AS seq FROM journal WHERE series_id = ? AND year = ?",
+                [row["id"], on.year],
+            ),
+            None,
+        )
+        seq = (last or {}).get("seq") or 0
+    return format_number(pattern, seq + 1, on.year)
+
+
 def register(
     db: sqlite_utils.Database,
     document_id: int,

@@ -20,6 +20,7 @@ from docgen.migrations import (
     m006_jobs,
     m007_annexes_registered,
     m008_variant_files,
+    m009_people_lookup,
 )
 
 
@@ -38,4 +39,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m006_jobs", m006_jobs.apply),
     Migration("m007_annexes_registered", m007_annexes_registered.apply),
     Migration("m008_variant_files", m008_variant_files.apply),
+    Migration("m009_people_lookup", m009_people_lookup.apply),
 )

@@ -41,12 +41,13 @@ _HEADINGS = {
 
 
 def consent_problem(
-    db: sqlite_utils.Database, person: dict, on: dt.date | str
+    db: sqlite_utils.Database, person: dict, on: dt.date | str, date_name: str = ""
 ) -> tuple[str, str] | None:
     """(problem, detail) if the person's processing consent is not in force on that date.
 
     problem is 'missing', 'withdrawn' or 'signer'. A minor's consent counts only if the legal
-    representative signed it (alone or with the minor).
+    representative signed it (alone or with the minor). `date_name` («приказа ») names the date
+    in the detail when the only consent was signed after it.
     """
     day = _day(on)
     needed = consents.required_signer(person, day)
@@ -56,6 +57,14 @@ def consent_problem(
         if withdrawn is not None:
             when = dates.to_date(withdrawn["withdrawn_on"])
             return "withdrawn", f"с {when:%d.%m.%Y}"
+        later = _signed_after(db, person["id"], day)
+        if later is not None:
+            # The usual surprise of a backdated order: the consent exists, but is younger.
+            signed = dates.to_date(later["signed_on"])
+            return "missing", (
+                f"{_SIGNER_TEXT[needed]}; согласие подписано {signed:%d.%m.%Y} — позже даты "
+                f"{date_name}{day:%d.%m.%Y}"
+            )
         return "missing", _SIGNER_TEXT[needed]
     if needed != "self" and consent["signer"] not in ("representative", "both"):
         return "signer", _SIGNER_TEXT[needed]
@@ -66,6 +75,17 @@ def problem_text(problem: tuple[str, str]) -> str:
     """«нет согласия на обработку персональных данных — подписывает законный представитель»."""
     heading = _HEADINGS[problem[0]]
     return f"{heading[0].lower()}{heading[1:]} — {problem[1]}"
+
+
+def _signed_after(db: sqlite_utils.Database, person_id: int, day: dt.date) -> dict | None:
+    return next(
+        db.query(
+            "SELECT * FROM consents WHERE person_id = ? AND kind = ? AND status = 'signed' "
+            "AND signed_on > ? ORDER BY signed_on, id LIMIT 1",
+            [person_id, PROCESSING, day.isoformat()],
+        ),
+        None,
+    )
 
 
 def _last_withdrawn(db: sqlite_utils.Database, person_id: int, day: dt.date) -> dict | None:
@@ -80,7 +100,10 @@ def _last_withdrawn(db: sqlite_utils.Database, person_id: int, day: dt.date) -> 
 
 
 def consent_gaps(
-    db: sqlite_utils.Database, participants: Iterable[tuple[dict, str]], on: dt.date | str
+    db: sqlite_utils.Database,
+    participants: Iterable[tuple[dict, str]],
+    on: dt.date | str,
+    date_name: str = "",
 ) -> dict[str, list[str]]:
     """Problem -> «Иванов И.И. (наставляемый) — подписывает законный представитель» lines."""
     gaps: dict[str, list[str]] = {}
@@ -89,7 +112,7 @@ def consent_gaps(
         if person["id"] in seen:
             continue
         seen.add(person["id"])
-        problem = consent_problem(db, person, on)
+        problem = consent_problem(db, person, on, date_name)
         if problem:
             gaps.setdefault(problem[0], []).append(
                 f"{people.short_name(person)} ({ROLE_TEXT[role]}) — {problem[1]}"
@@ -158,10 +181,11 @@ def form_pair(
     kind_of_mentoring: str | None = None,
     status: str = "active",
     on: dt.date | str | None = None,
+    group_id: int | None = None,
 ) -> int:
     """Form a pair or group from the bases once every participant's consent is in force on `on`.
 
-    `on` is the day the pair is formed (today by default). Every broken rule is reported at
+    `on` is the day the pair is formed (today by default); `group_id` edits that pair instead. Every broken rule is reported at
     once: the registry's own (organisation, categories fitting the form, dates; see
     groups.group_errors) and each participant's missing consent.
     """
@@ -184,6 +208,19 @@ def form_pair(
         summary.append(gaps_message(gaps))
     if errors:
         raise FieldErrors("; ".join(summary), fields=errors)
+    if group_id is not None:  # an edit: the same rules, the same row
+        groups.update_group(
+            db,
+            group_id,
+            form_code=form_code,
+            mentor_id=mentor_id,  # type: ignore[arg-type]
+            mentee_ids=mentee_ids,
+            start_date=start_date,
+            end_date=end_date,
+            kind_of_mentoring=kind_of_mentoring,
+            status=status,
+        )
+        return group_id
     return groups.create_group(
         db,
         org_id,
@@ -217,7 +254,7 @@ def check_pairs_consents(
     for group in pairs:
         participants.append((group["mentor"], "mentor"))
         participants.extend((mentee, "mentee") for mentee in group["mentees"])
-    gaps = consent_gaps(db, participants, on)
+    gaps = consent_gaps(db, participants, on, "приказа ")
     if gaps:
         raise Conflict(
             "Приказ нельзя зарегистрировать. " + gaps_message(gaps),

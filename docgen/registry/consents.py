@@ -7,6 +7,7 @@ legal representative alone, from 14 to 17 the minor and the representative, from
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlite_utils
 
@@ -83,6 +84,13 @@ _SIGNER_TEXT = {
 }
 
 
+@functools.cache
+def _sign_schema() -> ConsentSignSchema:
+    """One schema per process: building a marshmallow schema costs more than a load (an Excel
+    import signs thousands of consents); a loaded schema keeps no state between loads."""
+    return ConsentSignSchema()
+
+
 def sign_consent(
     db: sqlite_utils.Database,
     person_id: int,
@@ -95,7 +103,7 @@ def sign_consent(
 ) -> int:
     """Record a signed consent after checking who must sign at the person's age."""
     person = get_person(db, person_id)
-    clean = ConsentSignSchema().load_or_raise(
+    clean = _sign_schema().load_or_raise(
         {
             "kind": kind,
             "signed_on": dates.to_iso(signed_on),

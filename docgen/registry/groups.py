@@ -185,6 +185,61 @@ def create_group(
     return group_id
 
 
+def update_group(
+    db: sqlite_utils.Database,
+    group_id: int,
+    *,
+    form_code: str,
+    mentor_id: int,
+    mentee_ids: list[int],
+    start_date: dt.date | str,
+    end_date: dt.date | str,
+    kind_of_mentoring: str | None = None,
+    status: str = "active",
+) -> dict:
+    """Change an open pair/group after checking every rule again; returns the group before."""
+    before = get_group(db, group_id)
+    if before["status"] == "closed":
+        raise Conflict("Завершённую пару (группу) изменить нельзя.")
+    clean, errors = group_errors(
+        db,
+        before["org_id"],
+        {
+            "form_code": form_code,
+            "mentor_id": mentor_id,
+            "mentee_ids": list(mentee_ids),
+            "start_date": dates.to_iso(start_date),
+            "end_date": dates.to_iso(end_date),
+            "kind_of_mentoring": kind_of_mentoring,
+            "status": status,
+        },
+    )
+    raise_errors(errors)
+    assert clean is not None
+    if clean["status"] == "closed":
+        raise FieldErrors(
+            "Статус: завершают пару кнопкой «Завершить»",
+            fields={"status": ["Статус: завершают пару кнопкой «Завершить»"]},
+        )
+    with transaction(db):
+        db["mentoring_groups"].update(
+            group_id,
+            {
+                "form_code": clean["form_code"],
+                "kind_of_mentoring": clean["kind_of_mentoring"],
+                "mentor_id": clean["mentor_id"],
+                "start_date": dates.to_iso(clean["start_date"]),
+                "end_date": dates.to_iso(clean["end_date"]),
+                "status": clean["status"],
+            },
+        )
+        db.execute("DELETE FROM group_mentees WHERE group_id = ?", [group_id])
+        db["group_mentees"].insert_all(
+            {"group_id": group_id, "person_id": pid} for pid in clean["mentee_ids"]
+        )
+    return before
+
+
 def close_group(
     db: sqlite_utils.Database, group_id: int, result: str, closed_on: dt.date | str
 ) -> None:

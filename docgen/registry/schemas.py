@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from docgen import dates
 from docgen import text as plain_text
 from docgen.errors import FieldErrors, field_paths
 from docgen.forms import Bool, Email, Form, Int, Str, Text, field
@@ -59,15 +60,24 @@ class Date(_Date):
             text = value.strip()
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 try:
-                    return dt.date.fromisoformat(text)
+                    day = dt.date.fromisoformat(text)
                 except ValueError as err:
                     raise ValidationError("такой даты нет") from err
+                return _plausible(day)
             if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", text):
                 try:
-                    return dt.datetime.strptime(text, "%d.%m.%Y").date()
+                    day = dt.datetime.strptime(text, "%d.%m.%Y").date()
                 except ValueError as err:
                     raise ValidationError("такой даты нет") from err
+                return _plausible(day)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _plausible(day: dt.date) -> dt.date:
+    try:
+        return dates.check_year(day)
+    except dates.DateError as err:
+        raise ValidationError(str(err)) from err
 
 
 class List(_List):

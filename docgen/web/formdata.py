@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, missing, validate
 
-from docgen import codes
+from docgen import codes, dates
 from docgen.documents import archive
 from docgen.errors import field_paths
 from docgen.forms import Text
@@ -37,9 +37,26 @@ CHOICE_LABELS = {
     **codes.CODES["signer"],
     **codes.CODES["group_status"],
 }
-_DMY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LONG_TEXT = 1000
+
+
+# The kinds' hints («например: до 01.10.2024») are written for the school year 2024/2025; a
+# page shows them moved to the current school year, so the example is a date one may type.
+HINT_SCHOOL_YEAR = 2024
+_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)(?!\d)")
+
+
+def school_year(on: dt.date) -> int:
+    """The year the school year containing `on` began (it begins on 1 September)."""
+    return on.year if on.month >= 9 else on.year - 1
+
+
+def current_years(hint: str, on: dt.date) -> str:
+    """The hint with its years moved from the school year 2024/2025 to the one of `on`."""
+    shift = school_year(on) - HINT_SCHOOL_YEAR
+    if not shift or not hint:
+        return hint
+    return _YEAR.sub(lambda m: str(int(m.group(1)) + shift), hint)
 
 
 @dataclass(frozen=True)
@@ -75,8 +92,6 @@ class Bound:
 
     @property
     def widget(self) -> str:
-        if self.spec.widget == "date" and self.value and not _ISO.match(self.value):
-            return "text"  # a value the date picker cannot show is kept as typed
         return self.spec.widget
 
     @property
@@ -85,7 +100,7 @@ class Bound:
 
     @property
     def hint(self) -> str:
-        return self.spec.hint
+        return current_years(self.spec.hint, dt.date.today())
 
     @property
     def filled(self) -> bool:
@@ -301,15 +316,15 @@ def _text(value: Any) -> str:
 
 
 def _date_value(value: Any) -> str:
+    """ДД.ММ.ГГГГ whatever the browser's language; text that is no date is kept as typed."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
     text = _text(value).strip()
-    match = _DMY.match(text)
-    if match:
-        day, month, year = match.groups()
-        try:
-            return dt.date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            return text
-    return text
+    try:
+        day = dates.parse(text)
+    except dates.DateError:
+        return text
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 def _own(messages: list[str], title: str) -> list[str]:

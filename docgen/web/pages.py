@@ -22,14 +22,18 @@ from docgen.accounts import permissions, users
 from docgen.documents import archive, path
 from docgen.documents import journal as numbering
 from docgen.documents import service as documents
-from docgen.errors import Conflict, FieldErrors
+from docgen.errors import Conflict, FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.registry import consents, deadlines, indicators, organisations, people
 from docgen.registry.excel import journal as journal_book
+from docgen.rendering import html as html_preview
 from docgen.web import downloads, formdata, helpers, listing, path_pages
 from docgen.web.helpers import get_db
 
 bp = Blueprint("pages", __name__)
+
+# The registry consent a signed paper of these kinds is (person page, «Отметить как подписанное»).
+SIGNED_AS = {"consent": "processing", "consent-dissemination": "dissemination"}
 
 
 def _people_options(org_id: int) -> list[tuple[int, str]]:
@@ -238,7 +242,7 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
             return redirect(url_for("pages.document", document_id=document["id"]))
         shown, findings = documents.preview(db, me, kind.slug, payload, org_id)
     except FieldErrors as err:
-        flash("Документ не сохранён: исправьте поля, отмеченные красным.", "error")
+        flash(_refusal(action, document), "error")
         return _render_form(
             kind, payload, err.fields or {"_schema": [err.message]},
             org_id=org_id, document=document, note=note, status=422,
@@ -246,6 +250,18 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
     return _render_form(
         kind, payload, org_id=org_id, document=document, preview=shown, findings=findings, note=note
     )
+
+
+def _refusal(action: str, document: dict | None) -> str:
+    """What a refused form says: nothing claims a saved draft is unsaved."""
+    if action != "save":
+        return "Предпросмотр не построен: исправьте поля, отмеченные красным."
+    if document is not None:
+        return (
+            "Новая версия не сохранена: исправьте поля, отмеченные красным. "
+            "Сохранённые версии документа не изменились."
+        )
+    return "Документ не сохранён: исправьте поля, отмеченные красным."
 
 
 def _back_to_order() -> str | None:
@@ -284,7 +300,40 @@ def new_document(slug: str) -> Any:
         values = path.prefill(get_db(), org["id"], kind.slug, dt.date.today())
     else:
         values = {}
+    values = _with_subject(kind, values, org["id"])
     return _render_form(kind, _with_annex(kind, values), org_id=org["id"])
+
+
+def _with_subject(kind: catalog.Kind, values: dict, org_id: int) -> dict:
+    """A consent started from a person (`?person_id=`): that person is its subject."""
+    person_id = request.args.get("person_id", type=int)
+    if not person_id or "subject" not in kind.schema().fields:
+        return values
+    try:
+        person = people.get_person(get_db(), person_id)
+    except NotFound:
+        return values
+    if person["org_id"] != org_id:
+        return values
+    return {**values, "subject": {**(values.get("subject") or {}), "id": person_id}}
+
+
+def _consent_person(doc: dict, version: dict) -> dict | None:
+    """The registry person a consent document is about, with the consent kind to mark signed."""
+    if doc["kind"] not in SIGNED_AS or doc["status"] == "cancelled":
+        return None
+    subject = (version.get("input") or {}).get("subject") or {}
+    if not isinstance(subject.get("id"), int):
+        return None
+    return {"person_id": subject["id"], "consent_kind": SIGNED_AS[doc["kind"]]}
+
+
+def _saved_preview(doc: dict, version: dict) -> Markup | None:
+    """The latest saved version as the page shows it (the DOCX converted to HTML)."""
+    if not version.get("docx_sha256"):
+        return None
+    docx = archive.get_file(get_db(), version["docx_sha256"])
+    return Markup(html_preview.docx_to_html(docx, fragment=True))  # noqa: S704 - our converter
 
 
 def _document(document_id: int, action: str = "read") -> dict:
@@ -324,8 +373,18 @@ def document(document_id: int) -> Any:
     if a in by_n and b in by_n and a != b:
         changes = formdata.diff(kind.schema, by_n[a]["input"], by_n[b]["input"])
     org = organisations.get_organisation(db, doc["org_id"])
+    reg_date = request.args.get("date") or dt.date.today().strftime("%d.%m.%Y")
+    try:
+        reg_on = helpers.parse_date(reg_date, "date", "Дата регистрации")
+    except FieldErrors:
+        reg_on = dt.date.today()
     return render_template(
         "document.html",
+        reg_date=reg_date,
+        reg_on=reg_on,
+        next_number=_next_number(doc, kind, reg_on) if doc["status"] == "draft" else None,
+        preview=_saved_preview(doc, history[-1]) if doc["status"] == "draft" else None,
+        sign_consent=_consent_person(doc, history[-1]),
         doc=doc,
         kind=kind,
         versions=history,
@@ -351,19 +410,52 @@ def _act(document_id: int, run: Any) -> Any:
     return result
 
 
+def _next_number(doc: dict, kind: catalog.Kind, on: dt.date) -> str | None:
+    """The number registering on `on` would give (not taken: the journal is only read)."""
+    if kind.series is None:
+        return None
+    default = catalog.SERIES.get(kind.series, (None, None))[1]
+    return numbering.peek_next(get_db(), doc["org_id"], kind.series, on, default)
+
+
+@bp.get("/documents/<id:document_id>/register")
+@helpers.login_required
+def register_confirm(document_id: int) -> Any:
+    """What registering will do — the number and the date — with the final button."""
+    doc = _document(document_id, "register_document")
+    kind = catalog.get(doc["kind"])
+    if doc["status"] != "draft" or kind.series is None:
+        return redirect(url_for("pages.document", document_id=document_id))
+    chosen = request.args.get("date") or dt.date.today().strftime("%d.%m.%Y")
+    try:
+        on = helpers.parse_date(chosen, "date", "Дата регистрации")
+    except FieldErrors as err:
+        helpers.flash_error(err)
+        return redirect(url_for("pages.document", document_id=document_id, date=chosen))
+    return render_template(
+        "register_confirm.html", doc=doc, kind=kind, on=on, number=_next_number(doc, kind, on)
+    )
+
+
 @bp.post("/documents/<id:document_id>/register")
 @helpers.login_required
 def register(document_id: int) -> Any:
     db, me = get_db(), helpers.user()
     _document(document_id, "register_document")
+    chosen = (request.form.get("date") or "").strip()
 
     def run() -> Any:
-        on = helpers.parse_date(request.form.get("date"), "date", "Дата регистрации")
+        on = helpers.parse_date(chosen, "date", "Дата регистрации")
         info = documents.register(db, me, document_id, on)
         flash(f"Документ зарегистрирован: № {info['number']} от {on:%d.%m.%Y}.", "ok")
         return redirect(url_for("pages.document", document_id=document_id))
 
-    return _act(document_id, run)
+    try:
+        return run()
+    except (FieldErrors, Conflict) as err:
+        helpers.flash_error(err)
+        # The refused date stays in the form: the person corrects it rather than retyping it.
+        return redirect(url_for("pages.document", document_id=document_id, date=chosen or None))
 
 
 @bp.post("/documents/<id:document_id>/cancel")
@@ -372,12 +464,14 @@ def cancel(document_id: int) -> Any:
     db, me = get_db(), helpers.user()
     _document(document_id, "register_document")
 
-    def run() -> Any:
+    try:
         documents.cancel(db, me, document_id, request.form.get("reason") or "")
-        flash("Документ аннулирован.", "ok")
-        return redirect(url_for("pages.document", document_id=document_id))
-
-    return _act(document_id, run)
+    except (FieldErrors, Conflict) as err:
+        helpers.flash_error(err)
+        # The confirmation stays open, so the reason can be given at once.
+        return redirect(url_for("pages.document", document_id=document_id, cancel=1) + "#cancel")
+    flash("Документ аннулирован.", "ok")
+    return redirect(url_for("pages.document", document_id=document_id))
 
 
 @bp.post("/documents/<id:document_id>/revise")

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from docgen import codes
+from docgen import codes, dates
 from docgen.accounts import audit, permissions
-from docgen.errors import Conflict, FieldErrors, Forbidden, field_paths
+from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound, field_paths
 from docgen.kinds import catalog
 from docgen.registry import bases as pairing
 from docgen.registry import consents as registry_consents
@@ -135,7 +135,14 @@ def person(person_id: int, sign_form: formdata.BoundForm | None = None, status: 
         consents=registry_consents.list_consents(db, person_id),
         lacking=pairing.missing_documents(db, person_id),
         sign_form=sign_form
-        or _consent_form({"kind": "processing", "signed_on": dt.date.today(), "signer": needed}),
+        or _consent_form(
+            {
+                # «Отметить как подписанное» from a consent document names its kind.
+                "kind": request.args.get("consent_kind") or "processing",
+                "signed_on": dt.date.today(),
+                "signer": needed,
+            }
+        ),
         needed=SIGNER_TITLES[needed],
         consent_titles=CONSENT_TITLES,
         consent_status=CONSENT_STATUS,
@@ -235,41 +242,76 @@ def groups() -> Any:
     )
 
 
-def _group_form(values: dict, errors: dict | None, status: int = 200) -> Any:
+def _group_form(
+    values: dict, errors: dict | None, status: int = 200, group: dict | None = None
+) -> Any:
     db, org = get_db(), helpers.org()
     return render_template(
         "group_form.html",
         org=org,
+        group=group,
         forms=registry_groups.list_forms(db),
         mentors=registry_people.list_people(db, org["id"], role="mentor"),
         mentees=registry_people.list_people(db, org["id"], role="mentee"),
         kinds=KINDS_OF_MENTORING,
         values=values,
         errors=field_paths(errors) if errors else {},
+        no_consent=_without_consent(values) if errors else [],
     ), status
 
 
-@bp.route("/groups/new", methods=["GET", "POST"])
-@helpers.login_required
-def new_group() -> Any:
-    org = _editable()
-    if request.method == "GET":
-        today = dt.date.today()
-        end = dt.date(today.year + (1 if today.month >= 6 else 0), 5, 31)
-        return _group_form({"start_date": today.isoformat(), "end_date": end.isoformat()}, None)
-    form = request.form
-    values = {
+def _without_consent(values: dict) -> list[dict]:
+    """The chosen people whose processing consent is not in force today: each gets two links
+    out of the refusal — make the consent, mark it signed."""
+    db, org = get_db(), helpers.org()
+    chosen = [values.get("mentor_id"), *(values.get("mentee_ids") or [])]
+    found = []
+    for value in dict.fromkeys(str(v) for v in chosen if v):
+        if not value.isdigit():
+            continue
+        try:
+            person = registry_people.get_person(db, int(value))
+        except NotFound:
+            continue
+        if person["org_id"] != org["id"]:
+            continue
+        problem = pairing.consent_problem(db, person, dt.date.today())
+        if problem:
+            found.append(
+                {
+                    "id": person["id"],
+                    "name": registry_people.short_name(person),
+                    "problem": pairing.problem_text(problem),
+                }
+            )
+    return found
+
+
+def _shown_date(value: Any) -> str:
+    """A date as the form shows it, ДД.ММ.ГГГГ; text that is not a date stays as typed."""
+    try:
+        day = dates.to_date(value)
+    except dates.DateError:
+        return str(value)
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _group_values(form: Any) -> dict:
+    return {
         "form_code": form.get("form_code", ""),
         "mentor_id": form.get("mentor_id", ""),
         "mentee_ids": form.getlist("mentee_ids"),
-        "start_date": form.get("start_date", ""),
-        "end_date": form.get("end_date", ""),
+        "start_date": form.get("start_date", "").strip(),
+        "end_date": form.get("end_date", "").strip(),
         "kind_of_mentoring": form.get("kind_of_mentoring", ""),
         "status": form.get("status", "active"),
     }
+
+
+def _save_group(org: dict, values: dict, group: dict | None) -> int:
     mentor_id = int(values["mentor_id"]) if values["mentor_id"].isdigit() else None
     try:
-        group_id = pairing.form_pair(
+        return pairing.form_pair(
             get_db(),
             org["id"],
             form_code=values["form_code"],
@@ -279,14 +321,86 @@ def new_group() -> Any:
             end_date=values["end_date"],
             kind_of_mentoring=values["kind_of_mentoring"] or None,
             status=values["status"],
+            group_id=group["id"] if group else None,
         )
     except FieldErrors as err:
         fields = dict(err.fields)
         if mentor_id is None:
             fields["mentor_id"] = ["Наставник: выберите"]
-        return _group_form(values, fields, 422)
+        raise FieldErrors(err.message, fields=fields) from None
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@helpers.login_required
+def new_group() -> Any:
+    org = _editable()
+    if request.method == "GET":
+        today = dt.date.today()
+        end = dt.date(today.year + (1 if today.month >= 6 else 0), 5, 31)
+        return _group_form({"start_date": _shown_date(today), "end_date": _shown_date(end)}, None)
+    values = _group_values(request.form)
+    try:
+        group_id = _save_group(org, values, None)
+    except FieldErrors as err:
+        return _group_form(values, err.fields, 422)
     flash(f"Наставническая пара/группа № {group_id} сформирована.", "ok")
     return redirect(url_for("registry_pages.groups"))
+
+
+@bp.route("/groups/<id:group_id>/edit", methods=["GET", "POST"])
+@helpers.login_required
+def edit_group(group_id: int) -> Any:
+    """The pair form with the pair's values; the registry's rules are checked again on save."""
+    db, me = get_db(), helpers.user()
+    permissions.require_on(db, me, "edit_registry", "group", group_id)
+    group = registry_groups.get_group(db, group_id)
+    org = _editable()
+    if group["org_id"] != org["id"]:
+        raise Forbidden("Эта пара (группа) другой организации: выберите её организацию.")
+    if request.method == "GET":
+        values = {
+            "form_code": group["form_code"],
+            "mentor_id": str(group["mentor_id"]),
+            "mentee_ids": [str(m["id"]) for m in group["mentees"]],
+            "start_date": _shown_date(group["start_date"]),
+            "end_date": _shown_date(group["end_date"]),
+            "kind_of_mentoring": group["kind_of_mentoring"] or "",
+            "status": group["status"],
+        }
+        return _group_form(values, None, group=group)
+    values = _group_values(request.form)
+    try:
+        _save_group(org, values, group)
+    except FieldErrors as err:
+        return _group_form(values, err.fields, 422, group=group)
+    except Conflict as err:
+        helpers.flash_error(err)
+        return redirect(url_for("registry_pages.groups"))
+    audit.record(db, me["id"], "edit", "group", group_id, _group_change(group, values))
+    flash(f"Наставническая пара/группа № {group_id} изменена.", "ok")
+    return redirect(url_for("registry_pages.groups"))
+
+
+def _group_change(before: dict, values: dict) -> str:
+    """What the edit changed, for the audit log («наставник: 12 → 15; с: 02.09.2026 → …»)."""
+    was = {
+        "форма": before["form_code"],
+        "наставник": str(before["mentor_id"]),
+        "наставляемые": ",".join(sorted(str(m["id"]) for m in before["mentees"])),
+        "с": _shown_date(before["start_date"]),
+        "по": _shown_date(before["end_date"]),
+        "статус": before["status"],
+    }
+    now = {
+        "форма": values["form_code"],
+        "наставник": values["mentor_id"],
+        "наставляемые": ",".join(sorted(values["mentee_ids"])),
+        "с": _shown_date(values["start_date"]),
+        "по": _shown_date(values["end_date"]),
+        "статус": values["status"],
+    }
+    changed = [f"{k}: {was[k]} → {now[k]}" for k in was if was[k] != now[k]]
+    return "; ".join(changed) or "без изменений"
 
 
 @bp.post("/groups/<id:group_id>/close")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from docgen.errors import FieldErrors
+from docgen.errors import FieldErrors, field_paths
 from docgen.surveys import answers, issuing
 from docgen.web.api.surveys import WHO_SEES
 from docgen.web.helpers import get_db
@@ -71,13 +71,34 @@ def _answered() -> tuple[str, int, dict[str, str]]:
     )
 
 
+def _wants_json() -> bool:
+    if request.method == "POST":
+        return request.is_json
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
+
+
+def _json(page: tuple[str, int, dict[str, str]], message: str | None = None) -> Any:
+    """A page's answer as the API's one JSON shape, for a client that posted JSON."""
+    status = page[1]
+    body = {"message": message} if status < 400 else {"error": message}
+    return jsonify(body), status, {"Cache-Control": "no-store"}
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
+    """The link: a page for people; JSON for a client that posts JSON (the API's own shape)."""
+    as_json = _wants_json()
+    if request.method == "POST" and not as_json and current_app.config["WTF_CSRF_ENABLED"]:
+        current_app.extensions["csrf"].protect()  # JSON cannot be posted cross-site without CORS
     opened = _opened(token)
     if not isinstance(opened, issuing.Opened):
-        return opened
+        return _json(opened, _TITLES.get(opened[1])) if as_json else opened
     if opened.answered:
-        return _answered()
+        return _json(_answered(), _TITLES[409]) if as_json else _answered()
+    if as_json:
+        return _answer_json(token, opened)
     given: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -98,3 +119,36 @@ def answer(token: str) -> Any:
         errors=errors,
         closes_on=dt.date.fromisoformat(opened.survey["closes_on"]),
     )
+
+
+_TITLES = {
+    404: "Ссылка не найдена.",
+    409: "Вы уже ответили на эту анкету. Спасибо!",
+    410: "Срок ответа на эту анкету истёк.",
+    429: "Слишком много неверных ссылок. Повторите позже.",
+}
+
+
+def _answer_json(token: str, opened: issuing.Opened) -> Any:
+    if request.method == "GET":
+        return jsonify(
+            {
+                "title": opened.questionnaire.title,
+                "organisation": opened.org_name,
+                "closes_on": opened.survey["closes_on"],
+                "who_sees": WHO_SEES,
+                "items": [item.as_dict() for item in opened.items],
+            }
+        )
+    given = request.get_json(silent=True)
+    if not isinstance(given, dict):
+        raise FieldErrors(
+            "Тело запроса должно быть JSON-объектом.", fields={"_schema": ["Ожидается объект."]}
+        )
+    try:
+        answer_id = answers.record(get_db(), token, given, dt.date.today())
+    except answers.AlreadyAnswered:
+        return _json(_answered(), _TITLES[409])
+    except FieldErrors as err:
+        return jsonify({"error": err.message, "fields": field_paths(err.fields)}), 422
+    return jsonify({"id": answer_id, "message": "Спасибо! Ответ записан."}), 201

@@ -1,13 +1,22 @@
 """Import of a filled registry workbook, with every error by sheet, row and column.
 
-Import applies every row inside one transaction, each row in its own savepoint, so the
-registry's own rules produce the messages; if any row fails and the user did not ask for
-the valid rows only, the whole transaction is rolled back and nothing is written.
+Every row is applied in its own savepoint, so the registry's own rules produce the messages.
+The rows are written in short write transactions (`batches.BATCH_SECONDS` each), so that other writers
+of the database — other schools included — never wait long for its lock; an undo log kept by
+temporary triggers (visible to this connection only) records the inverse of every write. If any
+row fails and the user did not ask for the valid rows only, the log is replayed backwards, again
+in short transactions, and the registry is as it was: all or nothing for the user, with the
+same report. Other readers may see the rows of a failing import for the seconds it runs; a
+process killed in the middle leaves the rows written so far (valid rows, each complete).
+
+Speed: the organisation's people are read once into a lookup table (no scan per row), the
+schemas are built once per import, and new people are inserted directly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +25,11 @@ from marshmallow import ValidationError
 
 from docgen import dates
 from docgen import text as plain_text
-from docgen.db import transaction
+from docgen.db import now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import bases, consents, groups, organisations, people
+from docgen.registry.excel.batches import Writer
+from docgen.registry.excel.report import ImportReport, RowError
 from docgen.registry.excel.sheets import (
     FORM_TEXT,
     FORMS,
@@ -37,6 +48,9 @@ from docgen.registry.excel.sheets import (
 )
 from docgen.registry.schemas import KINDS_OF_MENTORING, PersonSchema
 
+# The fields a row of «Наставники» or «Наставляемые» changes.
+_BASE_FIELDS = ("is_mentor", "is_mentee", "competences", "time_available", "request")
+
 # Registry field -> column key, for messages the registry raises about a row.
 _FIELD_TO_COLUMN = {
     "form_code": "form",
@@ -46,65 +60,6 @@ _FIELD_TO_COLUMN = {
     "closed_on": "closed_on",
     "date": "signed_on",
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    value: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        """«Лист «Наставляемые», строка 14, столбец «Дата рождения»: 31.02.2010 — такой даты нет»."""
-        where = f"Лист «{self.sheet}», строка {self.row}, столбец «{self.column}»"
-        return (
-            f"{where}: {self.value} — {self.message}" if self.value else f"{where}: {self.message}"
-        )
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did; `written` is False when nothing was saved."""
-
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-    people_added: int = 0
-    people_updated: int = 0
-    people_unchanged: int = 0
-    mentors: int = 0
-    mentees: int = 0
-    consents_added: int = 0
-    groups_added: int = 0
-    groups_existing: int = 0
-    rows_skipped: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [error.text for error in self.errors]
-
-    def as_dict(self) -> dict[str, Any]:
-        counts = {
-            key: value for key, value in self.__dict__.items() if key not in ("errors", "written")
-        }
-        return {"written": self.written, "errors": self.messages(), **counts}
-
-    def raise_if_errors(self) -> None:
-        """FieldErrors with every message, for callers that treat a bad file as bad input."""
-        if self.errors:
-            raise FieldErrors(
-                f"В файле ошибки ({len(self.errors)}); ничего не записано.",
-                fields={"file": self.messages()},
-            )
-
-
-class _Rollback(Exception):
-    """Raised inside the import transaction to undo everything when a row failed."""
 
 
 class _RowFailed(Exception):
@@ -169,22 +124,44 @@ class _Context:
     org_id: int
     report: ImportReport
     on: dt.date
+    writer: Writer
     # person key -> person id, for people of the file and found in the registry
     people: dict[tuple, int] = field(default_factory=dict)
     # person key -> row on «Люди» that failed
     failed_people: dict[tuple, int] = field(default_factory=dict)
     seen_people: dict[tuple, int] = field(default_factory=dict)
+    # person key -> the registry's row, read once per import (the registry's first match)
+    registry: dict[tuple, dict] = field(default_factory=dict)
+    person_schema: PersonSchema = field(default_factory=PersonSchema)
+    base_schema: PersonSchema = field(default_factory=lambda: PersonSchema(only=_BASE_FIELDS))
+
+    def load_registry(self) -> None:
+        for person in self.db.query(
+            "SELECT * FROM people WHERE org_id = ? ORDER BY id", [self.org_id]
+        ):
+            self.registry.setdefault(_registry_key(person), person)
+
+
+def _registry_key(person: dict) -> tuple:
+    norm = people.name_key
+    return (
+        norm(person["surname"]),
+        norm(person["name"]),
+        norm(person["patronymic"]),
+        person["birth_date"] or "",
+    )
 
 
 def _row(ctx: _Context, sheet: str, number: int, record: dict, apply) -> None:
     """Run one row in its own savepoint; its errors go to the report and its writes are undone."""
-    try:
-        with transaction(ctx.db):
-            apply()
-    except _RowFailed as failed:
-        _record(ctx, sheet, number, record, failed.errors)
-    except DocgenError as err:
-        _record(ctx, sheet, number, record, _registry_messages(err, SHEETS[sheet][0][0]))
+    with ctx.writer.row():
+        try:
+            with transaction(ctx.db):
+                apply()
+        except _RowFailed as failed:
+            _record(ctx, sheet, number, record, failed.errors)
+        except DocgenError as err:
+            _record(ctx, sheet, number, record, _registry_messages(err, SHEETS[sheet][0][0]))
 
 
 def _record(
@@ -218,21 +195,20 @@ def import_workbook(
     organisations.get_organisation(db, org_id)
     by_sheet = read_workbook(content)
     report = ImportReport()
-    ctx = _Context(db, org_id, report, on or dt.date.today())
-    try:
-        with transaction(db):
-            for number, record in by_sheet[PEOPLE]:
-                _import_person(ctx, number, record)
-            for number, record in by_sheet[MENTORS]:
-                _import_base(ctx, MENTORS, number, record)
-            for number, record in by_sheet[MENTEES]:
-                _import_base(ctx, MENTEES, number, record)
-            _import_pairs(ctx, by_sheet[PAIRS])
-            if report.errors and not valid_rows_only:
-                raise _Rollback
-    except _Rollback:
-        report.written = False
-        return _zero_counts(report)
+    with Writer(db) as writer:
+        ctx = _Context(db, org_id, report, on or dt.date.today(), writer)
+        ctx.load_registry()
+        for number, record in by_sheet[PEOPLE]:
+            _import_person(ctx, number, record)
+        for number, record in by_sheet[MENTORS]:
+            _import_base(ctx, MENTORS, number, record)
+        for number, record in by_sheet[MENTEES]:
+            _import_base(ctx, MENTEES, number, record)
+        _import_pairs(ctx, by_sheet[PAIRS])
+        if report.errors and not valid_rows_only:
+            writer.undo()
+            return _zero_counts(report)
+        writer.finish()
     report.written = True
     return report
 
@@ -285,7 +261,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
     clean = None
     try:
         if not cell_errors:
-            clean = PersonSchema().load({k: v for k, v in data.items() if k not in dict(errors)})
+            clean = ctx.person_schema.load({k: v for k, v in data.items() if k not in dict(errors)})
     except ValidationError as err:
         for key, messages in err.messages.items():
             for message in messages if isinstance(messages, list) else [messages]:
@@ -305,16 +281,9 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
         return
 
     def apply() -> None:
-        existing = people.find_person(
-            ctx.db,
-            ctx.org_id,
-            data["surname"],
-            data["name"],
-            data["patronymic"],
-            data["birth_date"],
-        )
+        existing = ctx.registry.get(_raw_key(data))
         if existing is None:
-            person_id = people.add_person(ctx.db, ctx.org_id, data)
+            person_id = _add_person(ctx, clean)
             ctx.report.people_added += 1
         else:
             person_id = existing["id"]
@@ -328,7 +297,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
                 ctx.report.people_updated += 1
             else:
                 ctx.report.people_unchanged += 1
-        _import_consent(ctx, person_id, record)
+        _import_consent(ctx, person_id, record, new=existing is None)
         ctx.people[key] = person_id
 
     before = (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged)
@@ -338,6 +307,21 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
         (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged) = before
         ctx.people.pop(key, None)
         ctx.failed_people[key] = number
+
+
+def _add_person(ctx: _Context, clean: dict) -> int:
+    """people.add_person for a row already loaded by PersonSchema and not in the registry."""
+    record = {**people.person_record(clean), "org_id": ctx.org_id, "created_at": now_iso()}
+    names = ", ".join(record)
+    marks = ", ".join("?" for _ in record)
+    try:
+        cursor = ctx.db.execute(
+            f"INSERT INTO people ({names}) VALUES ({marks})", list(record.values())
+        )
+    except sqlite3.IntegrityError as err:  # added by someone else since the import began
+        message = f"Человек {people.short_name(record)} уже есть в реестре этой организации"
+        raise _RowFailed([("surname", message)]) from err
+    return cursor.lastrowid
 
 
 def _raw_key(data: dict) -> tuple:
@@ -350,7 +334,7 @@ def _raw_key(data: dict) -> tuple:
     )
 
 
-def _import_consent(ctx: _Context, person_id: int, record: dict) -> None:
+def _import_consent(ctx: _Context, person_id: int, record: dict, *, new: bool = False) -> None:
     errors: list[tuple[str, str]] = []
     signed_on = _date_or_fail(record, "signed_on", errors)
     withdrawn_on = _date_or_fail(record, "withdrawn_on", errors)
@@ -367,14 +351,16 @@ def _import_consent(ctx: _Context, person_id: int, record: dict) -> None:
         raise _RowFailed(errors)
     if signed_on is None:
         return
-    same = next(
-        ctx.db.query(
-            "SELECT * FROM consents WHERE person_id = ? AND kind = 'processing' "
-            "AND signed_on = ? ORDER BY id DESC LIMIT 1",
-            [person_id, signed_on.isoformat()],
-        ),
-        None,
-    )
+    same = None
+    if not new:  # a person added by this row has no consent yet
+        same = next(
+            ctx.db.query(
+                "SELECT * FROM consents WHERE person_id = ? AND kind = 'processing' "
+                "AND signed_on = ? ORDER BY id DESC LIMIT 1",
+                [person_id, signed_on.isoformat()],
+            ),
+            None,
+        )
     if same is None:
         try:
             consent_id = consents.sign_consent(
@@ -414,7 +400,7 @@ def _lookup(
         return ctx.people[key], []
     if key in ctx.failed_people:
         return None, [(fio_key, f"в строке {ctx.failed_people[key]} листа «{PEOPLE}» есть ошибки")]
-    person = people.find_person(ctx.db, ctx.org_id, *parts, birth)
+    person = ctx.registry.get(key)
     if person is None:
         born = f" с датой рождения {birth:%d.%m.%Y}" if birth else " без даты рождения"
         return None, [(fio_key, f"человека{born} нет ни на листе «{PEOPLE}», ни в реестре")]
@@ -446,7 +432,12 @@ def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
         person = people.get_person(ctx.db, person_id)
         wanted = {k: int(v) if isinstance(v, bool) else v for k, v in changes.items()}
         if any((person.get(k) or "") != (v or "") for k, v in wanted.items()):
-            people.update_person(ctx.db, person_id, changes)
+            # people.update_person without its per-call schema: only these fields change,
+            # so the person's identity (and its uniqueness) stays as it is.
+            merged = {k: person[k] for k in _BASE_FIELDS} | changes
+            clean = ctx.base_schema.load_or_raise(merged)
+            record = {k: int(v) if isinstance(v, bool) else v for k, v in clean.items()}
+            ctx.db["people"].update(person_id, record)
         if sheet == MENTORS:
             ctx.report.mentors += 1
         else:
