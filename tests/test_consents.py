@@ -49,16 +49,16 @@ def _consent(age: int, *, representative: bool = True) -> dict:
 def test_all_nine_elements_of_article_9_are_in_the_text():
     text = _render("consent", _consent(15))
     # 1. subject: name, address, identity document number, date of issue, issuer
-    assert "Я, Савченко Дарья Андреевна" in text
+    assert "Я, Кузнецова Дарья Олеговна" in text
     assert "ул. Садовая, д. 7, кв. 3" in text
-    assert "60 23 418275, дата выдачи 28.03.2023, выдавший орган: ГУ МВД России" in text
+    assert "60 24 418275, дата выдачи 04.03.2024, выдавший орган: ГУ МВД России" in text
     # 2. representative with document and the document proving authority
-    assert "Савченко Ольги Николаевны, зарегистрированной по адресу" in text
+    assert "Кузнецова Олега Николаевича, зарегистрированного по адресу" in text
     assert "60 05 112408, дата выдачи 19.07.2005" in text
-    assert "свидетельство о рождении № III-АН 564312 от 02.04.2009" in text
+    assert "свидетельство о рождении № III-АН 564312 от 19.02.2010" in text
     # 3. operator: name and address
     assert "оператору — Муниципальное бюджетное общеобразовательное учреждение" in text
-    assert "(адрес: 347140, Ростовская область, ст. Обливская, ул. Ленина, д. 12)" in text
+    assert "(адрес: 347140, Ростовская область, ст. Обливская, ул. Коммунистическая, д. 12)" in text
     # 4. purpose, 5. data list
     assert "Цель обработки персональных данных: организация и реализация программ" in text
     assert "Перечень персональных данных, на обработку которых даётся согласие: фамилия" in text
@@ -72,7 +72,7 @@ def test_all_nine_elements_of_article_9_are_in_the_text():
     assert "Срок, в течение которого действует согласие: на срок реализации" in text
     assert "Способ отзыва согласия: согласие может быть отозвано" in text
     # 9. signature
-    assert "Субъект персональных данных\t____________ Д.А. Савченко" in text
+    assert "Субъект персональных данных\t____________ Д.О. Кузнецова" in text
     assert "Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных»" in text
 
 
@@ -88,11 +88,11 @@ def test_adult_signs_alone():
 
 def test_minor_of_14_signs_and_the_representative_cosigns():
     text = _render("consent", _consent(14))
-    assert "Субъект персональных данных\t____________ Д.А. Савченко" in text
-    assert "Законный представитель (мать)\t____________ О.Н. Савченко" in text
+    assert "Субъект персональных данных\t____________ Д.О. Кузнецова" in text
+    assert "Законный представитель (отец)\t____________ О.Н. Кузнецов" in text
     assert (
-        "действуя с согласия законного представителя (матери) Савченко Ольги Николаевны, "
-        "зарегистрированной по адресу" in text
+        "действуя с согласия законного представителя (отца) Кузнецова Олега Николаевича, "
+        "зарегистрированного по адресу" in text
     )
 
 
@@ -112,12 +112,12 @@ def test_child_of_10_the_representative_signs_alone():
     }
     text = _render("consent", payload)
     assert "Субъект персональных данных" not in text
-    assert "Законный представитель (мать)\t____________ О.Н. Савченко" in text
-    assert "Я, Савченко Ольга Николаевна, зарегистрированная по адресу" in text, (
+    assert "Законный представитель (отец)\t____________ О.Н. Кузнецов" in text
+    assert "Я, Кузнецов Олег Николаевич, зарегистрированный по адресу" in text, (
         "the representative speaks"
     )
     assert (
-        "являющаяся законным представителем (матерью) несовершеннолетнего Соколова Артёма "
+        "являющийся законным представителем (отцом) несовершеннолетнего Соколова Артёма "
         "Игоревича, " in text
     )
     assert "г. р., зарегистрированного по адресу" in text
@@ -130,7 +130,7 @@ def test_a_day_before_the_14th_birthday_the_representative_signs_alone():
     payload["date"] = (SIGN_ON - dt.timedelta(days=1)).strftime("%d.%m.%Y")
     text = _render("consent", payload)
     assert "Субъект персональных данных" not in text
-    assert "Законный представитель (мать)" in text
+    assert "Законный представитель (отец)" in text
 
 
 def test_minor_without_representative_is_refused_naming_the_fields():
@@ -201,7 +201,7 @@ def test_pdf_has_the_same_text():
     values = compose.build_context(kind, compose.validate(kind, kind.sample()))
     docx = compose.render_docx(kind, values)
     pdf = pdf_text(docx_to_pdf(docx), docx)
-    assert "Законный представитель (мать) ____________ О.Н. Савченко" in normalize_text(pdf)
+    assert "Законный представитель (отец) ____________ О.Н. Кузнецов" in normalize_text(pdf)
     assert normalize_text(pdf) == normalize_text(docx_text(docx))
 
 
@@ -219,7 +219,7 @@ def test_dissemination_lists_sites_operator_data_and_conditions():
     lines = text.splitlines()
     row = lines.index("номер телефона, адрес электронной почты")
     assert lines[row + 1 : row + 3] == ["нет", "запрещаю распространение"]
-    assert "Срок действия согласия: до 31.08.2025" in text
+    assert "Срок действия согласия: до 31.08.2027" in text
 
 
 @pytest.mark.parametrize(
