@@ -57,7 +57,7 @@ def test_sample_renders_to_docx_and_pdf_with_the_same_words(slug):
         "tk-consent": ["СОГЛАСИЕ", "на осуществление наставничества"],
         "tk-agreement": [
             "ДОПОЛНИТЕЛЬНОЕ СОГЛАШЕНИЕ № 1",
-            "к трудовому договору от 29.08.2006 № 14",
+            "к трудовому договору от 29.08.2000 № 14",
         ],
         "mentor-report": ["ОТЧЁТ НАСТАВНИКА", "83,3 %"],
         "questionnaire": ["Анкета наставляемого по окончании программы наставничества"],
@@ -68,17 +68,15 @@ def test_sample_renders_to_docx_and_pdf_with_the_same_words(slug):
 def test_agreement_states_content_term_form_payment_and_early_end():
     text = flat(docx_text(render("tk-agreement", sample("tk-agreement"))))
     assert "на основании статьи 351.8 Трудового кодекса Российской Федерации" in text
-    assert (
-        "в лице директора Кудакова Александра Михайловича, действующего на основании устава" in text
-    )
+    assert "в лице директора Тарабановой Елены Викторовны, действующей на основании устава" in text
     assert "Петрова Елена Сергеевна, учитель математики, именуемая в дальнейшем «Работник»" in text
     assert (
-        "осуществляет наставничество в отношении Ивановой Анны Андреевны, учителя математики, "
+        "осуществляет наставничество в отношении Ивановой Анастасии Андреевны, учителя информатики, "
         "наряду с работой" in text
     )
     assert "2.1. оказывать наставляемому помощь в профессиональной адаптации" in text
     assert "3. Форма наставничества: «учитель – учитель», вид наставничества — традиционное" in text
-    assert "4. Срок наставничества: с 03.03.2025 по 30.05.2025." in text
+    assert "4. Срок наставничества: с 15.09.2026 по 31.05.2027." in text
     assert (
         "ежемесячная выплата в размере 2 500 (две тысячи пятьсот) рублей 00 копеек на срок "
         "наставничества" in text
@@ -88,36 +86,36 @@ def test_agreement_states_content_term_form_payment_and_early_end():
         "предупредив об этом другую Сторону в письменной форме не позднее чем за 3 (три) рабочих "
         "дня" in text
     )
-    assert "Директор ____________ А.М. Кудаков" in text
+    assert "Директор ____________ Е.В. Тарабанова" in text
     assert "Экземпляр соглашения получила: ____________ Е.С. Петрова" in text
     assert "358.1" not in text
 
 
 def test_agreement_payment_by_the_order_and_blank_contract():
     payload = sample("tk-agreement", pay_amount=None, contract=None, number="")
-    payload["pay_order"] = {"date": "03.03.2025", "number": "37-од"}
+    payload["pay_order"] = {"date": "10.09.2026", "number": "37-од"}
     text = flat(docx_text(render("tk-agreement", payload)))
     assert "ДОПОЛНИТЕЛЬНОЕ СОГЛАШЕНИЕ № ____" in text
     assert "к трудовому договору от «___» ____________ 20___ г. № ______" in text
     assert (
-        "выплата в размере и порядке, установленных приказом МБОУ «СОШ № 1» от 03.03.2025 "
-        "№ 37-од" in text
+        "выплата в размере и порядке, установленных приказом МБОУ «Обливская СОШ № 1» "
+        "от 10.09.2026 № 37-од" in text
     )
 
 
 def test_consent_names_the_employee_and_mentees_in_their_cases():
     text = flat(docx_text(render("tk-consent", sample("tk-consent"))))
     assert (
-        "Директору МБОУ «СОШ № 1» Кудакову А.М. от Петровой Елены Сергеевны, учителя математики"
+        "Директору МБОУ «Обливская СОШ № 1» Тарабановой Е.В. от Петровой Елены Сергеевны, учителя математики"
         in text
     )
     assert "Я, Петрова Елена Сергеевна, учитель математики, в соответствии со статьёй 351.8" in text
     assert (
-        "в отношении Ивановой Анны Андреевны, учителя математики, на период с 03.03.2025 по 30.05.2025"
+        "в отношении Ивановой Анастасии Андреевны, учителя информатики, на период с 15.09.2026 по 31.05.2027"
         in text
     )
     assert "не позднее чем за 3 (три) рабочих дня" in text
-    assert "03.03.2025 ____________ Е.С. Петрова" in text
+    assert "14.09.2026 ____________ Е.С. Петрова" in text
     group = sample(
         "tk-consent",
         employee={
@@ -153,8 +151,8 @@ def test_consent_names_the_employee_and_mentees_in_their_cases():
 def test_signing_dates_follow_article_351_8():
     early = errors("tk-agreement", sample("tk-agreement", date="28.02.2025"))
     assert "действует с 01.03.2025" in early["date"][0]
-    late = errors("tk-consent", sample("tk-consent", date="04.03.2025"))
-    assert late["date"] == ["Подписывается до начала наставничества: не позднее 03.03.2025."]
+    late = errors("tk-consent", sample("tk-consent", date="16.09.2026"))
+    assert late["date"] == ["Подписывается до начала наставничества: не позднее 15.09.2026."]
     nobody = errors("tk-consent", sample("tk-consent", mentees=[]))
     assert "наставляемых" in nobody["mentees"][0]
     short = errors("tk-agreement", sample("tk-agreement", notice_days=2))
@@ -177,11 +175,11 @@ def test_report_counts_the_share_of_activities_done():
     )
     assert "75 %" in flat(pdf_text(docx_to_pdf(docx), docx))
     assert (
-        "4. Посещение уроков наставляемого наставником, обратная связь январь – март 2025 выполнено"
+        "4. Посещение уроков наставляемого наставником, обратная связь январь – март 2027 выполнено"
         in text
     )
     assert "Наставник: Петрова Елена Сергеевна, учитель математики." in text
-    assert "Наставляемая: Иванова Анна Андреевна, учитель математики." in text
+    assert "Наставляемая: Иванова Анастасия Андреевна, учитель информатики." in text
     assert "С отчётом ознакомлена, наставляемая ____________ А.А. Иванова" in text
     assert "Программа реализована частично." in text
     assert "Куратор ____________ Н.В. Чернова" in text
@@ -323,6 +321,7 @@ def test_agreement_from_registry_pairs_names_every_mentee(registry):
     payload = sample("tk-agreement", mentees=[], start=None, end=None, form="")
     payload["employee"] = {"id": registry["petrova"]}
     payload["groups"] = registry["pairs"][:2]
+    payload["date"] = "01.03.2025"  # the registry's pairs start on 03.03.2025
     sources = compose.Sources(db, org_id, dt.date(2025, 3, 1))
     text = flat(docx_text(render("tk-agreement", payload, resolve=resolver(db), sources=sources)))
     assert (
@@ -419,7 +418,7 @@ def test_report_reads_the_programme_from_the_archive(registry):
     assert "Наставник: Петрова Елена Сергеевна, учитель математики." in text
     assert "на период с 03.03.2025 по 30.05.2025" in text
     assert "Выполнено 5 мероприятий из 6 запланированных" in text
-    assert "2. Посещение и анализ уроков наставника октябрь – ноябрь 2024 не выполнено" in text
+    assert "2. Посещение и анализ уроков наставника октябрь – ноябрь 2026 не выполнено" in text
     with pytest.raises(FieldErrors) as err:
         render("mentor-report", payload, sources=compose.Sources(db, org_id + 1, None))
     assert "не найдена" in err.value.fields["programme_id"][0]
