@@ -42,6 +42,13 @@ def _consent(age: int, subject: dict, relation: str = "мать") -> dict:
     birth = SIGN_ON.replace(year=SIGN_ON.year - age)
     payload["subject"] |= subject | {"birth_date": birth.strftime("%d.%m.%Y")}
     payload["representative_relation"] = relation
+    # the representative these tests decline: a woman (the sample's is the father)
+    payload["representative"] = {
+        "surname": "Савченко",
+        "name": "Ольга",
+        "patronymic": "Николаевна",
+        "gender": "f",
+    }
     return payload
 
 
