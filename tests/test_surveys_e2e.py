@@ -27,6 +27,7 @@ def _answer(phone, url: str, score: int, name: str) -> None:
 def test_survey_issued_answered_refused_and_counted(page, server) -> None:
     _sign_in(page, "curator")
     page.set_viewport_size({"width": 1366, "height": 900})
+    page.click("nav summary:has-text('Реестр')")  # the header groups its menu
     page.click("nav >> text=Анкеты")
     page.check("input[name=audience][value=mentees]")
     page.check("input[name=stage][value=end]")
@@ -61,6 +62,7 @@ def test_survey_issued_answered_refused_and_counted(page, server) -> None:
     phone.screenshot(path=ARTIFACTS / "survey-wrong-390.png", full_page=True)
     phone_context.close()
 
+    page.click("nav summary:has-text('Реестр')")  # the header groups its menu
     page.click("nav >> text=Анкеты")
     assert "2 из 6" in page.inner_text("main")
     page.click("nav >> text=Главная")
@@ -78,6 +80,7 @@ def test_survey_issued_answered_refused_and_counted(page, server) -> None:
     _sign_out(page)
 
     _sign_in(page, "municipal")
-    page.click("nav >> text=Район")
+    page.click("nav summary:has-text('Реестр')")
+    page.click("nav >> text=Район: сводная таблица")
     assert "1 из 2 по анкетам" in page.inner_text("main")
     page.screenshot(path=ARTIFACTS / "survey-district-1366.png", full_page=True)
