@@ -265,7 +265,7 @@ def test_preview_then_save_then_new_version_with_diff(app: Flask, client: FlaskC
     login(client, "curator")
     sample = client.post("/documents/new/pairs-order", data={"action": "sample"})
     page = sample.get_data(as_text=True)
-    assert 'value="до 01.10.2024"' in page
+    assert 'value="до 01.10.2026"' in page
     form = _form_values(page)
     preview = client.post("/documents/new/pairs-order", data={**form, "action": "preview"})
     shown = preview.get_data(as_text=True)
@@ -275,12 +275,12 @@ def test_preview_then_save_then_new_version_with_diff(app: Flask, client: FlaskC
     assert saved.status_code == 302
     url = saved.headers["Location"]
     edit = client.get(url + "/edit").get_data(as_text=True)
-    changed = {**_form_values(edit), "plans_deadline": "до 15.10.2024", "note": "срок"}
+    changed = {**_form_values(edit), "plans_deadline": "до 15.10.2026", "note": "срок"}
     assert client.post(url + "/edit", data={**changed, "action": "save"}).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Что изменилось: версия 1 → версия 2" in page
     row = re.search(r"<tr><td>Срок разработки программ наставничества</td>.*?</tr>", page)
-    assert row and "до 01.10.2024" in row.group(0) and "до 15.10.2024" in row.group(0)
+    assert row and "до 01.10.2026" in row.group(0) and "до 15.10.2026" in row.group(0)
     assert "срок" in page  # the note of version 2
 
 
