@@ -60,11 +60,11 @@ def test_documents_zip_and_merged_pdf_are_archived_with_progress(db, setup):
         names = package.namelist()
         texts = [preview.docx_text(package.read(name)) for name in names]
     assert names == [
-        "0001 Савченко Д.А.docx",
-        "0002 Кузнецова Д.А.docx",
-        "0003 Волкова Д.А.docx",
+        "0001 Савченко Д.О.docx",
+        "0002 Кузнецова Д.О.docx",
+        "0003 Волкова Д.О.docx",
     ]
-    assert "Савченко Дарья Андреевна" in texts[0] and "Волкова Дарья Андреевна" in texts[2]
+    assert "Савченко Дарья Олеговна" in texts[0] and "Волкова Дарья Олеговна" in texts[2]
     pdf = archive.get_file(db, result.pdf_sha256)
     single = len(
         PdfReader(

@@ -195,7 +195,7 @@ def test_journal_in_excel(app: Flask, client: FlaskClient) -> None:
 def test_consent_title_names_the_person() -> None:
     kind = catalog.get("consent")
     sample = kind.sample()
-    assert kind.document_title(sample) == f"{kind.title} — Савченко Д.А."
+    assert kind.document_title(sample) == f"{kind.title} — Кузнецова Д.О."
     assert kind.document_title({"title": "Своё"}) == "Своё"
     assert catalog.get("curator-order").document_title({}) == catalog.get("curator-order").title
 
