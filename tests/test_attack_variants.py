@@ -28,7 +28,7 @@ KIND = "curator-order"
 LOGIN_SECONDS = 3.0
 RSS_GROWTH_MB = 150
 SLOW = (
-    "{% set n = (org.full_name|length) * 1000 %}"
+    "{% set n = (org.full_name|length) * 400 %}"
     "{% for i in range(n) %}{% for j in range(n) %}{% endfor %}{% endfor %}"
 )
 
