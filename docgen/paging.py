@@ -38,6 +38,45 @@ def contains(db: sqlite_utils.Database, columns: list[str], text: str) -> tuple[
     return "(" + " OR ".join(parts) + ")", [pattern] * len(columns)
 
 
+class Where:
+    """The conditions of a search joined by AND, with their parameters in order.
+
+    Filters left empty (None or "") add nothing, so a search states each filter once.
+    """
+
+    def __init__(self, condition: str, *params) -> None:
+        self.conditions = [condition]
+        self.params = list(params)
+
+    def add(self, condition: str, *params) -> Where:
+        self.conditions.append(condition)
+        self.params += params
+        return self
+
+    def equal(self, column: str, value) -> Where:
+        """`column = value` when the value is given."""
+        return self if value in (None, "") else self.add(f"{column} = ?", value)
+
+    def days(self, day: str, date_from: str | None, date_to: str | None) -> Where:
+        """The ISO day `day` (an SQL expression) within the given bounds."""
+        if date_from:
+            self.add(f"{day} >= ?", date_from)
+        if date_to:
+            self.add(f"{day} <= ?", date_to)
+        return self
+
+    def text(self, db: sqlite_utils.Database, columns: list[str], text: str) -> Where:
+        """One of `columns` contains `text`, when text is typed."""
+        if text.strip():
+            condition, params = contains(db, columns, text)
+            self.add(condition, *params)
+        return self
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions)
+
+
 def paged(
     db: sqlite_utils.Database, sql: str, params: list, order: str, page: int, per_page: int
 ) -> Found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from docgen.db import now_iso, transaction
-from docgen.paging import Found, contains, paged
+from docgen.paging import Found, Where, paged
 
 
 def record(
@@ -42,15 +42,10 @@ def entries(
     limit: int = 200,
 ) -> list[dict]:
     """Audit lines, newest first, of one object or of every object."""
-    sql = "SELECT * FROM audit WHERE 1 = 1"
-    params: list = []
-    if object_type:
-        sql += " AND object_type = ?"
-        params.append(object_type)
-    if object_id is not None:
-        sql += " AND object_id = ?"
-        params.append(str(object_id))
-    return list(db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
+    where = Where("1 = 1").equal("object_type", object_type)
+    where.equal("object_id", None if object_id is None else str(object_id))
+    sql = "SELECT * FROM audit WHERE " + where.sql + " ORDER BY id DESC LIMIT ?"
+    return list(db.query(sql, [*where.params, limit]))
 
 
 def search(
@@ -66,25 +61,8 @@ def search(
     per_page: int = 50,
 ) -> Found:
     """One page of the audit log, newest first, filtered by who, what and when."""
-    sql = "SELECT * FROM audit WHERE 1 = 1"
-    params: list = []
-    if user_id:
-        sql += " AND user_id = ?"
-        params.append(user_id)
-    if action:
-        sql += " AND action = ?"
-        params.append(action)
-    if object_type:
-        sql += " AND object_type = ?"
-        params.append(object_type)
-    if date_from:
-        sql += " AND substr(at, 1, 10) >= ?"
-        params.append(date_from)
-    if date_to:
-        sql += " AND substr(at, 1, 10) <= ?"
-        params.append(date_to)
-    if text.strip():
-        condition, found = contains(db, ["coalesce(detail, '')", "coalesce(object_id, '')"], text)
-        sql += " AND " + condition
-        params += found
-    return paged(db, sql, params, "id DESC", page, per_page)
+    where = Where("1 = 1").equal("user_id", user_id or None).equal("action", action)
+    where.equal("object_type", object_type).days("substr(at, 1, 10)", date_from, date_to)
+    where.text(db, ["coalesce(detail, '')", "coalesce(object_id, '')"], text)
+    sql = "SELECT * FROM audit WHERE " + where.sql
+    return paged(db, sql, where.params, "id DESC", page, per_page)

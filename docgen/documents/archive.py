@@ -16,7 +16,7 @@ import sqlite_utils
 
 from docgen.db import now_iso, transaction
 from docgen.errors import Conflict, DocgenError, FieldErrors, NotFound
-from docgen.paging import Found, contains, paged
+from docgen.paging import Found, Where, paged
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
@@ -191,15 +191,9 @@ def list_documents(
     status: str | None = None,
 ) -> list[dict]:
     """An organisation's documents, newest first."""
-    sql = "SELECT * FROM documents WHERE org_id = ?"
-    params: list = [org_id]
-    if kind:
-        sql += " AND kind = ?"
-        params.append(kind)
-    if status:
-        sql += " AND status = ?"
-        params.append(status)
-    return list(db.query(sql + " ORDER BY created_at DESC, id DESC", params))
+    where = Where("org_id = ?", org_id).equal("kind", kind).equal("status", status)
+    sql = "SELECT * FROM documents WHERE " + where.sql + " ORDER BY created_at DESC, id DESC"
+    return list(db.query(sql, where.params))
 
 
 def search_documents(
@@ -222,30 +216,16 @@ def search_documents(
     """
     sql = (
         "SELECT documents.*, users.full_name AS author_name FROM documents "
-        "LEFT JOIN users ON users.id = documents.created_by WHERE documents.org_id = ?"
+        "LEFT JOIN users ON users.id = documents.created_by WHERE "
     )
-    params: list = [org_id]
-    if text.strip():
-        condition, found = contains(db, ["documents.title", "documents.number"], text)
-        sql += " AND " + condition
-        params += found
-    if kind:
-        sql += " AND documents.kind = ?"
-        params.append(kind)
-    if status:
-        sql += " AND documents.status = ?"
-        params.append(status)
-    if author_id:
-        sql += " AND documents.created_by = ?"
-        params.append(author_id)
+    where = Where("documents.org_id = ?", org_id)
+    where.text(db, ["documents.title", "documents.number"], text)
+    where.equal("documents.kind", kind).equal("documents.status", status)
+    where.equal("documents.created_by", author_id or None)
     day = "coalesce(documents.reg_date, substr(documents.created_at, 1, 10))"
-    if date_from:
-        sql += f" AND {day} >= ?"
-        params.append(date_from)
-    if date_to:
-        sql += f" AND {day} <= ?"
-        params.append(date_to)
-    return paged(db, sql, params, "documents.created_at DESC, documents.id DESC", page, per_page)
+    where.days(day, date_from, date_to)
+    order = "documents.created_at DESC, documents.id DESC"
+    return paged(db, sql + where.sql, where.params, order, page, per_page)
 
 
 def authors(db: sqlite_utils.Database, org_id: int) -> list[dict]:

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from docgen.db import LOCK_RETRIES, is_locked_error, transaction
 from docgen.errors import Conflict, FieldErrors, NotFound
-from docgen.paging import Found, contains, paged
+from docgen.paging import Found, Where, paged
 
 PATTERN_FIELDS = ("n", "year")
 BeforeCommit = Callable[[sqlite3.Connection, dict], None]
@@ -307,14 +307,8 @@ def search_journal(
         "FROM journal JOIN series ON series.id = journal.series_id "
         "JOIN documents ON documents.id = journal.document_id "
         "LEFT JOIN users ON users.id = journal.registered_by "
-        "WHERE series.org_id = ? AND journal.year = ?"
+        "WHERE "
     )
-    params: list = [org_id, year]
-    if text.strip():
-        condition, found = contains(db, ["journal.number", "documents.title"], text)
-        sql += " AND " + condition
-        params += found
-    if kind:
-        sql += " AND documents.kind = ?"
-        params.append(kind)
-    return paged(db, sql, params, "series.code, journal.seq", page, per_page)
+    where = Where("series.org_id = ? AND journal.year = ?", org_id, year)
+    where.text(db, ["journal.number", "documents.title"], text).equal("documents.kind", kind)
+    return paged(db, sql + where.sql, where.params, "series.code, journal.seq", page, per_page)

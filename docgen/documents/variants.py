@@ -18,6 +18,7 @@ from docgen.db import now_iso, transaction
 from docgen.documents import archive, compose
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
+from docgen.paging import Where
 from docgen.registry import organisations
 from docgen.rendering import docx as render
 from docgen.rendering import sandbox
@@ -109,12 +110,12 @@ def list_variants(
     db: sqlite_utils.Database, org_id: int, kind_slug: str | None = None
 ) -> list[dict[str, Any]]:
     """The organisation's variants, newest first (kind, filename, uploaded_at, active)."""
-    sql = "SELECT * FROM template_variants WHERE org_id = ?"
-    params: list[Any] = [org_id]
-    if kind_slug:
-        sql += " AND kind = ?"
-        params.append(kind_slug)
-    return list(db.query(sql + " ORDER BY id DESC", params))
+    where = Where("org_id = ?", org_id).equal("kind", kind_slug)
+    return list(
+        db.query(
+            f"SELECT * FROM template_variants WHERE {where.sql} ORDER BY id DESC", where.params
+        )
+    )
 
 
 def deactivate(db: sqlite_utils.Database, org_id: int, variant_id: int) -> dict[str, Any]:

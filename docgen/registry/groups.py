@@ -14,7 +14,7 @@ import sqlite_utils
 from docgen import dates
 from docgen.db import now_iso, transaction
 from docgen.errors import Conflict, FieldErrors, NotFound
-from docgen.paging import Found, contains, paged
+from docgen.paging import Found, Where, contains, paged
 from docgen.registry.common import field_error, first_row
 from docgen.registry.people import get_person, short_name
 from docgen.registry.schemas import GROUP_STATUSES, CloseGroupSchema, GroupSchema
@@ -327,23 +327,20 @@ def search_groups(
     per_page: int = 50,
 ) -> Found:
     """One page of pairs/groups whose mentor's or a mentee's name contains `text`."""
-    sql = "SELECT * FROM mentoring_groups WHERE org_id = ?"
-    params: list = [org_id]
+    where = Where("org_id = ?", org_id)
     if text.strip():
         full = "p.surname || ' ' || p.name || ' ' || coalesce(p.patronymic, '')"
         condition, found = contains(db, [full], text)
-        sql += (
-            " AND id IN (SELECT g.id FROM mentoring_groups g JOIN people p ON p.id = g.mentor_id"
+        where.add(
+            "id IN (SELECT g.id FROM mentoring_groups g JOIN people p ON p.id = g.mentor_id"
             f" WHERE {condition} UNION SELECT gm.group_id FROM group_mentees gm"
-            f" JOIN people p ON p.id = gm.person_id WHERE {condition})"
+            f" JOIN people p ON p.id = gm.person_id WHERE {condition})",
+            *found,
+            *found,
         )
-        params += found + found
-    if status in GROUP_STATUSES:
-        sql += " AND status = ?"
-        params.append(status)
-    if form_code:
-        sql += " AND form_code = ?"
-        params.append(form_code)
-    found_page = paged(db, sql, params, "start_date, id", page, per_page)
+    where.equal("status", status if status in GROUP_STATUSES else None)
+    where.equal("form_code", form_code)
+    sql = "SELECT * FROM mentoring_groups WHERE " + where.sql
+    found_page = paged(db, sql, where.params, "start_date, id", page, per_page)
     rows = [_expand_group(db, row) for row in found_page.rows]
     return Found(rows, found_page.total, found_page.page, found_page.per_page)

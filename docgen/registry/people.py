@@ -13,7 +13,7 @@ import sqlite_utils
 from docgen import dates
 from docgen.db import now_iso, transaction
 from docgen.errors import FieldErrors, NotFound
-from docgen.paging import Found, contains, paged
+from docgen.paging import Found, Where, paged
 from docgen.registry.common import field_error, first_row
 from docgen.registry.organisations import get_organisation
 from docgen.registry.schemas import PersonSchema
@@ -105,17 +105,12 @@ def list_people(
     role: str | None = None,
 ) -> list[dict]:
     """People of an organisation; role 'mentor'/'mentee' filters the two bases."""
-    sql = "SELECT * FROM people WHERE org_id = ?"
-    params: list = [org_id]
-    if category:
-        sql += " AND category = ?"
-        params.append(category)
-    if role == "mentor":
-        sql += " AND is_mentor = 1"
-    elif role == "mentee":
-        sql += " AND is_mentee = 1"
-    elif role is not None:
+    if role not in (None, "mentor", "mentee"):
         raise ValueError(f"unknown role filter: {role}")
+    where = Where("org_id = ?", org_id).equal("category", category)
+    if role:
+        where.add(f"is_{role} = 1")
+    sql, params = "SELECT * FROM people WHERE " + where.sql, where.params
     return list(db.query(sql + " ORDER BY surname, name, patronymic, id", params))
 
 
@@ -152,18 +147,10 @@ def search_people(
     per_page: int = 50,
 ) -> Found:
     """One page of an organisation's people whose name or position contains `text`."""
-    sql = "SELECT * FROM people WHERE org_id = ?"
-    params: list = [org_id]
-    if text.strip():
-        full = "surname || ' ' || name || ' ' || coalesce(patronymic, '')"
-        condition, found = contains(db, [full, "coalesce(position, '')"], text)
-        sql += " AND " + condition
-        params += found
-    if category:
-        sql += " AND category = ?"
-        params.append(category)
-    if role == "mentor":
-        sql += " AND is_mentor = 1"
-    elif role == "mentee":
-        sql += " AND is_mentee = 1"
-    return paged(db, sql, params, "surname, name, patronymic, id", page, per_page)
+    full = "surname || ' ' || name || ' ' || coalesce(patronymic, '')"
+    where = Where("org_id = ?", org_id).text(db, [full, "coalesce(position, '')"], text)
+    where.equal("category", category)
+    if role in ("mentor", "mentee"):
+        where.add(f"is_{role} = 1")
+    sql = "SELECT * FROM people WHERE " + where.sql
+    return paged(db, sql, where.params, "surname, name, patronymic, id", page, per_page)
