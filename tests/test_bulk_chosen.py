@@ -183,3 +183,18 @@ def test_the_list_of_jobs_names_documents_and_states_in_russian(app, client):
     page = html.fromstring(client.get("/documents/bulk").get_data(as_text=True))
     row = [cell.text_content().strip() for cell in page.xpath("//table//tbody/tr[1]/td")]
     assert row[1:] == ["Согласия работников на осуществление наставничества", "готово", "1 из 1"]
+
+
+def test_a_forged_choice_on_the_page_is_refused_beside_the_list(client):
+    login(client, "curator")
+    forged = client.post(
+        "/documents/bulk", data={"action": "consents", "choose": "1", "person_ids": ["1; DROP"]}
+    )
+    assert forged.status_code == 422
+    card = _card(forged.get_data(as_text=True), "у кого их нет")
+    assert "Неверный выбор людей: обновите страницу и отметьте их снова." in card.text_content()
+    stranger = client.post(
+        "/documents/bulk", data={"action": "consents", "choose": "1", "person_ids": ["99999999"]}
+    )
+    assert stranger.status_code == 422
+    assert "нет в реестре организации: № 99999999." in stranger.get_data(as_text=True)
