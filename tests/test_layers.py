@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
 
 # Lower layers never import higher ones; a layer may import its own and every lower layer.
 LAYERS = (
-    {"errors", "dates", "ru", "text", "safezip", "paging", "codes", "forms"},
+    {"errors", "dates", "ru", "text", "typography", "safezip", "paging", "codes", "forms"},
     {"migrations"},
     {"db"},
     {"accounts", "registry", "surveys"},

@@ -30,7 +30,7 @@ from marshmallow import ValidationError
 
 from docgen.accounts import audit, users
 from docgen.db import connect, now_iso, transaction
-from docgen.documents import archive, compose
+from docgen.documents import archive, chosen, compose
 from docgen.documents import service as documents
 from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.kinds import catalog
@@ -63,18 +63,31 @@ class BulkResult:
 # --- items ------------------------------------------------------------------------------
 
 
+# (db, org_id, on, common) -> one input per document.
+Items = Callable[[sqlite_utils.Database, int, dt.date, Mapping[str, Any]], list[dict]]
+
+
 @dataclass(frozen=True)
 class Action:
     """A bulk action a school starts with one button (a kind's `bulk`, see the catalog)."""
 
     kind: str
     title: str
-    items: Callable[[sqlite_utils.Database, int, dt.date, Mapping[str, Any]], list[dict]]
+    items: Items
     common: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+    person: tuple[str, ...] = ()
+    choosable: Items | None = None
 
 
 ACTIONS = {
-    kind.bulk.code: Action(kind.slug, kind.bulk.title, kind.bulk.items, kind.bulk.common)
+    kind.bulk.code: Action(
+        kind.slug,
+        kind.bulk.title,
+        kind.bulk.items,
+        kind.bulk.common,
+        kind.bulk.person,
+        kind.bulk.choosable,
+    )
     for kind in catalog.KINDS
     if kind.bulk is not None
 }
@@ -89,8 +102,13 @@ def start(
     choices: Mapping[str, Any] | None = None,
     *,
     enqueue: Callable[[int], Any],
+    person_ids: list[int] | None = None,
 ) -> int:
-    """Write a bulk job as queued and hand it to `enqueue`; returns the job to poll with get_job."""
+    """Write a bulk job as queued and hand it to `enqueue`; returns the job to poll with get_job.
+
+    With `person_ids` the documents are for those people of the organisation only (each must
+    be one the action can be for, see `chosen.candidates`); without, for the action's own list.
+    """
     action = ACTIONS.get(action_code)
     if action is None:
         raise NotFound("Нет такого массового действия.")
@@ -98,7 +116,23 @@ def start(
     try:
         kind = catalog.get(action.kind)
         documents.require_create(db, user, kind, org_id)
-        items = action.items(db, org_id, on, action.common(choices or {}, kind.sample()))
+        items, errors = [], {}  # every wrong choice told at once: the curator and the people
+        try:
+            common = action.common(choices or {}, kind.sample())
+        except FieldErrors as err:
+            common, errors = {}, dict(err.fields)
+        try:
+            if person_ids is not None:
+                items = chosen.items_for(db, org_id, on, action, common, person_ids)
+            elif not errors:
+                items = action.items(db, org_id, on, common)
+        except FieldErrors as err:
+            errors |= err.fields
+        if errors:
+            messages = [m for ms in errors.values() for m in ms]
+            raise FieldErrors(
+                messages[0] if len(messages) == 1 else "Исправьте выбор.", fields=errors
+            )
         if not items:
             message = "Формировать нечего: у всех участников документы уже есть."
             raise FieldErrors(message, fields={"action": [message]})

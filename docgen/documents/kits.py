@@ -22,7 +22,7 @@ import sqlite_utils
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from docgen import ru
+from docgen import ru, typography
 from docgen.documents import archive
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
@@ -251,9 +251,11 @@ def candidates(
 
 
 def _paragraph(document: Any, text: str, style_id: str, *, before: Any = None) -> Any:
-    """A paragraph in the document's style of that id, right-aligned marks if it has none."""
+    """A paragraph in the document's style of that id, right-aligned marks if it has none.
+
+    Its text is typed or comes from the registry, so its straight quotes print as «…»."""
     styles = {style.style_id: style for style in document.styles}
-    paragraph = document.add_paragraph(text)
+    paragraph = document.add_paragraph(typography.quotes(text))
     if style_id in styles:
         paragraph.style = styles[style_id]
     elif style_id == "DocAnnexMark":
@@ -303,7 +305,7 @@ def marked(part: bytes, lines: list[str]) -> bytes:
     if cell is not None:
         first = cell.paragraphs[0]
         for line in lines:
-            paragraph = first.insert_paragraph_before(line)
+            paragraph = first.insert_paragraph_before(typography.quotes(line))
             paragraph.style = first.style
     else:
         top = next(iter(document.element.body.iterchildren()), None)

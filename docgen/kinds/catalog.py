@@ -67,6 +67,10 @@ class Bulk:
     """(db, org_id, on, common) -> one input per document."""
     common: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
     """(the page's choices, the kind's sample) -> what every item shares."""
+    person: tuple[str, ...] = ()
+    """Where an item names its person's registry id: the action can be for chosen people."""
+    choosable: Callable[[Any, int, dt.date, Mapping[str, Any]], list[dict[str, Any]]] | None = None
+    """Like `items`, for everyone who may be chosen (default: `items`' own people)."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,8 @@ KINDS: tuple[Kind, ...] = (
             "Согласия на обработку персональных данных — всем участникам, у кого их нет",
             consent_values.consent_items,
             consent_values.consent_common,
+            person=("subject", "id"),
+            choosable=consent_values.participant_items,
         ),
     ),
     Kind(
@@ -340,6 +346,7 @@ KINDS: tuple[Kind, ...] = (
             "Персонализированные программы наставничества — всем парам молодых педагогов",
             programme_values.personal_programme_items,
             programme_values.personal_programme_common,
+            person=("mentee", "person", "id"),
         ),
     ),
     Kind(
@@ -386,6 +393,7 @@ KINDS: tuple[Kind, ...] = (
             "Согласия работников на осуществление наставничества — всем наставникам-работникам",
             labour_values.consent_items,
             labour_values.consent_common,
+            person=("employee", "id"),
         ),
     ),
     Kind(
@@ -401,6 +409,7 @@ KINDS: tuple[Kind, ...] = (
             "Дополнительные соглашения к трудовым договорам — всем наставникам-работникам",
             labour_values.agreement_items,
             labour_values.agreement_common,
+            person=("employee", "id"),
         ),
     ),
     Kind(

@@ -218,12 +218,18 @@ def missing_consents(
     """Participants (in a base or an open pair/group) with no consent in force on that date."""
     _check_kind(kind)
     day = _day(on or dt.date.today(), "Дата").isoformat()
-    participants = db.query(
-        "SELECT * FROM people WHERE org_id = ? AND (is_mentor = 1 OR is_mentee = 1 "
-        "OR id IN (SELECT mentor_id FROM mentoring_groups WHERE status != 'closed') "
-        "OR id IN (SELECT person_id FROM group_mentees JOIN mentoring_groups g "
-        "ON g.id = group_id WHERE g.status != 'closed')) "
-        "ORDER BY surname, name, patronymic, id",
-        [org_id],
+    return [p for p in participants(db, org_id) if valid_consent(db, p["id"], kind, day) is None]
+
+
+def participants(db: sqlite_utils.Database, org_id: int) -> list[dict]:
+    """People in a base or an open pair/group, by name."""
+    return list(
+        db.query(
+            "SELECT * FROM people WHERE org_id = ? AND (is_mentor = 1 OR is_mentee = 1 "
+            "OR id IN (SELECT mentor_id FROM mentoring_groups WHERE status != 'closed') "
+            "OR id IN (SELECT person_id FROM group_mentees JOIN mentoring_groups g "
+            "ON g.id = group_id WHERE g.status != 'closed')) "
+            "ORDER BY surname, name, patronymic, id",
+            [org_id],
+        )
     )
-    return [p for p in participants if valid_consent(db, p["id"], kind, day) is None]

@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from docgen import ru
+from docgen import ru, typography
 from docgen.errors import DocgenError
 
 TEMPLATE_DIR = Path(__file__).parent.parent / "templates" / "docx"
@@ -95,10 +95,20 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
+def _finalize(value: Any) -> Any:
+    """Every printed value, before escaping: straight quotes people typed print as «…»."""
+    if type(value) is str and typography.STRAIGHT in value:
+        return typography.quotes(value)
+    return value
+
+
 @functools.cache
 def environment() -> ImmutableSandboxedEnvironment:
-    """The one Jinja environment for documents: sandboxed, XML-escaping, with the Russian filters."""
-    env = _Sandbox(autoescape=True, keep_trailing_newline=True)
+    """The one Jinja environment for documents: sandboxed, XML-escaping, with the Russian filters.
+
+    Values are finalized (straight quotes to «…»), the template's own text is not.
+    """
+    env = _Sandbox(autoescape=True, keep_trailing_newline=True, finalize=_finalize)
     # A template may not switch escaping off for a value: whatever it prints stays text.
     env.filters.pop("safe", None)
     env.filters.update(FILTERS)

@@ -17,7 +17,7 @@ from flask import (
 
 from docgen import jobs as job_queue
 from docgen.accounts import audit, permissions
-from docgen.documents import archive, bulk
+from docgen.documents import archive, bulk, chosen
 from docgen.errors import FieldErrors, NotFound
 from docgen.registry import people
 from docgen.web import downloads, helpers
@@ -40,12 +40,40 @@ def _page(org: dict, errors: dict | None = None, status: int = 200) -> Any:
     jobs = list(
         db.query("SELECT * FROM bulk_jobs WHERE org_id = ? ORDER BY id DESC LIMIT 10", [org["id"]])
     )
+    today = dt.date.today()
+    candidates = {
+        code: chosen.candidates(db, org["id"], today, action)
+        for code, action in bulk.ACTIONS.items()
+    }
+    # After a refused start the boxes of that action stay as the user left them.
+    kept = None
+    if request.method == "POST" and request.form.get("choose"):
+        kept = (request.form.get("action"), set(request.form.getlist("person_ids")))
     return (
         render_template(
-            "bulk.html", actions=bulk.ACTIONS, staff=staff, jobs=jobs, errors=errors or {}
+            "bulk.html",
+            actions=bulk.ACTIONS,
+            staff=staff,
+            jobs=jobs,
+            errors=errors or {},
+            candidates=candidates,
+            kept=kept,
+            # «Согласия на обработку персональных данных»: the action's title before « — ».
+            kind_titles={a.kind: a.title.split(" — ")[0] for a in bulk.ACTIONS.values()},
         ),
         status,
     )
+
+
+def _person_ids() -> list[int] | None:
+    """The people ticked on the page, or None when the action's form has no list."""
+    if not request.form.get("choose"):
+        return None
+    try:
+        return [int(value) for value in request.form.getlist("person_ids")]
+    except ValueError:
+        message = "Неверный выбор людей: обновите страницу и отметьте их снова."
+        raise FieldErrors(message, fields={"person_ids": [message]}) from None
 
 
 @bp.post("")
@@ -61,6 +89,7 @@ def start() -> Any:
             dt.date.today(),
             {"curator_id": request.form.get("curator_id", "")},
             enqueue=job_queue.current().enqueue_bulk,
+            person_ids=_person_ids(),
         )
     except FieldErrors as err:
         return _page(org, err.fields, 422)

@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 from flask import current_app, flash, g, redirect, request, session, url_for
 
+from docgen import dates
 from docgen import db as database
 from docgen.accounts import permissions, users
 from docgen.errors import DocgenError, FieldErrors, Forbidden
@@ -123,13 +124,14 @@ def switchable_orgs() -> list[dict]:
 
 
 def parse_date(text: str | None, field_name: str, label: str) -> dt.date:
+    """A date typed as ДД.ММ.ГГГГ (or ISO); «Метка: такой даты нет.» for «31.02.2026»."""
     value = (text or "").strip()
     try:
-        if len(value) == 10 and value[2] == ".":
-            return dt.datetime.strptime(value, "%d.%m.%Y").date()
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        message = f"{label}: укажите дату (ДД.ММ.ГГГГ)"
+        if not value:
+            raise dates.DateError("укажите дату (ДД.ММ.ГГГГ)")
+        return dates.check_year(dates.parse(value))
+    except dates.DateError as err:
+        message = f"{label}: {err}."
         raise FieldErrors(message, fields={field_name: [message]}) from None
 
 

@@ -94,8 +94,23 @@ def consent_items(
     `common` holds what is the same on every form (processor, purpose…); `details` per person
     id what the registry does not keep (address, identity document, representative).
     """
+    return _items(consents.missing_consents(db, org_id, "processing", on), common, details)
+
+
+def participant_items(
+    db: sqlite_utils.Database, org_id: int, on: dt.date, common: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """A consent payload for every participant, a consent in force or not: for chosen people."""
+    return _items(consents.participants(db, org_id), common, None)
+
+
+def _items(
+    people: list[Mapping[str, Any]],
+    common: Mapping[str, Any],
+    details: Mapping[int, Mapping[str, Any]] | None,
+) -> list[dict[str, Any]]:
     items = []
-    for person in consents.missing_consents(db, org_id, "processing", on):
+    for person in people:
         role = "наставник" if person["is_mentor"] and not person["is_mentee"] else "наставляемый"
         if not (person["is_mentor"] or person["is_mentee"]):
             role = "участник"

@@ -9,17 +9,18 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from docgen import jobs
 from docgen.accounts import permissions
 from docgen.documents import bulk
 from docgen.errors import NotFound
-from docgen.forms import Form, Str, field, one_of
+from docgen.forms import Form, List, Str, field, one_of
 from docgen.web.api import schemas
 from docgen.web.api.endpoint import Call, endpoint
 
 bp = Blueprint("api_bulk", __name__, url_prefix="/api")
+PER_PERSON = ", ".join(code for code, action in bulk.ACTIONS.items() if action.person)
 
 
 class BulkRequest(Form):
@@ -31,6 +32,18 @@ class BulkRequest(Form):
     curator_id = schemas.Id(
         load_default=None,
         metadata=field("Куратор программ", "Для personal-programmes: id педагога из реестра"),
+    )
+    person_ids = List(
+        schemas.Id(),
+        load_default=None,
+        validate=validate.Length(max=bulk.MAX_ITEMS, error=f"Не больше {bulk.MAX_ITEMS}."),
+        metadata=field(
+            "Для кого",
+            "id людей организации из реестра: документы только для них (для consents — и тем, "
+            "у кого согласие уже есть). Без списка — всем, кому действие делает документ само. "
+            f"Только для действий по людям ({PER_PERSON}); человек другой организации или "
+            "не подходящий действию — 422 с сообщением в fields.person_ids.",
+        ),
     )
 
 
@@ -61,6 +74,7 @@ def start(call: Call) -> Response:
         dt.date.today(),
         {"curator_id": call.data["curator_id"] or ""},
         enqueue=jobs.current().enqueue_bulk,
+        person_ids=call.data["person_ids"],
     )
     response = jsonify(BulkStarted().dump({"id": job_id}))
     response.status_code = 202
