@@ -62,7 +62,14 @@ def test_closing_a_pair_takes_day_month_year_and_refuses_31_february(
         data={"result": "программа выполнена", "closed_on": "31.02.2026"},
         follow_redirects=True,
     )
-    assert "Дата завершения: такой даты нет" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    form = html.fromstring(refused.get_data(as_text=True)).xpath(
+        f"//form[@action='/registry/groups/{group['id']}/close']"
+    )[0]
+    assert form.xpath("ancestor::details/@open"), "the refused closing form stays open"
+    assert form.xpath("string(.//textarea[@name='result'])") == "программа выполнена"
+    assert form.xpath("string(.//input[@name='closed_on']/@value)") == "31.02.2026"
+    assert "Дата завершения: такой даты нет" in form.xpath("string(.//p[@class='field-errors'])")
     assert _status(app, group["id"]) != "closed"
 
     closed = client.post(

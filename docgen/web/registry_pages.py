@@ -222,6 +222,11 @@ def consents() -> Any:
 @bp.get("/groups")
 @helpers.login_required
 def groups() -> Any:
+    return _groups_page()
+
+
+def _groups_page(closing: dict | None = None, status: int = 200) -> Any:
+    """The pairs/groups list; `closing` reopens one group's closing form with its input and errors."""
     org, db = _school(), get_db()
     forms = {form["code"]: form["title"] for form in registry_groups.list_forms(db)}
     filters = {
@@ -239,7 +244,8 @@ def groups() -> Any:
         forms=forms,
         group_status=GROUP_STATUS,
         may_edit=helpers.can("edit_registry", org),
-    )
+        closing=closing or {},
+    ), status
 
 
 def _group_form(
@@ -412,9 +418,12 @@ def close_group(group_id: int) -> Any:
         registry_groups.close_group(
             db, group_id, request.form.get("result", ""), request.form.get("closed_on", "")
         )
-        flash("Работа пары/группы завершена.", "ok")
     except (FieldErrors, Conflict) as err:
-        helpers.flash_error(err)
+        if not err.fields:
+            helpers.flash_error(err)
+        kept = {"id": group_id, "values": request.form.to_dict(), "errors": err.fields}
+        return _groups_page(closing=kept, status=err.status)
+    flash("Работа пары/группы завершена.", "ok")
     return redirect(url_for("registry_pages.groups"))
 
 
