@@ -378,3 +378,38 @@ def assemble(order_docx: bytes, annexes: list[tuple[int, bytes]]) -> bytes:
     parts += [(number, part) for number, part in annexes]
     parts.sort(key=lambda item: item[0])  # stable: the order's own annex first on a tie
     return merge.merge_docx([order_docx, *(part for _, part in parts)])
+
+
+def revise(db: sqlite_utils.Database, kind: Kind, order: Mapping[str, Any], user_id: int) -> dict:
+    """A new draft of a registered order with a new draft of every annex it approved.
+
+    The annexes change only with their order: each is carried into a new draft (its own
+    revision), the order's draft lists those drafts, and registering it numbers and freezes
+    them with it, as the first registration did.
+    """
+    listed = archive.annexes(db, order["id"]) if order["status"] == "registered" else []
+    drafts = {
+        annex["id"]: archive.revise(db, annex["id"], user_id, order_id=order["id"])["id"]
+        for annex in listed
+    }
+    given = None
+    if drafts:
+        frozen = archive.get_version(db, order["id"], order["registered_version"])["input"]
+        given = carried(kind, frozen, drafts)
+    result = archive.revise(db, order["id"], user_id, input=given)
+    archive.set_annexes(db, result["id"], [(a["position"], drafts[a["id"]]) for a in listed])
+    return result
+
+
+def carried(kind: Kind, data: Mapping[str, Any], drafts: Mapping[int, int]) -> dict[str, Any]:
+    """The order's input with each annex (`document_id`) replaced by its new draft."""
+    decl = declared(kind)
+    if decl is None:
+        return dict(data)
+    entries = [
+        {**e, "document_id": drafts.get(e.get("document_id"), e.get("document_id"))}
+        if isinstance(e, Mapping) and e.get("document_id") is not None
+        else e
+        for e in data.get(decl.field) or []
+    ]
+    return {**data, decl.field: entries}

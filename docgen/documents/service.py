@@ -374,7 +374,8 @@ def cancel(
 def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
     document = archive.get_document(db, document_id)
     permissions.require(dict(user), "create_document", document["org_id"], db)
-    result = archive.revise(db, document_id, user["id"])
+    with transaction(db):  # an order's annexes are carried into new drafts with it
+        result = kits.revise(db, catalog.get(document["kind"]), document, user["id"])
     audit.record(db, user["id"], "revise", "document", document_id, str(result["id"]))
     return result
 
