@@ -315,3 +315,71 @@ def test_the_monitoring_sample_counts_agree():
         <= forms.get("работодатель – ученик", {"pairs": 0})["pairs"]
         + forms.get("работодатель – ученик", {"groups": 0})["groups"]
     )
+
+
+# ---------------------------------------------------------------- the executor line
+
+
+def _long_pairs_order(extra: int) -> dict:
+    """The pairs-order sample with `extra` more people on its familiarisation sheet: with 19
+    the sheet used to end at the foot of page 3 and leave the executor alone on page 4."""
+    payload = _sample("pairs-order")
+    surnames = [
+        f"{stem}{end}"
+        for end in ("а", "ина", "ова")
+        for stem in ("Андреев", "Борисов", "Васильев", "Григорьев", "Дмитриев", "Егоров", "Жуков")
+    ]
+    payload["acquaint"] = list(payload.get("acquaint") or []) + [
+        {
+            "surname": surname,
+            "name": "Мария",
+            "patronymic": "Ивановна",
+            "gender": "f",
+            "position": "учитель начальных классов",
+        }
+        for surname in surnames[:extra]
+    ]
+    return payload
+
+
+def test_the_signature_and_the_last_sheet_row_keep_with_the_executor_in_the_docx():
+    import io
+
+    from docx import Document
+
+    payload = _long_pairs_order(19)
+    kind = catalog.get("pairs-order")
+    document = Document(io.BytesIO(compose.render_docx(kind, _values("pairs-order", payload))))
+    signature = next(p for p in document.paragraphs if p.style.style_id == "DocSignature")
+    assert signature.paragraph_format.keep_with_next
+    sheet = next(t for t in document.tables if "Отметка" in t.rows[0].cells[3].text)
+    rows = sheet.rows
+    last = rows[-1]
+    assert last.cells[0].text == str(len(rows) - 1)  # numbered on from the rows before
+    assert all(p.paragraph_format.keep_with_next for c in last.cells for p in c.paragraphs)
+    assert not any(p.paragraph_format.keep_with_next for c in rows[-2].cells for p in c.paragraphs)
+    executor = document.paragraphs[[p._p for p in document.paragraphs].index(sheet._tbl.getnext())]
+    assert _norm(executor.text) == "Чернова Н.В." and executor.paragraph_format.keep_with_next
+
+
+@pytest.mark.parametrize("extra", [18, 19, 20])
+def test_the_executor_line_never_stands_alone_on_its_page(extra):
+    import io
+
+    import pdfplumber
+
+    from docgen.rendering.pdf import docx_to_pdf
+
+    kind = catalog.get("pairs-order")
+    docx = compose.render_docx(kind, _values("pairs-order", _long_pairs_order(extra)))
+    with pdfplumber.open(io.BytesIO(docx_to_pdf(docx))) as pdf:
+        pages = [(page.extract_text() or "").splitlines() for page in pdf.pages]
+    number, lines = next(
+        (n, lines) for n, lines in enumerate(pages, start=1) if "Чернова Н.В." in lines
+    )
+    before = lines[: lines.index("Чернова Н.В.")]
+    text = [line for line in before if line.strip() not in {str(number), ""}]
+    header = {"№ п/ Фамилия, имя, Должность Отметка Подпись Дата", "п отчество"}
+    assert [line for line in text if line not in header], (
+        f"page {number} holds the executor line alone"
+    )

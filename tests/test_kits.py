@@ -10,7 +10,7 @@ from webfixtures import login
 
 from docgen import demo
 from docgen.accounts import users
-from docgen.documents import archive
+from docgen.documents import archive, compose
 from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
@@ -246,3 +246,162 @@ def test_create_and_return_selects_the_new_draft(client, today):
     selected = page.split('name="documents.0.document_id"')[1].split("</select>")[0]
     assert "selected>Положение о системе (целевой модели) наставничества педагогических" in selected
     assert f"черновик от {today:%d.%m.%Y} (версия 1)" in selected
+
+
+# ---------------------------------------------------------------- annex order
+
+
+def _marks(text: str) -> list[str]:
+    """The annex marks in the order they are printed: «Приложение 1», «Приложение 2» …"""
+    return [line.strip() for line in text.split("\n") if line.strip().startswith("Приложение")]
+
+
+def test_the_municipal_programme_numbered_1_comes_before_the_roadmap(db, today):
+    demo.seed(db)
+    municipal = next(u for u in users.list_users(db) if u["login"] == "municipal")
+    programme = documents.create(
+        db, municipal, "municipal-programme", sample("municipal-programme"), municipal["org_id"]
+    )
+    payload = sample("municipal-roadmap-order")
+    payload["other_annexes"] = [{"number": 1, "document_id": programme["id"]}]
+    payload["roadmap_number"] = 2
+    order = documents.create(db, municipal, "municipal-roadmap-order", payload, municipal["org_id"])
+    info = documents.register(db, municipal, order["id"], today)
+    date = today.strftime("%d.%m.%Y")
+
+    docx, _, _ = documents.download(db, municipal, order["id"], None, "docx")
+    text = docx_text(docx).replace("\u00a0", " ")
+    # the order's text, the marks and the pages: one order of annexes
+    assert "1.1. Муниципальную целевую программу наставничества" in text
+    assert text.index("(приложение 1)") < text.index("(приложение 2)")
+    assert _marks(text.split("ПРИКАЗЫВАЮ:")[1]) == ["Приложение 1", "Приложение 2"]
+    programme_at = text.index("МУНИЦИПАЛЬНАЯ ЦЕЛЕВАЯ ПРОГРАММА НАСТАВНИЧЕСТВА")
+    roadmap_at = text.index("Приложение 2\n")
+    assert text.index("Приложение 1\n") < programme_at < roadmap_at
+    assert text.index("Наименование мероприятия") > roadmap_at
+    for number in (1, 2):
+        mark = f"Приложение {number}\nк приказу Отдела образования"
+        assert f"{mark}\nот {date} № {info['number']}" in text
+    pdf, _, _ = documents.download(db, municipal, order["id"], None, "pdf")
+    lines = pdf_text(pdf, docx)
+    programme_line = lines.index("1. Общие положения")  # the programme's first section
+    assert lines.index("Приложение 1") < programme_line < lines.index("Приложение 2")
+
+
+@pytest.mark.parametrize(
+    ("slug", "field"),
+    [(kind.slug, kind.annexes.field) for kind in catalog.KINDS if kind.annexes is not None],
+)
+def test_annexes_follow_their_numbers_in_every_approving_order(director, slug, field):
+    """Two typed annexes given as 2 then 1 (where numbers are typed) print as 1 then 2."""
+    db, user = director
+    kind = catalog.get(slug)
+    payload = sample(slug)
+    first = {"title": "Правила работы наставнических пар", "body": "Текст правил."}
+    second = {"title": "План работы наставников", "body": "Текст плана."}
+    if kind.annexes.numbered:
+        payload["roadmap_number"] = 3
+        payload[field] = [second | {"number": 2}, first | {"number": 1}]
+    else:
+        payload[field] = [first, second]
+    docx = documents.render(db, kind, compose.validate(kind, payload), user["org_id"])
+    text = docx_text(docx).replace("\u00a0", " ")
+    after = text.split("ПРИКАЗЫВАЮ:")[1]
+    marks = _marks(after)
+    assert marks == sorted(marks, key=lambda m: int(m.split()[1])), marks
+    assert after.index("Текст правил.") < after.index("Текст плана.")
+
+
+# ---------------------------------------------------------------- revision of an order
+
+
+def test_a_revision_of_the_order_carries_its_annexes_as_new_drafts(director, today):
+    db, user = director
+    regulation = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    order = documents.create(
+        db, user, "approval-order", order_with({"document_id": regulation["id"]}), user["org_id"]
+    )
+    first = documents.register(db, user, order["id"], today)
+
+    revision = documents.revise(db, user, order["id"])
+    listed = revision["version"]["input"]["documents"]
+    carried_id = listed[0]["document_id"]
+    carried = archive.get_document(db, carried_id)
+    assert carried_id != regulation["id"]
+    assert (carried["status"], carried["revision_of"]) == ("draft", regulation["id"])
+    assert [a["id"] for a in archive.annexes(db, revision["id"])] == [carried_id]
+
+    # the Положение is changed in its new draft, and a new annex is added to the order
+    changed = sample("regulation")
+    changed["sections"][0]["paragraphs"][0] = "Настоящее Положение вступает в силу с 15.10.2026."
+    documents.update(db, user, carried_id, changed)
+    added = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    payload = {**revision["version"]["input"]}
+    payload["documents"] = [*listed, {"document_id": added["id"]}]
+    documents.update(db, user, revision["id"], payload)
+    second = documents.register(db, user, revision["id"], today)
+    assert second["number"] != first["number"]
+
+    date = today.strftime("%d.%m.%Y")
+    for annex_id in (carried_id, added["id"]):
+        frozen = archive.get_document(db, annex_id)
+        assert (frozen["status"], frozen["number"]) == ("registered", second["number"])
+        with pytest.raises(Conflict, match="только через изменение приказа"):
+            documents.update(db, user, annex_id, sample("regulation"))
+    docx, _, _ = documents.download(db, user, revision["id"], None, "docx")
+    text = docx_text(docx).replace("\u00a0", " ")
+    assert "Настоящее Положение вступает в силу с 15.10.2026." in text
+    assert f"Приложение 2\nк приказу МБОУ «Обливская СОШ № 1»\nот {date} № {second['number']}" in (
+        text
+    )
+    # the first order and its Положение stay as they were registered
+    old = archive.get_document(db, regulation["id"])
+    assert (old["status"], old["number"]) == ("registered", first["number"])
+    old_docx, _, _ = documents.download(db, user, order["id"], None, "docx")
+    assert "вступает в силу с 15.10.2026" not in docx_text(old_docx)
+
+
+def test_an_annex_is_still_revised_only_with_its_order(director, today):
+    db, user = director
+    regulation = documents.create(db, user, "regulation", sample("regulation"), user["org_id"])
+    order = documents.create(
+        db, user, "approval-order", order_with({"document_id": regulation["id"]}), user["org_id"]
+    )
+    documents.register(db, user, order["id"], today)
+    with pytest.raises(Conflict, match="только через изменение приказа"):
+        documents.revise(db, user, regulation["id"])
+
+
+# ---------------------------------------------------------------- typed annexes
+
+
+@pytest.mark.parametrize(
+    ("slug", "field"),
+    [(kind.slug, kind.annexes.field) for kind in catalog.KINDS if kind.annexes is not None],
+)
+def test_a_typed_annex_without_text_is_refused_naming_its_field(api, demo_ids, slug, field):
+    kind = catalog.get(slug)
+    payload = sample(slug)
+    entry = {"title": "Положение о наставничестве", "body": "  "}
+    payload[field] = [entry | {"number": 1}] if kind.annexes.numbered else [entry]
+    login_as = "municipal" if slug.startswith("municipal") else "director"
+    org_id = demo_ids["department" if login_as == "municipal" else "school1"]
+    response = api(login_as).post(
+        "/api/documents", json={"org_id": org_id, "kind": slug, "input": payload}
+    )
+    assert response.status_code == 422, response.json
+    assert "без текста" in " ".join(response.json["fields"][f"{field}.0.body"])
+
+
+@pytest.mark.parametrize("slug", [kind.slug for kind in catalog.KINDS if kind.annexes is not None])
+def test_every_annex_of_an_order_sample_has_text_after_its_title(director, slug):
+    db, user = director
+    kind = catalog.get(slug)
+    payload = sample(slug)
+    for entry in payload.get(kind.annexes.field) or []:
+        assert entry.get("document_id") or entry.get("input") or entry["body"].strip(), entry
+    text = docx_text(documents.render(db, kind, compose.validate(kind, payload), user["org_id"]))
+    for entry in payload.get(kind.annexes.field) or []:
+        if entry.get("body"):
+            first_line = entry["body"].strip().split("\n")[0]
+            assert text.index(first_line) > text.index(entry["title"] + "\n")

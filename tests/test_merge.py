@@ -182,3 +182,51 @@ def test_libreoffice_opens_the_merged_docx_with_the_image(tmp_path):
         assert any(page.images for page in pdf.pages[1:])
         text = " ".join(page.extract_text() or "" for page in pdf.pages)
     assert "наставник.рф" in text
+
+
+def _two_part_document(*, landscape_second: bool) -> bytes:
+    doc = Document()
+    doc.add_paragraph("Текст приказа")
+    if landscape_second:
+        section = doc.add_section()
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        doc.add_page_break()
+    doc.add_paragraph("Приложение 2")
+    doc.add_paragraph("Таблица мероприятий")
+    return saved(doc)
+
+
+def _cut_before(docx: bytes, text: str) -> int:
+    body = [e for e in Document(io.BytesIO(docx)).element.body if e.tag != qn("w:sectPr")]
+    return next(
+        i for i, e in enumerate(body) if "".join(t.text or "" for t in e.iter(qn("w:t"))) == text
+    )
+
+
+def test_split_gives_the_parts_without_the_page_break_between_them():
+    from docgen.rendering.merge import split_docx
+
+    docx = _two_part_document(landscape_second=False)
+    order, annex = split_docx(docx, [_cut_before(docx, "Приложение 2")])
+    assert [p.text for p in Document(io.BytesIO(order)).paragraphs] == ["Текст приказа"]
+    assert [p.text for p in Document(io.BytesIO(annex)).paragraphs] == [
+        "Приложение 2",
+        "Таблица мероприятий",
+    ]
+    # merged back with another part between them: the annex's text follows that part
+    merged = preview.docx_text(merge_docx([order, landscape_annex(), annex]))
+    assert merged.index("Широкая таблица") < merged.index("Приложение 2\nТаблица мероприятий")
+
+
+def test_split_keeps_each_part_in_its_own_page_setup():
+    from docgen.rendering.merge import split_docx
+
+    docx = _two_part_document(landscape_second=True)
+    order, annex = split_docx(docx, [_cut_before(docx, "Приложение 2")])
+    assert Document(io.BytesIO(order)).sections[-1].orientation == WD_ORIENT.PORTRAIT
+    assert len(Document(io.BytesIO(order)).sections) == 1
+    assert Document(io.BytesIO(annex)).sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    with pytest.raises(MergeError):
+        split_docx(docx, [0])

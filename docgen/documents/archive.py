@@ -290,14 +290,25 @@ def cancel(db: sqlite_utils.Database, document_id: int, user_id: int | None, rea
     return get_document(db, document_id)
 
 
-def revise(db: sqlite_utils.Database, document_id: int, user_id: int | None) -> dict:
-    """Start a new draft from a registered document, its version 1 copied from the frozen one."""
+def revise(
+    db: sqlite_utils.Database,
+    document_id: int,
+    user_id: int | None,
+    *,
+    input: Any = None,
+    order_id: int | None = None,
+) -> dict:
+    """Start a new draft from a registered document, its version 1 copied from the frozen one.
+
+    `input` replaces the frozen input (an order whose annexes are carried into new drafts);
+    an annex approved by an order is revised only with that order (`order_id`).
+    """
     with transaction(db):
         doc = get_document(db, document_id)
         if doc["status"] != "registered":
             raise Conflict("Новую редакцию можно создать только из зарегистрированного документа")
         order = approving_order(db, document_id)
-        if order is not None:
+        if order is not None and order["id"] != order_id:
             raise Conflict(approved_message(order))
         frozen = get_version(db, document_id, doc["registered_version"])
         new_id = (
@@ -322,7 +333,7 @@ def revise(db: sqlite_utils.Database, document_id: int, user_id: int | None) -> 
                 {
                     "document_id": new_id,
                     "n": 1,
-                    "input_json": frozen["input_json"],
+                    "input_json": frozen["input_json"] if input is None else _input_json(input),
                     "docx_sha256": frozen["docx_sha256"],
                     "pdf_sha256": frozen["pdf_sha256"],
                     "author_id": user_id,

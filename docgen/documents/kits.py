@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,7 @@ from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.kinds.catalog import Annexes, Kind
 from docgen.rendering import context as ctx
+from docgen.rendering import merge
 
 SQLITE_MAX_ID = 2**63 - 1
 
@@ -316,6 +319,11 @@ def marked(part: bytes, lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+# A line of typed text that heads a section: «2. Цели и задачи» — a top-level number, no dash,
+# no closing punctuation (an item «2.1. …», «— …» or «… ;» is text).
+_SECTION = re.compile(r"\d{1,2}\.\s+[^—\n]{1,150}(?<![.;:,])")
+
+
 def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: Any) -> bytes:
     """An annex given only by its title and typed text, in the order's own styles."""
     document = docx.Document(io.BytesIO(order_docx))
@@ -329,7 +337,81 @@ def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: 
     _paragraph(document, title, "DocTitle")
     for text in (line.strip() for line in (body or "").split("\n")):
         if text:
-            _paragraph(document, text, "DocText")
+            _paragraph(document, text, "DocHeading" if _SECTION.fullmatch(text) else "DocText")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# «Приложение» or «Приложение 2» alone in the first line of an annex's mark.
+_OWN_MARK = re.compile(r"Приложение(?:\s+(\d+))?")
+
+
+def _own_annexes(order_docx: bytes) -> list[tuple[int | None, int]]:
+    """(number, body index) of each annex the order's own template prints after its text
+    (the municipal order's roadmap): the first line of each block of annex marks."""
+    body = docx.Document(io.BytesIO(order_docx)).element.body
+    found, previous = [], None
+    children = [e for e in body if e.tag != qn("w:sectPr")]
+    for index, element in enumerate(children):
+        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        is_mark = style is not None and style.get(qn("w:val")) == "DocAnnexMark"
+        if is_mark and previous != "DocAnnexMark":
+            text = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+            matched = _OWN_MARK.fullmatch(text)
+            if matched and index > 0:
+                found.append((int(matched[1]) if matched[1] else None, index))
+        previous = "DocAnnexMark" if is_mark else None
+    return found
+
+
+def assemble(order_docx: bytes, annexes: list[tuple[int, bytes]]) -> bytes:
+    """The order followed by every annex in the order of its number: the annexes the order's
+    template prints itself and those attached (`(number, docx)`), as the order's text lists
+    them, so «Приложение 1» always comes before «Приложение 2»."""
+    own = _own_annexes(order_docx) if annexes else []
+    parts: list[tuple[float, bytes]] = []
+    if own:
+        order_docx, *pieces = merge.split_docx(order_docx, [index for _, index in own])
+        parts = [
+            (math.inf if number is None else number, piece)
+            for (number, _), piece in zip(own, pieces, strict=True)
+        ]
+    parts += [(number, part) for number, part in annexes]
+    parts.sort(key=lambda item: item[0])  # stable: the order's own annex first on a tie
+    return merge.merge_docx([order_docx, *(part for _, part in parts)])
+
+
+def revise(db: sqlite_utils.Database, kind: Kind, order: Mapping[str, Any], user_id: int) -> dict:
+    """A new draft of a registered order with a new draft of every annex it approved.
+
+    The annexes change only with their order: each is carried into a new draft (its own
+    revision), the order's draft lists those drafts, and registering it numbers and freezes
+    them with it, as the first registration did.
+    """
+    listed = archive.annexes(db, order["id"]) if order["status"] == "registered" else []
+    drafts = {
+        annex["id"]: archive.revise(db, annex["id"], user_id, order_id=order["id"])["id"]
+        for annex in listed
+    }
+    given = None
+    if drafts:
+        frozen = archive.get_version(db, order["id"], order["registered_version"])["input"]
+        given = carried(kind, frozen, drafts)
+    result = archive.revise(db, order["id"], user_id, input=given)
+    archive.set_annexes(db, result["id"], [(a["position"], drafts[a["id"]]) for a in listed])
+    return result
+
+
+def carried(kind: Kind, data: Mapping[str, Any], drafts: Mapping[int, int]) -> dict[str, Any]:
+    """The order's input with each annex (`document_id`) replaced by its new draft."""
+    decl = declared(kind)
+    if decl is None:
+        return dict(data)
+    entries = [
+        {**e, "document_id": drafts.get(e.get("document_id"), e.get("document_id"))}
+        if isinstance(e, Mapping) and e.get("document_id") is not None
+        else e
+        for e in data.get(decl.field) or []
+    ]
+    return {**data, decl.field: entries}

@@ -24,7 +24,7 @@ from docgen.kinds import catalog
 from docgen.kinds.catalog import Kind
 from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
-from docgen.rendering import html, merge
+from docgen.rendering import html
 from docgen.rendering.pdf import docx_to_pdf
 
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
@@ -199,7 +199,7 @@ def render_kit(
                 docx, lines, entry.get("title") or "", entry.get("body") or "", values["org"]
             )
             parts.append((annex, part))
-    merged = merge.merge_docx([docx, *(part for _, part in parts)])
+    merged = kits.assemble(docx, [(annex.number, part) for annex, part in parts])
     return merged, [(annex, part) for annex, part in parts if annex.document is not None]
 
 
@@ -374,7 +374,8 @@ def cancel(
 def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
     document = archive.get_document(db, document_id)
     permissions.require(dict(user), "create_document", document["org_id"], db)
-    result = archive.revise(db, document_id, user["id"])
+    with transaction(db):  # an order's annexes are carried into new drafts with it
+        result = kits.revise(db, catalog.get(document["kind"]), document, user["id"])
     audit.record(db, user["id"], "revise", "document", document_id, str(result["id"]))
     return result
 

@@ -218,10 +218,10 @@ def command(doc, word: str = "ПРИКАЗЫВАЮ:") -> None:
     par(doc, word, "DocCommand")
 
 
-def signature(doc) -> None:
+def signature(doc):
     """Signature block: position at the left, «И.О. Фамилия» ending at the right margin;
     it keeps with the text before it (DocSignature is a closing style)."""
-    par(doc, "{{ signer.position_line }}\t{{ signer.sign }}", "DocSignature")
+    return par(doc, "{{ signer.position_line }}\t{{ signer.sign }}", "DocSignature")
 
 
 def executor(doc) -> None:
@@ -242,8 +242,20 @@ def annex_header(doc, number_expr: str = "") -> None:
     par(doc, "", "DocAnnexMark")
 
 
-def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
-    """A bordered table: a header row repeated on each page and one docxtpl row loop."""
+def table(
+    doc,
+    headers: list[str],
+    row: list[str],
+    *,
+    widths_cm: list[float],
+    loop: str,
+    keep_last: str | None = None,
+):
+    """A bordered table: a header row repeated on each page and one docxtpl row loop.
+
+    `keep_last` is a Jinja condition under which the last row keeps with the paragraph after
+    the table (the executor line after the familiarisation sheet never starts a page alone).
+    """
     tbl = doc.add_table(rows=4, cols=len(headers))
     tbl.style = doc.styles["Table Grid"]
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -258,10 +270,43 @@ def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], lo
             cell.paragraphs[0].add_run(text)
     start.cells[0].paragraphs[0].add_run("{%tr for r in " + loop + " %}")
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    if keep_last:
+        _keep_last_row(tbl, loop, keep_last)
     for index, width in enumerate(widths_cm):
         for row_ in tbl.rows:
             row_.cells[index].width = Cm(width)
     return tbl
+
+
+def _keep_last_row(tbl, loop: str, condition: str) -> None:
+    """The row loop split in two when `condition` holds: every item but the last, then the
+    last in a row that keeps with the next paragraph and does not split (Word's keepNext on
+    all its paragraphs; the preview turns it into `break-after: avoid`)."""
+    _head, start, body, end = tbl.rows[:4]
+    _set_tag(start, f"{{%tr for r in ({loop}[:-1] if {condition} else {loop}) %}}")
+    last_start, last_body, last_end = (copy.deepcopy(r._tr) for r in (start, body, end))
+    end._tr.addnext(last_start)
+    last_start.addnext(last_body)
+    last_body.addnext(last_end)
+    rows = tbl.rows
+    _set_tag(rows[4], f"{{%tr for r in ({loop}[-1:] if {condition} else []) %}}")
+    for cell in rows[5].cells:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                # the row's number is the count: its loop has one item
+                run.text = run.text.replace("loop.index", f"({loop})|length")
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
+    tr_pr = rows[5]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _set_tag(row, text: str) -> None:
+    paragraph = row.cells[0].paragraphs[0]
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.runs[0].text = text
 
 
 def grid_table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):

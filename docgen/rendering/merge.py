@@ -107,3 +107,56 @@ def merge_docx(parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     first.save(out)
     return out.getvalue()
+
+
+def _page_break_only(element) -> bool:
+    """A paragraph that holds nothing but a page break (the break before an annex)."""
+    if element.tag != qn("w:p"):
+        return False
+    breaks = element.findall(".//" + qn("w:br"))
+    text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+    return not text.strip() and any(b.get(qn("w:type")) == "page" for b in breaks)
+
+
+def split_docx(docx_bytes: bytes, starts: list[int]) -> list[bytes]:
+    """The DOCX cut before each of the body elements at `starts` (indexes among the body's
+    children): the pieces in order, each with the page setup that governs its last element.
+
+    A page break alone in the paragraph before a cut is dropped: `merge_docx` starts every
+    part after the first on a new page itself.
+    """
+    original = _open(docx_bytes)
+    count = len([e for e in original.element.body if e.tag != qn("w:sectPr")])
+    bounds = [0, *sorted(set(starts)), count]
+    if any(not 0 < cut < count for cut in bounds[1:-1]):
+        raise MergeError("Место разбиения документа вне его текста.")
+    pieces = []
+    for begin, end in zip(bounds, bounds[1:], strict=False):
+        document = _open(docx_bytes)
+        body = document.element.body
+        children = [e for e in body if e.tag != qn("w:sectPr")]
+        # The section of the piece's last element: the first section break at or after it.
+        governing = next(
+            (
+                e.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+                for e in children[end - 1 :]
+                if e.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None
+            ),
+            None,
+        )
+        for element in children[end:] + children[:begin]:
+            body.remove(element)
+        kept = children[begin:end]
+        while len(kept) > 1 and _page_break_only(kept[-1]):
+            body.remove(kept.pop())
+        if governing is not None:
+            final = _final_section(body)
+            governing.getparent().remove(governing)
+            if final is not None:
+                body.replace(final, governing)
+            else:
+                body.append(governing)
+        out = io.BytesIO()
+        document.save(out)
+        pieces.append(out.getvalue())
+    return pieces

@@ -71,9 +71,17 @@ def items_loop(doc, loop: str, text: str, last: str = "") -> None:
     kit.tag(doc, "{%p endfor %}")
 
 
-def table(doc, headers: list[str], row: list[str], *, widths_cm: list[float], loop: str):
+def table(
+    doc,
+    headers: list[str],
+    row: list[str],
+    *,
+    widths_cm: list[float],
+    loop: str,
+    keep_last: str | None = None,
+):
     """The kit's table with its grid columns set too: Word and the preview lay columns out by them."""
-    tbl = kit.table(doc, headers, row, widths_cm=widths_cm, loop=loop)
+    tbl = kit.table(doc, headers, row, widths_cm=widths_cm, loop=loop, keep_last=keep_last)
     for col, width in zip(tbl._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
         col.w = Cm(width)
     return tbl
@@ -106,6 +114,7 @@ def acquaint_table(doc) -> None:
         ],
         widths_cm=[1.5, 3.9, 4.7, 2.9, 2.2, 1.8],
         loop="acquaint_all",
+        keep_last="executor",
     )
     kit.tag(doc, "{%p endif %}")
 
@@ -128,7 +137,9 @@ def order_end(doc) -> None:
     item(doc, ACQUAINT_ITEM)
     kit.tag(doc, "{%p endif %}")
     kit.par(doc, CONTROL_ITEM, "DocItem").paragraph_format.keep_with_next = True
-    kit.signature(doc)
+    # The signature keeps with what follows: the familiarisation sheet's heading (itself kept
+    # with its first row) or the executor line.
+    kit.signature(doc).paragraph_format.keep_with_next = True
     acquaint_table(doc)
     executor(doc)
 

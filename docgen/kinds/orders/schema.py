@@ -150,9 +150,17 @@ class AnnexForm(Form):
     def _source(self, data: dict, **kwargs: Any) -> None:
         if (data.get("kind") is None) != (data.get("input") is None):
             raise ValidationError("Новый документ задаётся видом и полями вместе.", "kind")
-        if data.get("document_id") is None and data.get("kind") is None and not data["title"]:
+        if data.get("document_id") is not None or data.get("kind") is not None:
+            return
+        if not data["title"]:
             raise ValidationError(
                 "Выберите документ из архива или укажите название документа.", "document_id"
+            )
+        if not data["body"].strip():
+            # An annex of a title alone would print a page with nothing on it.
+            raise ValidationError(
+                "Приложение без текста: выберите документ из архива или введите текст приложения.",
+                "body",
             )
 
 

@@ -446,9 +446,10 @@ def approval_order():
     kit.par(doc, "от {{ doc.date_text }} № {{ doc.number_text }}", "DocAnnexMark")
     kit.par(doc, "", "DocAnnexMark")
     kit.title(doc, "{{ d.title }}")
-    kit.tag(doc, "{%p if d.body %}")
-    kit.par(doc, "{{ d.body }}")
-    kit.tag(doc, "{%p endif %}")
+    # The typed text, one paragraph a line (the service prints its section headings too).
+    kit.tag(doc, "{%p for line in d.body.split('\\n') if line.strip() %}")
+    kit.par(doc, "{{ line.strip() }}")
+    kit.tag(doc, "{%p endfor %}")
     kit.tag(doc, "{%p endfor %}")
     return doc
 
