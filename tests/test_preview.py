@@ -12,6 +12,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
@@ -455,6 +456,15 @@ def _headed_document(first_page: bool) -> bytes:
     tail = doc.add_paragraph("Директор")
     tail.add_run().add_break()
     tail.add_run("А.М. Кудаков\tподпись")
+    linked = doc.add_paragraph("Сайт: ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), "rId99")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "school1.ru"
+    run.append(text)
+    link.append(run)
+    linked._p.append(link)
     return _save(doc)
 
 
@@ -468,6 +478,9 @@ def test_reading_parts_is_reading_the_docx(first_page):
     assert read_parts(parts) == from_docx
     header = [p.text for p in from_docx.paragraphs if p.where == "header"]
     assert header == ["МБОУ «СОШ № 1»\tст. Обливская"]
+    body = [p.text for p in from_docx.paragraphs if p.where == "body"]
+    assert body == [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    assert body[-2:] == ["Директор\nА.М. Кудаков\tподпись", "Сайт: school1.ru"]
     assert [p.style for p in from_docx.paragraphs if p.numbered] == ["List Number"] * 2
     assert parts_to_html(parts) == docx_to_html(docx)
 

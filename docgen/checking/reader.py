@@ -175,6 +175,25 @@ class _StyleBook:
         return name, numbered
 
 
+# python-docx's own selections for a paragraph's text (CT_P.text, CT_Hyperlink.text, CT_R.text),
+# compiled once: python-docx builds an XPath evaluator on every call. The items are still
+# python-docx's elements, so each prints as python-docx prints it (a tab as \t, a break as \n).
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_P_CONTENT = etree.XPath("w:r | w:hyperlink", namespaces=_NS)
+_LINK_RUNS = etree.XPath("w:r", namespaces=_NS)
+_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=_NS)
+_R = qn("w:r")
+
+
+def _text(p) -> str:
+    """`p.text` as python-docx gives it."""
+    out = []
+    for item in _P_CONTENT(p):
+        for run in (item,) if item.tag == _R else _LINK_RUNS(item):
+            out.extend(str(content) for content in _RUN_CONTENT(run))
+    return "".join(out)
+
+
 def _walk(body, header: list, styles: _StyleBook) -> Document:
     """Paragraphs of the header (its w:p elements), then of the body in reading order."""
     doc = Document()
@@ -189,7 +208,7 @@ def _walk(body, header: list, styles: _StyleBook) -> Document:
         doc.paragraphs.append(
             Paragraph(
                 index=len(doc.paragraphs),
-                text=p.text,
+                text=_text(p),
                 where=where,
                 numbered=numbered,
                 style=style,

@@ -149,15 +149,20 @@ def _inline_html(items) -> str:
             if item[2] != pending_css:
                 flush()
                 pending_css = item[2]
-            chars = []
-            for ch in item[1]:
-                if ch == " " and prev_space:
-                    chars.append("\u00a0")
-                    prev_space = False
-                else:
-                    chars.append(ch)
-                    prev_space = ch == " "
-            pending.append("".join(chars))
+            text = item[1]
+            if "  " in text or (prev_space and text.startswith(" ")):
+                chars = []
+                for ch in text:
+                    if ch == " " and prev_space:
+                        chars.append("\u00a0")
+                        prev_space = False
+                    else:
+                        chars.append(ch)
+                        prev_space = ch == " "
+                text = "".join(chars)
+            elif text:  # no space to keep visible: the text as it is
+                prev_space = text[-1] == " "
+            pending.append(text)
         elif item[0] == "img":
             flush()
             size = f"width:{item[2]:.2f}pt;height:{item[3]:.2f}pt"
