@@ -15,7 +15,10 @@ server is started, the director's API token is taken, and 16 client threads (htt
 keep-alive connection each) run for S seconds against `POST /api/preview` (the consent sample),
 then against registration (`POST /api/documents` then `POST /api/documents/<id>/register`, an
 order). Printed per line: requests/s, p50/p95/p99 in ms, requests, errors (any answer but the
-expected status, or a broken connection), and the load average at the end of that line. The
+expected status, or a broken connection), the server's CPU time per request (all its processes,
+from /proc: the figure that moves least when other work shares the machine) and the 16 clients'
+(this process: they share the machine with the server), and the load
+average at the end of that line. The
 server is stopped at the end (its whole process group), whatever happens.
 Goals (issue 15): preview >= 150/s with p95 <= 100 ms, registration p99 <= 500 ms, no error.
 """
@@ -62,6 +65,30 @@ def command(server: str, port: int, workers: int, threads: int) -> list[str]:
         str(BIN / "gunicorn"), f"--workers={workers}", f"--threads={threads}", f"--bind={listen}",
         "--log-level=warning", "docgen:create_app()",
     ]  # fmt: skip
+
+
+def server_cpu(session: int) -> float:
+    """CPU seconds used so far by the server's processes (its session: master and workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(session: int, limit: float = 60.0) -> None:
+    """Wait until the server is idle: its first requests start helper processes (the job
+    queue's render worker, one per web process) whose start-up must not count as requests."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        before = server_cpu(session)
+        time.sleep(1.0)
+        if server_cpu(session) - before < 0.05:
+            return
 
 
 def call(conn, method: str, path: str, body: dict | None, token: str | None) -> tuple[int, dict]:
@@ -132,7 +159,9 @@ def run_clients(port: int, seconds: float, one_request) -> tuple[list[float], in
     return times, errors[0], time.monotonic() - began
 
 
-def report(name: str, times: list[float], errors: int, elapsed: float) -> None:
+def report(
+    name: str, times: list[float], errors: int, elapsed: float, cpu: float, client_cpu: float
+) -> None:
     ms = sorted(t * 1000 for t in times)
 
     def pct(p: float) -> float:
@@ -141,7 +170,9 @@ def report(name: str, times: list[float], errors: int, elapsed: float) -> None:
     rate = len(ms) / elapsed
     print(
         f"    {name:<9} {rate:7.1f}/s  p50 {pct(50):6.0f}  p95 {pct(95):6.0f}  p99 {pct(99):6.0f} ms"
-        f"  n={len(ms)} errors={errors}  {load()}  ({GOALS[name]})",
+        f"  n={len(ms)} errors={errors}  CPU ms/request: server {cpu / max(len(ms), 1) * 1000:.1f}"
+        f" clients {client_cpu / max(len(ms), 1) * 1000:.1f}"
+        f"  {load()}  ({GOALS[name]})",
         flush=True,
     )
 
@@ -198,7 +229,11 @@ def bench_server(server: str, code: Path, label: str, args: argparse.Namespace) 
                 warm = run_clients(port, min(2.0, args.seconds), paths[name])
                 if warm[1]:
                     print(f"    {name}: {warm[1]} errors while warming up", flush=True)
-                report(name, *run_clients(port, args.seconds, paths[name]))
+                settle(proc.pid)
+                cpu, client = server_cpu(proc.pid), time.process_time()
+                measured = run_clients(port, args.seconds, paths[name])
+                cpu, client = server_cpu(proc.pid) - cpu, time.process_time() - client
+                report(name, *measured, cpu, client)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
