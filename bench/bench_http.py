@@ -59,11 +59,11 @@ def load() -> str:
 
 def command(server: str, port: int, workers: int, threads: int) -> list[str]:
     listen = f"127.0.0.1:{port}"
-    if server == "waitress":
+    if server == "waitress":  # as `make run` serves
         return [str(BIN / "waitress-serve"), f"--listen={listen}", "--call", "docgen:create_app"]
-    return [
+    return [  # as the README's «Production server on every core» serves
         str(BIN / "gunicorn"), f"--workers={workers}", f"--threads={threads}", f"--bind={listen}",
-        "--log-level=warning", "docgen:create_app()",
+        "--log-level=warning", "wsgi:app",
     ]  # fmt: skip
 
 
