@@ -182,7 +182,8 @@ _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 _P_CONTENT = etree.XPath("w:r | w:hyperlink", namespaces=_NS)
 _LINK_RUNS = etree.XPath("w:r", namespaces=_NS)
 _RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=_NS)
-_R = qn("w:r")
+_R, _P, _TBL, _SDT = qn("w:r"), qn("w:p"), qn("w:tbl"), qn("w:sdt")
+_VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
 
 
 def _text(p) -> str:
@@ -200,10 +201,11 @@ def _walk(body, header: list, styles: _StyleBook) -> Document:
     state = {"table": 0}
 
     def add(p, where: str, **place: int) -> None:
-        style, numbered = styles.describe(p.style)
-        ppr = p.pPr
-        if ppr is not None and ppr.numPr is not None:
-            num = ppr.numPr.numId
+        ppr = p.pPr  # p.style is ppr.style: each property is a look-up, made once here
+        style, numbered = styles.describe(ppr.style if ppr is not None else None)
+        num_pr = ppr.numPr if ppr is not None else None
+        if num_pr is not None:
+            num = num_pr.numId
             numbered = num is None or num.val != 0
         doc.paragraphs.append(
             Paragraph(
@@ -226,23 +228,24 @@ def _walk(body, header: list, styles: _StyleBook) -> Document:
                     continue
                 seen.add(id(tc))
                 # a cell continuing a vertical merge repeats nothing new
-                vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
-                if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                tc_pr = tc.tcPr
+                vmerge = tc_pr.find(_VMERGE) if tc_pr is not None else None
+                if vmerge is not None and vmerge.get(_VAL) in (None, "continue"):
                     continue
                 for child in tc.iterchildren():
-                    if child.tag == qn("w:p"):
+                    if child.tag == _P:
                         add(child, "table", table=number, row=r, cell=c)
-                    elif child.tag == qn("w:tbl"):
+                    elif child.tag == _TBL:
                         walk_table(child)
 
     for p in header:
         add(p, "header")
     for child in body.iterchildren():
-        if child.tag == qn("w:p"):
+        if child.tag == _P:
             add(child, "body")
-        elif child.tag == qn("w:tbl"):
+        elif child.tag == _TBL:
             walk_table(child)
-        elif child.tag == qn("w:sdt"):
-            for p in child.iter(qn("w:p")):
+        elif child.tag == _SDT:
+            for p in child.iter(_P):
                 add(p, "body")
     return doc
