@@ -1,17 +1,31 @@
 """HTTP load: the real server on 127.0.0.1, 16 clients, preview and registration.
 
-Run: .venv/bin/python bench/bench_http.py [SECONDS]        (default 20 s per server and path)
-For each server in turn — waitress in one process (the `make run` set-up) and gunicorn with two
-worker processes (the README's production set-up) — a fresh instance folder is seeded with the
-demo, the server is started, a curator's API token is taken, and 16 client threads (http.client,
-one keep-alive connection each, as the director, who may register) run for SECONDS against `POST /api/preview` (the kind's sample),
-then against registration (`POST /api/documents` and `POST /api/documents/<id>/register`).
-Printed: requests/s, p50/p95/p99 in ms, errors, and the load average before and after.
+Run: .venv/bin/python bench/bench_http.py [options]
+  --seconds S       each measured path runs S seconds (default 20)
+  --only PATH       preview or register: run one path only (default both)
+  --servers LIST    gunicorn,waitress (default both, gunicorn first)
+  --workers N       gunicorn worker processes (default 2; its threads: --threads, default 4)
+  --repeat N        measure each server and path N times, one after the other (default 1)
+  --code DIR        serve the code of another checkout as well, labelled "baseline", e.g.
+                    `git archive main | tar -x -C /tmp/base` then `--code /tmp/base`: each
+                    server then runs the baseline and this checkout in turn, in the same run
+For each server — gunicorn with N worker processes (the README's production set-up) and waitress
+in one process (the `make run` set-up) — a fresh instance folder is seeded with the demo, the
+server is started, the director's API token is taken, and 16 client threads (http.client, one
+keep-alive connection each) run for S seconds against `POST /api/preview` (the consent sample),
+then against registration (`POST /api/documents` then `POST /api/documents/<id>/register`, an
+order). Printed per line: requests/s, p50/p95/p99 in ms, requests, errors (any answer but the
+expected status, or a broken connection), the server's CPU time per request (all its processes,
+from /proc: the figure that moves least when other work shares the machine) and the 16 clients'
+(this process: they share the machine with the server), and the load
+average at the end of that line. The
+server is stopped at the end (its whole process group), whatever happens.
 Goals (issue 15): preview >= 150/s with p95 <= 100 ms, registration p99 <= 500 ms, no error.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -30,6 +44,7 @@ CLIENTS = 16
 KIND = "consent"  # previewed
 REGISTERED = "curator-order"  # created and registered (an order has a journal)
 LOGIN, PASSWORD = "director", "nastavnik2024"  # may register
+GOALS = {"preview": "goal >= 150/s, p95 <= 100 ms", "register": "goal p99 <= 500 ms"}
 
 
 def free_port() -> int:
@@ -42,17 +57,38 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def servers(port: int) -> dict[str, list[str]]:
+def command(server: str, port: int, workers: int, threads: int) -> list[str]:
     listen = f"127.0.0.1:{port}"
-    return {
-        "waitress, 1 process": [
-            str(BIN / "waitress-serve"), f"--listen={listen}", "--call", "docgen:create_app"
-        ],
-        "gunicorn, 2 workers": [
-            str(BIN / "gunicorn"), "--workers=2", "--threads=4", f"--bind={listen}",
-            "--log-level=warning", "docgen:create_app()",
-        ],
-    }  # fmt: skip
+    if server == "waitress":  # as `make run` serves
+        return [str(BIN / "waitress-serve"), f"--listen={listen}", "--call", "docgen:create_app"]
+    return [  # as the README's «Production server on every core» serves
+        str(BIN / "gunicorn"), f"--workers={workers}", f"--threads={threads}", f"--bind={listen}",
+        "--log-level=warning", "wsgi:app",
+    ]  # fmt: skip
+
+
+def server_cpu(session: int) -> float:
+    """CPU seconds used so far by the server's processes (its session: master and workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(session: int, limit: float = 60.0) -> None:
+    """Wait until the server is idle: its first requests start helper processes (the job
+    queue's render worker, one per web process) whose start-up must not count as requests."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        before = server_cpu(session)
+        time.sleep(1.0)
+        if server_cpu(session) - before < 0.05:
+            return
 
 
 def call(conn, method: str, path: str, body: dict | None, token: str | None) -> tuple[int, dict]:
@@ -66,7 +102,7 @@ def call(conn, method: str, path: str, body: dict | None, token: str | None) -> 
 
 
 def wait_up(port: int, proc: subprocess.Popen) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if proc.poll() is not None:
             raise SystemExit(f"the server exited with {proc.returncode}")
         try:
@@ -79,13 +115,13 @@ def wait_up(port: int, proc: subprocess.Popen) -> None:
     raise SystemExit("the server did not start")
 
 
-def org_and_sample(port: int, token: str, kind: str) -> tuple[int, dict]:
+def sample(port: int, token: str, kind: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     status, me = call(conn, "GET", "/api/me", None, token)
     assert status == 200, me
-    status, sample = call(conn, "GET", f"/api/kinds/{kind}/sample", None, token)
-    assert status == 200, sample
-    return me.get("org_id") or me["user"]["org_id"], sample
+    status, data = call(conn, "GET", f"/api/kinds/{kind}/sample", None, token)
+    assert status == 200, data
+    return me.get("org_id") or me["user"]["org_id"], data
 
 
 def run_clients(port: int, seconds: float, one_request) -> tuple[list[float], int, float]:
@@ -103,12 +139,13 @@ def run_clients(port: int, seconds: float, one_request) -> tuple[list[float], in
             start = time.perf_counter()
             try:
                 ok = one_request(conn)
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException, ValueError):
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             mine.append(time.perf_counter() - start)
             bad += not ok
+        conn.close()
         with lock:
             times.extend(mine)
             errors[0] += bad
@@ -122,7 +159,9 @@ def run_clients(port: int, seconds: float, one_request) -> tuple[list[float], in
     return times, errors[0], time.monotonic() - began
 
 
-def report(name: str, times: list[float], errors: int, elapsed: float) -> None:
+def report(
+    name: str, times: list[float], errors: int, elapsed: float, cpu: float, client_cpu: float
+) -> None:
     ms = sorted(t * 1000 for t in times)
 
     def pct(p: float) -> float:
@@ -130,25 +169,31 @@ def report(name: str, times: list[float], errors: int, elapsed: float) -> None:
 
     rate = len(ms) / elapsed
     print(
-        f"  {name:<14} {rate:7.1f}/s  p50 {pct(50):6.0f}  p95 {pct(95):6.0f}  p99 {pct(99):6.0f} ms"
-        f"  n={len(ms)} errors={errors}  {load()}",
+        f"    {name:<9} {rate:7.1f}/s  p50 {pct(50):6.0f}  p95 {pct(95):6.0f}  p99 {pct(99):6.0f} ms"
+        f"  n={len(ms)} errors={errors}  CPU ms/request: server {cpu / max(len(ms), 1) * 1000:.1f}"
+        f" clients {client_cpu / max(len(ms), 1) * 1000:.1f}"
+        f"  {load()}  ({GOALS[name]})",
         flush=True,
     )
 
 
-def bench_server(label: str, seconds: float) -> None:
+def seeded(code: Path, env: dict[str, str]) -> None:
+    for step in ("init-db", "seed-demo"):
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "docgen", step],
+            env=env, cwd=code, check=True, capture_output=True,
+        )  # fmt: skip
+
+
+def bench_server(server: str, code: Path, label: str, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         env = dict(os.environ, DOCGEN_INSTANCE_PATH=tmp, DOCGEN_SECRET_KEY="bench-only-secret")
-        env["PYTHONPATH"] = str(ROOT)
-        for command in ("init-db", "seed-demo"):
-            subprocess.run(
-                [str(BIN / "flask"), "--app", "docgen", command],
-                env=env, cwd=ROOT, check=True, capture_output=True,
-            )  # fmt: skip
+        env["PYTHONPATH"] = str(code)
+        seeded(code, env)
         port = free_port()
         proc = subprocess.Popen(
-            servers(port)[label], env=env, cwd=ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            command(server, port, args.workers, args.threads), env=env, cwd=code,
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             wait_up(port, proc)
@@ -158,10 +203,9 @@ def bench_server(label: str, seconds: float) -> None:
             )
             assert status == 201, issued
             token = issued["token"]
-            org_id, sample = org_and_sample(port, token, KIND)
-            preview_body = {"kind": KIND, "org_id": org_id, "input": sample}
-            order = org_and_sample(port, token, REGISTERED)[1]
-            order_body = {"kind": REGISTERED, "org_id": org_id, "input": order}
+            org_id, consent = sample(port, token, KIND)
+            preview_body = {"kind": KIND, "org_id": org_id, "input": consent}
+            order_body = {"kind": REGISTERED, "org_id": org_id, "input": sample(port, token, REGISTERED)[1]}  # fmt: skip
 
             def preview(conn) -> bool:
                 status, out = call(conn, "POST", "/api/preview", preview_body, token)
@@ -175,9 +219,21 @@ def bench_server(label: str, seconds: float) -> None:
                 status, _ = call(conn, "POST", path, {}, token)
                 return status == 200
 
-            print(f"{label}  ({CLIENTS} clients, {seconds:.0f} s each; {load()})", flush=True)
-            report("preview", *run_clients(port, seconds, preview))
-            report("create+register", *run_clients(port, seconds, register))
+            if server == "waitress":
+                shape = "1 process"
+            else:
+                shape = f"{args.workers} processes x {args.threads} threads"
+            print(f"  {server} ({shape}), {label}: {code}", flush=True)
+            paths = {"preview": preview, "register": register}
+            for name in args.only or paths:
+                warm = run_clients(port, min(2.0, args.seconds), paths[name])
+                if warm[1]:
+                    print(f"    {name}: {warm[1]} errors while warming up", flush=True)
+                settle(proc.pid)
+                cpu, client = server_cpu(proc.pid), time.process_time()
+                measured = run_clients(port, args.seconds, paths[name])
+                cpu, client = server_cpu(proc.pid) - cpu, time.process_time() - client
+                report(name, *measured, cpu, client)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -188,10 +244,26 @@ def bench_server(label: str, seconds: float) -> None:
 
 
 def main(argv: list[str]) -> None:
-    seconds = float(argv[0]) if argv else 20.0
-    print(f"cpus {os.cpu_count()}, {load()}; times are per request, ms", flush=True)
-    for label in servers(0):
-        bench_server(label, seconds)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("seconds_pos", nargs="?", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--only", choices=("preview", "register"), action="append")
+    parser.add_argument("--servers", default="gunicorn,waitress")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--code", type=Path)
+    args = parser.parse_args(argv)
+    if args.seconds_pos:
+        args.seconds = args.seconds_pos
+    codes = [(args.code.resolve(), "baseline")] if args.code else []
+    codes.append((ROOT, "this checkout"))
+    print(f"cpus {os.cpu_count()}, {CLIENTS} clients, {args.seconds:.0f} s a line; {load()}")
+    for round_ in range(1, args.repeat + 1):
+        print(f"round {round_}", flush=True)
+        for server in args.servers.split(","):
+            for code, label in codes:
+                bench_server(server, code, label, args)
 
 
 if __name__ == "__main__":

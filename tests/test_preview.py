@@ -1,5 +1,6 @@
 """DOCX -> HTML -> PDF: the PDF shows the DOCX text on ГОСТ pages, tables and lines intact."""
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -11,13 +12,22 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
 from pdftext import pdf_text
 from pypdf import PdfReader
 
-from docgen.rendering.html import docx_text, docx_to_html, normalize_text
+from docgen import checking, demo
+from docgen.accounts import users
+from docgen.checking.reader import read, read_parts
+from docgen.documents import compose
+from docgen.documents import service as documents
+from docgen.kinds import catalog
+from docgen.rendering import docx as engine
+from docgen.rendering.context import Requisites
+from docgen.rendering.html import docx_text, docx_to_html, normalize_text, parts_to_html
 from docgen.rendering.pdf import docx_to_pdf, html_to_pdf
 
 MM = 72 / 25.4
@@ -405,3 +415,92 @@ def test_inline_image_shows_at_its_size_in_html_and_pdf():
     assert image["x0"] == pytest.approx(LEFT + 1.25 / 2.54 * 72, abs=0.5)  # first-line indent
     assert image["top"] > title["bottom"]
     assert normalize_text(pdf_text(pdf)) == normalize_text(docx_text(docx))
+
+
+# --- the preview from rendered parts (no DOCX round trip) -------------------------------
+
+REGISTERED = Requisites("77-од", dt.date(2024, 9, 2))
+
+
+@pytest.mark.parametrize("requisites", [None, REGISTERED], ids=["draft", "registered"])
+@pytest.mark.parametrize("kind", catalog.KINDS, ids=lambda kind: kind.slug)
+def test_preview_from_parts_is_the_preview_of_the_docx(kind, requisites):
+    """For every kind's sample, the HTML and the findings from the rendered parts are exactly
+    those of the old path: the DOCX bytes through the converter and the checker."""
+    values = compose.build_context(
+        kind, compose.validate(kind, kind.sample()), requisites=requisites
+    )
+    template = engine.builtin_template(kind.template)
+    parts = engine.render_parts(template, values)
+    docx = engine.render(template, values)
+    assert parts.docx() == docx
+    assert parts_to_html(parts, fragment=True) == docx_to_html(docx, fragment=True)
+    assert parts_to_html(parts) == docx_to_html(docx)
+    assert read_parts(parts) == read(docx)
+    assert checking.check_parts(parts) == checking.check(docx)
+
+
+def _headed_document(first_page: bool) -> bytes:
+    """A document with a page header, list numbering, a vertical merge and a styled title."""
+    doc = _a4_document()
+    section = doc.sections[0]
+    section.different_first_page_header_footer = first_page
+    header = section.first_page_header if first_page else section.header
+    header.paragraphs[0].text = "МБОУ «СОШ № 1»\tст. Обливская"
+    doc.add_paragraph(TITLE, style="Title")
+    doc.add_paragraph("Первый пункт", style="List Number")
+    doc.add_paragraph("Второй пункт", style="List Number")
+    table = doc.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Объединённая ячейка"
+    table.cell(2, 1).text = "Чернова Н.В."
+    tail = doc.add_paragraph("Директор")
+    tail.add_run().add_break()
+    tail.add_run("А.М. Кудаков\tподпись")
+    linked = doc.add_paragraph("Сайт: ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), "rId99")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "school1.ru"
+    run.append(text)
+    link.append(run)
+    linked._p.append(link)
+    return _save(doc)
+
+
+@pytest.mark.parametrize("first_page", [False, True], ids=["header", "first-page-header"])
+def test_reading_parts_is_reading_the_docx(first_page):
+    """The checker reads the same paragraphs from parts as python-docx does from the package:
+    the header of the first page, numbered lists, merged cells, styles by name."""
+    docx = _headed_document(first_page)
+    parts = engine.render_parts(engine.compile_template(docx), {})
+    from_docx = read(docx)
+    assert read_parts(parts) == from_docx
+    header = [p.text for p in from_docx.paragraphs if p.where == "header"]
+    assert header == ["МБОУ «СОШ № 1»\tст. Обливская"]
+    body = [p.text for p in from_docx.paragraphs if p.where == "body"]
+    assert body == [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    assert body[-2:] == ["Директор\nА.М. Кудаков\tподпись", "Сайт: school1.ru"]
+    assert [p.style for p in from_docx.paragraphs if p.numbered] == ["List Number"] * 2
+    assert parts_to_html(parts) == docx_to_html(docx)
+
+
+def test_service_preview_is_the_preview_of_the_saved_docx(db, today):
+    """The page and the API preview (documents.service.preview) show what the DOCX of the
+    same input shows: for documents without annexes (from parts) and for an order carrying
+    an annex (merged as packages)."""
+    demo.seed(db)
+    user = next(u for u in users.list_users(db) if u["login"] == "director")
+    order = catalog.get("approval-order").sample()
+    order["documents"] = [{"kind": "regulation", "input": catalog.get("regulation").sample()}]
+    for slug, payload in (
+        ("consent", catalog.get("consent").sample()),
+        ("curator-order", catalog.get("curator-order").sample()),
+        ("approval-order", order),
+    ):
+        kind = catalog.get(slug)
+        shown, findings = documents.preview(db, user, slug, payload, user["org_id"])
+        docx = documents.render(db, kind, compose.validate(kind, payload), user["org_id"])
+        assert shown == docx_to_html(docx, fragment=True)
+        assert findings == checking.check(docx)
+    assert "ПОЛОЖЕНИЕ" in lxml_html.fromstring(shown).text_content()

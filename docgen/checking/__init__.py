@@ -3,11 +3,16 @@ grammar, consistency, consents. `check(docx) -> list[Finding]`; `blocking(findin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docgen.checking.model import ERROR, WARNING, Finding, Rule
-from docgen.checking.reader import read
+from docgen.checking.reader import Document, read, read_parts
 from docgen.checking.rules import citations, consents, consistency, grammar, requisites
 from docgen.checking.structure import parse
 from docgen.safezip import Limits, open_package
+
+if TYPE_CHECKING:
+    from docgen.rendering.docx import Parts
 
 # The same limits as an organisation's template variants (docgen/documents/variants.py).
 LIMITS = Limits(max_compressed=5 * 1024 * 1024, max_total=30 * 1024 * 1024, max_ratio=100)
@@ -20,12 +25,23 @@ RULES: tuple[Rule, ...] = (
     *consents.RULES,
 )
 
-__all__ = ["ERROR", "WARNING", "Finding", "RULES", "check", "blocking", "check_upload"]
+__all__ = [
+    "ERROR", "WARNING", "Finding", "RULES", "check", "check_parts", "blocking", "check_upload"
+]  # fmt: skip
 
 
 def check(docx: bytes) -> list[Finding]:
     """Every rule's findings on a DOCX, in the order of the paragraphs they concern."""
-    parsed = parse(read(docx))
+    return _findings(read(docx))
+
+
+def check_parts(parts: Parts) -> list[Finding]:
+    """`check` of a document rendered but not packed (rendering.docx.render_parts)."""
+    return _findings(read_parts(parts))
+
+
+def _findings(document: Document) -> list[Finding]:
+    parsed = parse(document)
     findings = []
     for rule in RULES:
         for hit in rule.find(parsed):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from docgen import ru
 
@@ -34,6 +36,13 @@ class Mention:
 
 def mentions(text: str) -> list[Mention]:
     """Every person mention in reading order (a full name wins over a shorter reading)."""
+    return list(_mentions(text))
+
+
+# Several rules look for the people of the same paragraph, and a preview checks the same
+# paragraphs again and again: the mentions of a text are found once.
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
@@ -53,18 +62,25 @@ def mentions(text: str) -> list[Mention]:
         if free(m.start(), m.end()):
             found.append(Mention(m.start(), m.end(), m[3], f"{m[1]}.{m[2]}."))
             taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda x: x.start)
+    return tuple(sorted(found, key=lambda x: x.start))
+
+
+@functools.lru_cache(maxsize=16384)
+def parse_word(word: str) -> tuple[Any, ...]:
+    """pymorphy's readings of a word, found once per word (the analysis is pure and the
+    dictionary look-up is most of the checker's time)."""
+    return tuple(ru._morph().parse(word))
 
 
 def _is_patronymic(word: str) -> bool:
-    return any("Patr" in p.tag for p in ru._morph().parse(word)) or bool(
+    return any("Patr" in p.tag for p in parse_word(word)) or bool(
         re.search(r"(?:вич|вна|ична|ьич)[а-яё]{0,3}$", word)
     )
 
 
 def _is_common_word(word: str) -> bool:
     """Words that start a sentence before an abbreviation («Приказ Т.Б.» is not a person)."""
-    parses = ru._morph().parse(word)
+    parses = parse_word(word)
     return (
         bool(parses)
         and not any("Surn" in p.tag or "Name" in p.tag for p in parses[:3])

@@ -7,15 +7,23 @@ blanks keep the organisation's name.
 
 from __future__ import annotations
 
+import functools
 import io
+import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from docx import Document as open_docx
-from docx.document import Document as DocxDocument
+from docx.enum.section import WD_HEADER_FOOTER
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.oxml.parser import parse_xml
+from docx.styles.styles import Styles
+from lxml import etree
+
+if TYPE_CHECKING:
+    from docgen.rendering.docx import Parts
 
 NBSP = "\u00a0"
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
@@ -34,7 +42,7 @@ class Paragraph:
     numbered: bool = False  # Word's own list numbering (the number is not in the text)
     style: str = ""
 
-    @property
+    @functools.cached_property
     def clean(self) -> str:
         """The text with every run of spaces, tabs and no-break spaces as one space."""
         return _SPACES.sub(" ", self.text).strip()
@@ -65,79 +73,179 @@ class Document:
 def read(content: bytes) -> Document:
     """The document's paragraphs; the caller has checked the package (docgen.safezip)."""
     docx = open_docx(io.BytesIO(content))
+    header: list = []
+    sections = docx.sections
+    if sections:
+        chosen = (
+            sections[0].first_page_header
+            if sections[0].different_first_page_header_footer
+            else sections[0].header
+        )
+        if not chosen.is_linked_to_previous:
+            header = [paragraph._p for paragraph in chosen.paragraphs]
+    return _walk(docx.element.body, header, _StyleBook(docx.part))
+
+
+def read_parts(parts: Parts) -> Document:
+    """`read` of a document rendered but not packed (rendering.docx.render_parts): the same
+    paragraphs, parsed by python-docx's own element classes without opening a package; the
+    styles and relationships are the template's and are read once per template."""
+    template = _template(parts)
+    root = parse_xml(parts.read("word/document.xml"))
+    header: list = []
+    sections = root.sectPr_lst
+    if sections:
+        first = sections[0]
+        kind = WD_HEADER_FOOTER.FIRST_PAGE if first.titlePg_val else WD_HEADER_FOOTER.PRIMARY
+        reference = first.get_headerReference(kind)
+        if reference is not None:
+            header = list(parse_xml(parts.read(template.targets[reference.rId])).p_lst)
+    return _walk(root.body, header, template.styles)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """What reading a document takes from its template: styles and relationship targets."""
+
+    styles: _StyleBook
+    targets: dict[str, str]
+
+
+_TEMPLATES: dict[str, _Template] = {}
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _template(parts: Parts) -> _Template:
+    template = _TEMPLATES.get(parts.key)
+    if template is None:
+        styles = parts.read("word/styles.xml")
+        if styles is None:
+            raise ValueError("a template without word/styles.xml")
+        rels = parts.read("word/_rels/document.xml.rels")
+        targets = {}
+        for rel in etree.fromstring(rels).iter(_RELS) if rels else ():
+            if rel.get("TargetMode") != "External":
+                target = rel.get("Target") or ""
+                name = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+                targets[rel.get("Id")] = posixpath.normpath(name)
+        if len(_TEMPLATES) >= 64:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[parts.key] = _Template(
+            _StyleBook(_StylesPart(Styles(parse_xml(styles)))), targets
+        )
+    return template
+
+
+class _StylesPart:
+    """Styles looked up as python-docx's document part looks them up."""
+
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+
+    def get_style(self, style_id: str | None, style_type: WD_STYLE_TYPE):
+        return self.styles.get_by_id(style_id, style_type)
+
+
+class _StyleBook:
+    """A paragraph style's name and whether it numbers its paragraphs, found once per id."""
+
+    def __init__(self, part) -> None:
+        self._part = part
+        self._known: dict[str | None, tuple[str, bool]] = {}
+
+    def describe(self, style_id: str | None) -> tuple[str, bool]:
+        known = self._known.get(style_id)
+        if known is None:
+            known = self._known[style_id] = self._describe(style_id)
+        return known
+
+    def _describe(self, style_id: str | None) -> tuple[str, bool]:
+        try:
+            style = self._part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+        except (KeyError, ValueError):
+            return "", False
+        name = (style.name if style is not None else "") or ""
+        numbered = False
+        while style is not None:
+            sppr = style.element.pPr
+            if sppr is not None and sppr.numPr is not None:
+                numbered = True
+                break
+            style = style.base_style
+        return name, numbered
+
+
+# python-docx's own selections for a paragraph's text (CT_P.text, CT_Hyperlink.text, CT_R.text),
+# compiled once: python-docx builds an XPath evaluator on every call. The items are still
+# python-docx's elements, so each prints as python-docx prints it (a tab as \t, a break as \n).
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_P_CONTENT = etree.XPath("w:r | w:hyperlink", namespaces=_NS)
+_LINK_RUNS = etree.XPath("w:r", namespaces=_NS)
+_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=_NS)
+_R, _P, _TBL, _SDT = qn("w:r"), qn("w:p"), qn("w:tbl"), qn("w:sdt")
+_VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
+
+
+def _text(p) -> str:
+    """`p.text` as python-docx gives it."""
+    out = []
+    for item in _P_CONTENT(p):
+        for run in (item,) if item.tag == _R else _LINK_RUNS(item):
+            out.extend(str(content) for content in _RUN_CONTENT(run))
+    return "".join(out)
+
+
+def _walk(body, header: list, styles: _StyleBook) -> Document:
+    """Paragraphs of the header (its w:p elements), then of the body in reading order."""
     doc = Document()
     state = {"table": 0}
 
-    def add(paragraph: DocxParagraph, where: str, **place: int) -> None:
-        text = paragraph.text
-        style = ""
-        try:
-            style = paragraph.style.name if paragraph.style is not None else ""
-        except (KeyError, ValueError):
-            style = ""
+    def add(p, where: str, **place: int) -> None:
+        ppr = p.pPr  # p.style is ppr.style: each property is a look-up, made once here
+        style, numbered = styles.describe(ppr.style if ppr is not None else None)
+        num_pr = ppr.numPr if ppr is not None else None
+        if num_pr is not None:
+            num = num_pr.numId
+            numbered = num is None or num.val != 0
         doc.paragraphs.append(
             Paragraph(
                 index=len(doc.paragraphs),
-                text=text,
+                text=_text(p),
                 where=where,
-                numbered=_numbered(paragraph),
-                style=style or "",
+                numbered=numbered,
+                style=style,
                 **place,
             )
         )
 
-    def walk_table(table: Table, parent: DocxDocument | object) -> None:
+    def walk_table(tbl) -> None:
         number = state["table"]
         state["table"] += 1
-        for r, tr in enumerate(table._tbl.tr_lst):
+        for r, tr in enumerate(tbl.tr_lst):
             seen: set[int] = set()
             for c, tc in enumerate(tr.tc_lst):
                 if id(tc) in seen:
                     continue
                 seen.add(id(tc))
                 # a cell continuing a vertical merge repeats nothing new
-                vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
-                if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                tc_pr = tc.tcPr
+                vmerge = tc_pr.find(_VMERGE) if tc_pr is not None else None
+                if vmerge is not None and vmerge.get(_VAL) in (None, "continue"):
                     continue
                 for child in tc.iterchildren():
-                    if child.tag == qn("w:p"):
-                        add(DocxParagraph(child, parent), "table", table=number, row=r, cell=c)
-                    elif child.tag == qn("w:tbl"):
-                        walk_table(Table(child, parent), parent)
+                    if child.tag == _P:
+                        add(child, "table", table=number, row=r, cell=c)
+                    elif child.tag == _TBL:
+                        walk_table(child)
 
-    sections = docx.sections
-    if sections:
-        header = (
-            sections[0].first_page_header
-            if sections[0].different_first_page_header_footer
-            else sections[0].header
-        )
-        if not header.is_linked_to_previous:
-            for paragraph in header.paragraphs:
-                add(paragraph, "header")
-    for child in docx.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            add(DocxParagraph(child, docx), "body")
-        elif child.tag == qn("w:tbl"):
-            walk_table(Table(child, docx), docx)
-        elif child.tag == qn("w:sdt"):
-            for p in child.iter(qn("w:p")):
-                add(DocxParagraph(p, docx), "body")
+    for p in header:
+        add(p, "header")
+    for child in body.iterchildren():
+        if child.tag == _P:
+            add(child, "body")
+        elif child.tag == _TBL:
+            walk_table(child)
+        elif child.tag == _SDT:
+            for p in child.iter(_P):
+                add(p, "body")
     return doc
-
-
-def _numbered(paragraph: DocxParagraph) -> bool:
-    ppr = paragraph._p.pPr
-    if ppr is not None and ppr.numPr is not None:
-        num = ppr.numPr.numId
-        return num is None or num.val != 0
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError):
-        return False
-    while style is not None:
-        sppr = style.element.pPr
-        if sppr is not None and sppr.numPr is not None:
-            return True
-        style = style.base_style
-    return False

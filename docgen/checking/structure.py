@@ -148,12 +148,12 @@ def parse(doc: Document) -> Parsed:
     units = parsed.units
     head_zone = [i for i, u in enumerate(units) if u.text][:30]
     for i in head_zone:
-        squeezed = re.sub(r"\s+", "", units[i].text)
+        squeezed = _squeezed(units[i].text)
         if re.fullmatch(r"ПРИКАЗ(?:№.*)?", squeezed):
             parsed.head = i
             break
     for i, u in enumerate(units):
-        if "приказываю" in re.sub(r"\s+", "", u.text).lower():
+        if "приказываю" in _squeezed(u.text).lower():
             parsed.command = i
             break
     if parsed.head is not None or parsed.command is not None:
@@ -170,6 +170,12 @@ def parse(doc: Document) -> Parsed:
                 break
     parsed.annexes = _annexes(units)
     return parsed
+
+
+def _squeezed(text: str) -> str:
+    """The text without whitespace («П Р И К А З» → «ПРИКАЗ»): re.sub(r"\\s+", "", text), as
+    fast as str.split, which splits on the same characters."""
+    return "".join(text.split())
 
 
 def _units(doc: Document) -> list[Unit]:

@@ -24,6 +24,7 @@ from docgen.kinds import catalog
 from docgen.kinds.catalog import Kind
 from docgen.registry import bases, organisations, people
 from docgen.rendering import context as ctx
+from docgen.rendering import docx as engine
 from docgen.rendering import html
 from docgen.rendering.pdf import docx_to_pdf
 
@@ -230,11 +231,23 @@ def annex_options(
 def preview(
     db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
 ) -> tuple[str, list[checking.Finding]]:
-    """The document as it would be saved, and the checker's findings on the same DOCX."""
+    """The document as it would be saved, and the checker's findings on the same document.
+
+    A document of the built-in template without annexes is converted and checked from its
+    rendered parts, never packed into a DOCX: the same HTML and findings as from the DOCX
+    (tests/test_preview.py). Annexes are merged as packages, and an organisation's variant
+    renders in the sandbox, which answers a DOCX; those are read from the DOCX.
+    """
     kind = catalog.get(slug)
     require_create(db, user, kind, org_id)
-    docx = render(db, kind, compose.validate(kind, payload), org_id)
-    return html.docx_to_html(docx, fragment=True), checking.check(docx)
+    data = compose.validate(kind, payload)
+    if kits.resolve(db, kind, data, org_id, compose.validate) or variant(db, kind, org_id):
+        docx = render(db, kind, data, org_id)
+        return html.docx_to_html(docx, fragment=True), checking.check(docx)
+    # render_kit without annexes: the order's own input, its own template
+    values = _values(db, kind, kits.with_trail(kind, data, [])[0], org_id, None)
+    parts = engine.render_parts(engine.builtin_template(kind.template), values)
+    return html.parts_to_html(parts, fragment=True), checking.check_parts(parts)
 
 
 def refuse_blocking(docx: bytes) -> None:

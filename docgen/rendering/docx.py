@@ -16,7 +16,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,10 @@ class Compiled:
     variables: frozenset[str]
     fix_tables: bool
     sha256: str
+    untouched: dict[str, bytes | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    """Untouched parts read back from `base_zip` by the readers of rendered parts."""
 
 
 def _read_package(data: bytes) -> zipfile.ZipFile:
@@ -280,14 +284,61 @@ class Counter:
         return self.value
 
 
-def render(template: Compiled | bytes, context: Mapping[str, Any]) -> bytes:
-    """Render a template with a context; values are escaped, tags run sandboxed.
+@dataclass(frozen=True)
+class Parts:
+    """A rendered document before it is packed: its templated parts as rendered, every other
+    part as the template has it. What a reader of the document needs, without a zip."""
+
+    compiled: Compiled
+    rendered: Mapping[str, str]
+    """The XML text of each templated part, by part name (word/document.xml, …)."""
+
+    @property
+    def key(self) -> str:
+        """What every rendering of one template shares: the template's content hash."""
+        return self.compiled.sha256
+
+    def read(self, name: str) -> bytes | None:
+        """A part's bytes by name, or None if the package has no such part."""
+        xml = self.rendered.get(name)
+        if xml is not None:
+            return xml.encode("utf-8")
+        return template_part(self.compiled, name)
+
+    def docx(self) -> bytes:
+        """The package: the template's untouched parts with the rendered ones appended."""
+        out = io.BytesIO(self.compiled.base_zip)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+            for info, _ in self.compiled.parts:
+                package.writestr(info, self.rendered[info.filename].encode("utf-8"))
+        return out.getvalue()
+
+
+def template_part(compiled: Compiled, name: str) -> bytes | None:
+    """An untouched part of a compiled template (read from its zip once, then kept)."""
+    cached = compiled.untouched.get(name, _MISSING)
+    if cached is _MISSING:
+        with zipfile.ZipFile(io.BytesIO(compiled.base_zip)) as package:
+            try:
+                cached = package.read(name)
+            except KeyError:
+                cached = None
+        compiled.untouched[name] = cached
+    return cached  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+def render_parts(template: Compiled | bytes, context: Mapping[str, Any]) -> Parts:
+    """Render a template's tagged parts, leaving them unpacked: `render` without the zip.
 
     Every render gets its own item counter `n`, so one context can be rendered many times.
     """
     compiled = template if isinstance(template, Compiled) else compile_template(template)
     context = {**context, "n": Counter()}
-    rendered = []
+    rendered = {}
     for info, jinja_template in compiled.parts:
         try:
             xml = jinja_template.render(context)
@@ -295,10 +346,13 @@ def render(template: Compiled | bytes, context: Mapping[str, Any]) -> bytes:
             raise TemplateInvalid("Шаблон обращается к недоступным данным.") from err
         except TemplateError as err:
             raise TemplateInvalid(f"Ошибка при заполнении шаблона: {err.message}") from err
-        rendered.append((info, _finish(xml, compiled.fix_tables)))
-    out = io.BytesIO(compiled.base_zip)
-    out.seek(0, io.SEEK_END)
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
-        for info, xml in rendered:
-            package.writestr(info, xml.encode("utf-8"))
-    return out.getvalue()
+        rendered[info.filename] = _finish(xml, compiled.fix_tables)
+    return Parts(compiled, rendered)
+
+
+def render(template: Compiled | bytes, context: Mapping[str, Any]) -> bytes:
+    """Render a template with a context; values are escaped, tags run sandboxed.
+
+    Every render gets its own item counter `n`, so one context can be rendered many times.
+    """
+    return render_parts(template, context).docx()

@@ -18,8 +18,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -38,12 +40,16 @@ from docgen.rendering.ooxml import (
     _pt,
     _rpr_css,
     _rpr_props,
+    _Styles,
     _styles,
     _TableStyle,
     _val,
 )
 from docgen.rendering.runs import _inline_html, _Runs, media
 from docgen.rendering.tables import _grid_from_cells, _table_layout
+
+if TYPE_CHECKING:
+    from docgen.rendering.docx import Parts
 
 FONT_DIR = Path(__file__).parent.parent / "static" / "fonts"
 # The bundled faces get a family name of their own: fontconfig treats "Liberation Serif"
@@ -70,7 +76,20 @@ _BREAK_AFTER = re.compile(r"([-\u2010\u2011\u2013\u2014/])\s+")
 
 def docx_to_html(docx: bytes, *, fragment: bool = False) -> str:
     """Convert a DOCX to a full HTML page, or to an `<article class="doc">` + scoped style."""
-    conv = _Converter(docx)
+    return _html(_Converter.of_docx(docx), fragment)
+
+
+def parts_to_html(parts: Parts, *, fragment: bool = False) -> str:
+    """`docx_to_html` of a document rendered but not packed (rendering.docx.render_parts):
+    the same HTML, without zipping and unzipping it; what the converter takes from the
+    template alone (styles, settings, images) is read once per template."""
+    document = parts.read("word/document.xml")
+    if document is None:
+        raise ValueError("the parts have no word/document.xml")
+    return _html(_Converter(_parse_xml(document), _template_package(parts)), fragment)
+
+
+def _html(conv: _Converter, fragment: bool) -> str:
     conv.convert()
     if fragment:
         return f"<style>{conv.css(fragment=True)}</style>\n{conv.article()}"
@@ -80,14 +99,14 @@ def docx_to_html(docx: bytes, *, fragment: bool = False) -> str:
 def bare_page(docx: bytes) -> tuple[str, str]:
     """The full HTML page without a stylesheet, and its stylesheet without @font-face (the PDF
     parses each stylesheet once and brings the fonts itself)."""
-    conv = _Converter(docx)
+    conv = _Converter.of_docx(docx)
     conv.convert()
     return _page(conv, font_base=None, css=None), conv.css(fragment=False)
 
 
 def docx_text(docx: bytes) -> str:
     """Visible text of a DOCX, one paragraph a line, table cells in order."""
-    conv = _Converter(docx)
+    conv = _Converter.of_docx(docx)
     conv.convert()
     return "\n".join(conv.text)
 
@@ -173,20 +192,51 @@ def _section(sect_pr) -> _Section:
 # --- conversion -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Package:
+    """What the converter reads besides document.xml; every document of a template shares it."""
+
+    styles: _Styles
+    default_tab: int
+    images: dict[str, str]
+
+
+def _read_package(read: Callable[[str], bytes | None], document: bytes | None) -> _Package:
+    """The package's styles, default tab stop and images (those `document` shows, or all)."""
+    settings = read("word/settings.xml") or b""
+    tab = _DEFAULT_TAB.search(settings)
+    return _Package(
+        styles=_styles(read("word/styles.xml") or b""),
+        default_tab=int(tab.group(1)) if tab else 708,
+        images=media(read, document),
+    )
+
+
+# Templates whose documents were converted from their parts, by content hash: only the
+# built-in ones and organisations' variants come here, so a small bound is enough.
+_PACKAGES: dict[str, _Package] = {}
+_PACKAGES_MAX = 64
+
+
+def _template_package(parts: Parts) -> _Package:
+    package = _PACKAGES.get(parts.key)
+    if package is None:
+        if len(_PACKAGES) >= _PACKAGES_MAX:
+            _PACKAGES.clear()
+        # Every image the template's relationships name: a rendered document shows some of
+        # them, and the converter looks each up by the id the document gives.
+        package = _PACKAGES[parts.key] = _read_package(parts.read, None)
+    return package
+
+
 class _Converter:
     """One pass over document.xml producing the HTML body and the visible text together."""
 
-    def __init__(self, docx: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-            names = set(zf.namelist())
-            document = zf.read("word/document.xml")
-            self.document = _parse_xml(document)
-            styles = zf.read("word/styles.xml") if "word/styles.xml" in names else b""
-            settings = zf.read("word/settings.xml") if "word/settings.xml" in names else b""
-            self.images = media(zf, document)
-        self.styles = _styles(styles)
-        tab = _DEFAULT_TAB.search(settings)
-        self.default_tab = int(tab.group(1)) if tab else 708
+    def __init__(self, document, package: _Package) -> None:
+        self.document = document
+        self.styles = package.styles
+        self.default_tab = package.default_tab
+        self.images = package.images
         self.para_classes: dict[str | None, str] = {}
         self.cell_classes: dict[str, str] = {}
         self.pages: dict[tuple, str] = {}
@@ -194,6 +244,18 @@ class _Converter:
         self.out: list[str] = []
         self.text: list[str] = []
         self.pending_break = False
+
+    @classmethod
+    def of_docx(cls, docx: bytes) -> _Converter:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+            names = set(zf.namelist())
+
+            def read(name: str) -> bytes | None:
+                return zf.read(name) if name in names else None
+
+            document = zf.read("word/document.xml")
+            package = _read_package(read, document)
+        return cls(_parse_xml(document), package)
 
     def convert(self) -> None:
         body = self.document.find(W + "body")

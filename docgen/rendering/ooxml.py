@@ -52,11 +52,18 @@ def _num(el, *names: str) -> int | None:
     for name in names or ("val",):
         value = _val(el, name)
         if value is not None:
-            try:
-                return int(float(value))
-            except ValueError:
-                return None
+            return _int(value)
     return None
+
+
+def _int(value: str | None) -> int | None:
+    """An attribute's number as _num reads it (None if missing or not a number)."""
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
 
 
 def _on(el) -> bool:
@@ -136,6 +143,9 @@ def _margins(el) -> dict:
     return {sides.get(name, name): _num(m, "w") or 0 for name, m in _children(el)}
 
 
+# A document repeats a handful of lengths and borders in every cell and paragraph: each
+# is formatted once.
+@functools.lru_cache(maxsize=1024)
 def _pt(twips: float) -> str:
     return f"{twips / 20:.2f}".rstrip("0").rstrip(".") + "pt"
 
@@ -198,14 +208,19 @@ def _rpr_css(r: dict) -> list[str]:
 
 
 def _border_css(b) -> str:
-    kind = _val(b)
-    if b is None or kind in (None, "nil", "none"):
+    if b is None:
         return "none"
-    width = max((_num(b, "sz") or 4) / 8, 0.25)
+    return _border_css_of(b.get(W + "val"), b.get(W + "sz"), b.get(W + "color"))
+
+
+@functools.lru_cache(maxsize=256)
+def _border_css_of(kind: str | None, size: str | None, color: str | None) -> str:
+    if kind in (None, "nil", "none"):
+        return "none"
+    width = max((_int(size) or 4) / 8, 0.25)
     style = _BORDER_STYLES.get(kind, "solid")
     if style == "double":
         width = max(width, 2.25)
-    color = _val(b, "color")
     color = f"#{color}" if color and _HEX.fullmatch(color) else "#000"
     return f"{width:g}pt {style} {color}"
 

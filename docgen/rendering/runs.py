@@ -6,7 +6,7 @@ import base64
 import html
 import posixpath
 import re
-import zipfile
+from collections.abc import Callable
 
 from docgen.rendering.ooxml import W, _children, _parse_xml, _rpr_css, _rpr_props, _Styles, _val
 
@@ -28,13 +28,17 @@ _IMAGE_TYPES = {
 }
 
 
-def media(package: zipfile.ZipFile, document: bytes) -> dict[str, str]:
-    """The images of document.xml by relationship id, as data: URIs."""
-    rels_name = "word/_rels/document.xml.rels"
-    if b"blip" not in document or rels_name not in package.namelist():
+def media(read: Callable[[str], bytes | None], document: bytes | None) -> dict[str, str]:
+    """The images of document.xml by relationship id, as data: URIs.
+
+    `read` gives a part of the package by name (None if missing); `document` is the document
+    XML, or None for every image its relationships name whatever the document shows.
+    """
+    rels = read("word/_rels/document.xml.rels")
+    if (document is not None and b"blip" not in document) or rels is None:
         return {}
     images = {}
-    for rel in _parse_xml(package.read(rels_name)).iter(_RELS):
+    for rel in _parse_xml(rels).iter(_RELS):
         target = rel.get("Target") or ""
         if rel.get("Type") != _IMAGE_REL or rel.get("TargetMode") == "External":
             continue
@@ -43,11 +47,10 @@ def media(package: zipfile.ZipFile, document: bytes) -> dict[str, str]:
         mime = _IMAGE_TYPES.get(name.rsplit(".", 1)[-1].lower())
         if mime is None:
             continue
-        try:
-            data = base64.b64encode(package.read(name)).decode("ascii")
-        except KeyError:
+        content = read(name)
+        if content is None:
             continue  # a dangling relationship: nothing to show
-        images[rel.get("Id")] = f"data:{mime};base64,{data}"
+        images[rel.get("Id")] = f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
     return images
 
 
@@ -146,15 +149,20 @@ def _inline_html(items) -> str:
             if item[2] != pending_css:
                 flush()
                 pending_css = item[2]
-            chars = []
-            for ch in item[1]:
-                if ch == " " and prev_space:
-                    chars.append("\u00a0")
-                    prev_space = False
-                else:
-                    chars.append(ch)
-                    prev_space = ch == " "
-            pending.append("".join(chars))
+            text = item[1]
+            if "  " in text or (prev_space and text.startswith(" ")):
+                chars = []
+                for ch in text:
+                    if ch == " " and prev_space:
+                        chars.append("\u00a0")
+                        prev_space = False
+                    else:
+                        chars.append(ch)
+                        prev_space = ch == " "
+                text = "".join(chars)
+            elif text:  # no space to keep visible: the text as it is
+                prev_space = text[-1] == " "
+            pending.append(text)
         elif item[0] == "img":
             flush()
             size = f"width:{item[2]:.2f}pt;height:{item[3]:.2f}pt"

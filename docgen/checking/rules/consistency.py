@@ -109,9 +109,6 @@ _INFINITIVE_START = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?\s*)?")
 
 def _executors(parsed: Parsed) -> list[tuple[int, str, names.Mention]]:
     """People the order makes do something: item addressees, those appointed or charged."""
-    from docgen import ru
-
-    morph = ru._morph()
     found = []
     for unit in parsed.items():
         text = unit.text
@@ -123,7 +120,7 @@ def _executors(parsed: Parsed) -> list[tuple[int, str, names.Mention]]:
         first = people[0]
         lead = text[: first.start]
         words = re.findall(r"[А-Яа-яЁё]+", lead)
-        if words and not any(morph.parse(w)[0].tag.POS == "INFN" for w in words):
+        if words and not any(names.parse_word(w)[0].tag.POS == "INFN" for w in words):
             found.append((unit.index, text, first))  # «Куратору Черновой Н.В. обеспечить …»
         for g in re.finditer(r"\b(?:[Нн]азначить|[Вв]озложить\b[^;:]{0,120}?\bна)\b", text):
             after = [m for m in people if m.start >= g.end()]

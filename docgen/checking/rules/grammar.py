@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from docgen import ru
 from docgen.checking import names
 from docgen.checking.model import ERROR, WARNING, Hit, Rule, excerpt
 from docgen.checking.structure import Parsed
@@ -73,7 +72,7 @@ def _position_wrong(text: str, case: str) -> tuple[int, int, str] | None:
     if not m:
         return None
     word = m[1]
-    parses = [p for p in ru._morph().parse(word) if p.tag.POS in {"NOUN", "ADJF"}]
+    parses = [p for p in names.parse_word(word) if p.tag.POS in {"NOUN", "ADJF"}]
     ours = [p for p in parses if p.normal_form in POSITION_WORDS]
     if not ours:
         return None
@@ -174,12 +173,11 @@ _BRACKET = re.compile(r"\b([а-яё]{3,}) \(([а-яё]{3,})\)")
 
 
 def _brackets(parsed: Parsed) -> Iterator[Hit]:
-    morph = ru._morph()
     for p in parsed.doc.paragraphs:
         text = p.clean
         for m in _BRACKET.finditer(text):
-            outer = [x for x in morph.parse(m[1]) if x.score > 0.05]
-            inner = [x for x in morph.parse(m[2]) if x.score > 0.05]
+            outer = [x for x in names.parse_word(m[1]) if x.score > 0.05]
+            inner = [x for x in names.parse_word(m[2]) if x.score > 0.05]
             if not outer or not inner or any(x.tag.POS != "NOUN" for x in outer + inner):
                 continue
             if not {x.tag.case for x in outer} & {x.tag.case for x in inner}:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -126,14 +127,22 @@ def _signature(parsed: Parsed) -> Iterator[Hit]:
 _BLANKISH = re.compile(r"_")
 
 
+# Both date rules scan every paragraph for both forms; the scan of a text is made once (and a
+# paragraph that recurs, as the template's own text does in every document, is not scanned again).
+@functools.lru_cache(maxsize=4096)
+def _date_matches(text: str) -> tuple[tuple[re.Match, ...], tuple[re.Match, ...]]:
+    return tuple(DIGITAL_DATE.finditer(text)), tuple(VERBAL_DATE.finditer(text))
+
+
 def _dates(parsed: Parsed) -> Iterator[Hit]:
     digital, verbal = [], []
     for p in parsed.doc.paragraphs:
         text = p.clean
-        for m in DIGITAL_DATE.finditer(text):
+        digital_dates, verbal_dates = _date_matches(text)
+        for m in digital_dates:
             if _date(int(m[3]), int(m[2]), int(m[1])):
                 digital.append((p.index, text, m))
-        for m in VERBAL_DATE.finditer(text):
+        for m in verbal_dates:
             if "«" in m[0]:  # «03» ноября 2022 г. — the fill-in form of grifs
                 continue
             verbal.append((p.index, text, m))
@@ -151,7 +160,8 @@ def _dates(parsed: Parsed) -> Iterator[Hit]:
 def _date_form(parsed: Parsed) -> Iterator[Hit]:
     for p in parsed.doc.paragraphs:
         text = p.clean
-        for m in DIGITAL_DATE.finditer(text):
+        digital_dates, verbal_dates = _date_matches(text)
+        for m in digital_dates:
             if not _date(int(m[3]), int(m[2]), int(m[1])):
                 continue
             tail = text[m.end() : m.end() + 6]
@@ -167,7 +177,7 @@ def _date_form(parsed: Parsed) -> Iterator[Hit]:
                     excerpt(text, m.start(), m.end()),
                     "День и месяц в цифровой дате пишутся двумя цифрами (05.06.2024).",
                 )
-        for m in VERBAL_DATE.finditer(text):
+        for m in verbal_dates:
             if "«" not in m[0] and m[1].startswith("0"):
                 yield Hit(
                     p.index,

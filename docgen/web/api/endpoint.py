@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -120,9 +121,9 @@ def endpoint(
                     call.db, call.user, action, object_type, next(iter(args.values()))
                 )
             if body is not None:
-                call.data = body if raw else errors.load((api_doc.body or Form)(), body)
+                call.data = body if raw else errors.load(_schema(api_doc.body or Form), body)
             elif api_doc.query is not None:
-                call.data = _query(api_doc.query())
+                call.data = _query(_schema(api_doc.query))
             if org is not None:
                 call.org_id = call.org(_pop_org_id(call.data, raw))
                 permissions.require(call.user, org, call.org_id, call.db)
@@ -134,6 +135,13 @@ def endpoint(
         return wrapped
 
     return decorate
+
+
+@functools.cache
+def _schema(cls: type[Schema]) -> Schema:
+    """One instance of each request and response schema: they keep no state between calls,
+    and building one (its fields copied) cost more than using it."""
+    return cls()
 
 
 def _token_user() -> dict:
@@ -159,7 +167,7 @@ def _respond(api_doc: ApiDoc, result: Any, blueprint: str) -> Response:
         return Response(status=api_doc.status)
     else:
         assert api_doc.response is not None, "a view that returns data declares its response"
-        response = jsonify(api_doc.response().dump(result, many=api_doc.many))
+        response = jsonify(_schema(api_doc.response).dump(result, many=api_doc.many))
         response.status_code = api_doc.status
     if api_doc.created and response.is_json and response.status_code < 300:
         response.headers["Location"] = _location(f"{blueprint}.{api_doc.created}", response)
@@ -193,6 +201,9 @@ def _query(schema: Schema) -> dict[str, Any]:
     return errors.load(schema, args)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_text(value: Any) -> None:
     """Refuse text no database can hold: lone surrogates (control characters are refused by
     the fields themselves, with a message naming the field: docgen.text)."""
@@ -205,5 +216,5 @@ def _check_text(value: Any) -> None:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, str):
-            if any("\ud800" <= ch <= "\udfff" for ch in item):
+            if _SURROGATE.search(item):
                 raise BadRequest("Текст содержит неверную кодировку.")
