@@ -116,7 +116,9 @@ class DocumentInputForm(Form):
     """A required document as the form gives it, or only its link when the archive has it."""
 
     code = Str(
-        required=True, validate=one_of(disclosure.REQUIRED_CODES, disclosure.REQUIRED_TITLES), metadata=field("Документ")
+        required=True,
+        validate=one_of(disclosure.REQUIRED_CODES, disclosure.REQUIRED_TITLES),
+        metadata=field("Документ"),
     )
     number = Str(load_default=None, max_length=50, metadata=field("Номер"))
     date = Date(load_default=None, metadata=field("Дата"))
