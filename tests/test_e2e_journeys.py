@@ -68,9 +68,11 @@ def _new_annex(page, row: int, title: str) -> int:
     """«Создать и вернуться» from an annex row: a sample draft saved, back at the order form."""
     page.click(f"#f-annexes-{row} >> a:has-text('Создать и вернуться: {title}')")
     page.wait_for_url("**?back=/documents/new/implementation-order")
-    page.click("button[value=sample]")  # the form's own sample, as a person in a hurry would
-    page.click("button[value=save]")
-    page.wait_for_url("**/documents/new/implementation-order?annex=*", timeout=RENDER_MS)
+    with page.expect_navigation(timeout=RENDER_MS):
+        page.click("button[value=sample]")  # the form's own sample, as a person in a hurry would
+    with page.expect_navigation(timeout=RENDER_MS):
+        page.click("button[value=save]")
+    assert "/documents/new/implementation-order?annex=" in page.url, page.url
     assert "Черновик сохранён" in _ok(page)
     return int(page.url.rsplit("=", 1)[1])
 
@@ -232,7 +234,8 @@ def test_municipal_officer_district_page_to_roadmap_order(page) -> None:
 
     page.click("text=Издать приказ об утверждении дорожной карты района")
     page.wait_for_url("**/documents/new/municipal-roadmap-order")
-    page.click("button[value=save]")  # saved too early: every missing field is named at once
+    with page.expect_navigation(timeout=RENDER_MS):
+        page.click("button[value=save]")  # saved too early: every missing field is named at once
     assert "Документ не сохранён" in page.inner_text(".flash-error")
     for name in ("area", "rows", "heads_tasks", "report_form", "report_deadline"):
         assert "Обязательное поле." in page.inner_text(f"#f-{name}-errors"), name
