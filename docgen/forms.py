@@ -123,8 +123,14 @@ class Email(fields.Email):
         return text
 
 
-def one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
-    return validate.OneOf(choices, error="Допустимые значения: " + ", ".join(choices) + ".")
+def one_of(
+    choices: list[str] | tuple[str, ...], labels: list[str] | tuple[str, ...] | None = None
+) -> validate.OneOf:
+    """One of `choices`; `labels` are the words a page shows for codes (and the error names)."""
+    named = labels or choices
+    return validate.OneOf(
+        choices, labels=labels, error="Допустимые значения: " + ", ".join(named) + "."
+    )
 
 
 def at_least(n: int) -> validate.Length:

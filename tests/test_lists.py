@@ -259,3 +259,13 @@ def test_codes_have_words() -> None:
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path)
+
+
+def test_monitoring_report_offers_indicators_by_name(app: Flask, client: FlaskClient) -> None:
+    # Found on a screenshot: the indicator select of the report showed «pairs_groups».
+    login(client, "curator")
+    for slug in ("monitoring-report", "disclosure"):
+        page = client.get(f"/documents/new/{slug}?sample=1").get_data(as_text=True)
+        options = re.findall(r"<option value=\"[a-z_]+\"[^>]*>([^<]*)</option>", page)
+        assert ">Количество наставнических пар/групп</option>" in page, slug
+        assert not [label for label in options if re.search(r"[A-Za-z]", label)], slug

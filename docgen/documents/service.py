@@ -276,7 +276,7 @@ def create(
             db,
             org_id=org_id,
             kind=kind.slug,
-            title=kind.document_title(data),
+            title=kind.document_title(_named_subject(db, data)),
             user_id=user["id"],
             input=_jsonable(payload),
             docx=docx,
@@ -285,6 +285,21 @@ def create(
         _link_annexes(db, document["id"], parts)
         audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
+
+
+def _named_subject(db: sqlite_utils.Database, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The input with a subject picked from the registry named, so the title carries the name."""
+    subject = data.get("subject")
+    if not isinstance(subject, Mapping) or subject.get("surname"):
+        return data
+    if not isinstance(subject.get("id"), int):
+        return data
+    try:
+        person = people.get_person(db, subject["id"])
+    except NotFound:
+        return data
+    named = {part: person[part] for part in ("surname", "name", "patronymic")}
+    return {**data, "subject": {**subject, **named}}
 
 
 def update(

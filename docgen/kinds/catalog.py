@@ -139,8 +139,11 @@ class Kind:
     def document_title(self, data: Mapping[str, Any]) -> str:
         """The archive's title: the typed one, else the kind's with the subject's name, so
         consents tell apart («Согласие на обработку персональных данных — Иванова А.А.»)."""
-        if data.get("title"):
-            return data["title"]
+        typed = data.get("title")
+        title_field = self.form.fields.get("title")
+        # The schema fills an untyped title with its default: that one is not the person's own.
+        if typed and (title_field is None or typed != title_field.load_default):
+            return typed
         subject = data.get("subject")
         if isinstance(subject, Mapping) and subject.get("surname"):
             initials = "".join(

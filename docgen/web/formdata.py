@@ -121,6 +121,11 @@ def _schema(schema: type[Schema] | Schema) -> Schema:
 def _choices(schema_field: fields.Field) -> tuple[tuple[str, str], ...]:
     for validator in schema_field.validators:
         if isinstance(validator, validate.OneOf):
+            if validator.labels:  # the schema names its codes (forms.one_of with labels)
+                return tuple(
+                    (str(c), str(t))
+                    for c, t in zip(validator.choices, validator.labels, strict=True)
+                )
             return tuple((str(c), CHOICE_LABELS.get(str(c), str(c))) for c in validator.choices)
     return ()
 

@@ -323,9 +323,11 @@ def _consent_person(doc: dict, version: dict) -> dict | None:
     if doc["kind"] not in SIGNED_AS or doc["status"] == "cancelled":
         return None
     subject = (version.get("input") or {}).get("subject") or {}
-    if not isinstance(subject.get("id"), int):
+    # The page's form keeps the picked id as typed text ("13"); the API sends a number.
+    person_id = str(subject.get("id") or "")
+    if not person_id.isascii() or not person_id.isdigit():
         return None
-    return {"person_id": subject["id"], "consent_kind": SIGNED_AS[doc["kind"]]}
+    return {"person_id": int(person_id), "consent_kind": SIGNED_AS[doc["kind"]]}
 
 
 def _saved_preview(doc: dict, version: dict) -> Markup | None:
@@ -385,6 +387,7 @@ def document(document_id: int) -> Any:
         next_number=_next_number(doc, kind, reg_on) if doc["status"] == "draft" else None,
         preview=_saved_preview(doc, history[-1]) if doc["status"] == "draft" else None,
         sign_consent=_consent_person(doc, history[-1]),
+        annexes=archive.annexes(db, document_id) if kind.annexes else [],
         doc=doc,
         kind=kind,
         versions=history,

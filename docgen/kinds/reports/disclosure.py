@@ -47,6 +47,7 @@ LINES: tuple[Line, ...] = (
     Line("pairs_orders", "Приказ(ы) о закреплении наставнических пар/групп", many=True),
 )
 REQUIRED_CODES = tuple(line.code for line in LINES)
+REQUIRED_TITLES = tuple(line.title for line in LINES)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from docgen.kinds.reports import disclosure
 from docgen.registry import indicators as ind
 
 CODES = tuple(indicator.code for indicator in ind.INDICATORS)
+TITLES = tuple(indicator.title for indicator in ind.INDICATORS)
 
 
 class FormCountForm(Form):
@@ -27,7 +28,7 @@ class FormCountForm(Form):
 class IndicatorInputForm(Form):
     """An indicator's figures typed in when there is no registry to compute them from."""
 
-    code = Str(required=True, validate=one_of(CODES), metadata=field("Показатель"))
+    code = Str(required=True, validate=one_of(CODES, TITLES), metadata=field("Показатель"))
     numerator = Int(load_default=None, metadata=field("Числитель (человек, единиц)"))
     denominator = Int(load_default=None, metadata=field("Знаменатель (человек)"))
     value = Decimal(
@@ -115,7 +116,9 @@ class DocumentInputForm(Form):
     """A required document as the form gives it, or only its link when the archive has it."""
 
     code = Str(
-        required=True, validate=one_of(disclosure.REQUIRED_CODES), metadata=field("Документ")
+        required=True,
+        validate=one_of(disclosure.REQUIRED_CODES, disclosure.REQUIRED_TITLES),
+        metadata=field("Документ"),
     )
     number = Str(load_default=None, max_length=50, metadata=field("Номер"))
     date = Date(load_default=None, metadata=field("Дата"))
