@@ -22,6 +22,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from docgen.jobs import children, state, tasks
+from docgen.registry.excel import batches
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,9 @@ class JobQueue:
         self.tasks.run_bulk(job_id)
 
     def recover(self) -> list[int]:
-        """Jobs whose worker died: queued again once, or failed; stale temporary files removed."""
+        """Jobs whose worker died: queued again once, or failed; stale temporary files removed.
+        Excel imports whose process died are taken back first (registry/excel/batches)."""
+        batches.recover(self.settings.database)
         return state.recover(
             self.settings.database,
             self.settings.tmp_root,

@@ -28,6 +28,7 @@ from docgen import text as plain_text
 from docgen.db import now_iso, transaction
 from docgen.errors import DocgenError, FieldErrors
 from docgen.registry import bases, consents, groups, organisations, people
+from docgen.registry.excel import batches
 from docgen.registry.excel.batches import Writer
 from docgen.registry.excel.report import ImportReport, RowError
 from docgen.registry.excel.sheets import (
@@ -184,6 +185,7 @@ def import_workbook(
     *,
     valid_rows_only: bool = False,
     on: dt.date | None = None,
+    import_id: int | None = None,
 ) -> ImportReport:
     """Import a filled workbook into an organisation's registry.
 
@@ -191,11 +193,35 @@ def import_workbook(
     `valid_rows_only`, a single error means nothing is written. The same file imported again
     changes nothing: a person is matched by surname, name, patronymic and birth date, a pair
     by its mentor, mentees and start date. `on` is the day consents are checked for new pairs.
+    `import_id` is the import's record (batches.create) when a job runs it; without one, a
+    record is made here, so that a crash in the middle is taken back by the next start.
     """
     organisations.get_organisation(db, org_id)
-    by_sheet = read_workbook(content)
+    return import_rows(
+        db,
+        org_id,
+        read_workbook(content),
+        valid_rows_only=valid_rows_only,
+        on=on,
+        import_id=import_id,
+    )
+
+
+def import_rows(
+    db: sqlite_utils.Database,
+    org_id: int,
+    by_sheet: dict[str, list[tuple[int, dict[str, Any]]]],
+    *,
+    valid_rows_only: bool = False,
+    on: dt.date | None = None,
+    import_id: int | None = None,
+) -> ImportReport:
+    """`import_workbook` for rows already read (sheets.read_workbook)."""
     report = ImportReport()
-    with Writer(db) as writer:
+    keep = import_id is not None
+    if import_id is None and not db.conn.in_transaction:
+        import_id = batches.create(db, org_id, valid_rows_only=valid_rows_only, on=on)
+    with Writer(db, import_id) as writer:
         ctx = _Context(db, org_id, report, on or dt.date.today(), writer)
         ctx.load_registry()
         for number, record in by_sheet[PEOPLE]:
@@ -207,9 +233,10 @@ def import_workbook(
         _import_pairs(ctx, by_sheet[PAIRS])
         if report.errors and not valid_rows_only:
             writer.undo()
-            return _zero_counts(report)
-        writer.finish()
-    report.written = True
+            report = _zero_counts(report)
+        else:
+            report.written = True
+        writer.finish(report.to_json(), keep=keep)
     return report
 
 
