@@ -587,3 +587,31 @@ def test_other_writers_get_the_lock_between_batches(db, org, monkeypatch):
     assert len(writes) > 5  # a batch per row, and the other writer never waited
     assert db["audit"].count_where("action = 'other'") == len(writes)
     other.close()
+
+
+def test_the_sheet_reader_reads_every_kind_of_cell_as_openpyxl_does(db, org):
+    """The import's own row reader against openpyxl's read-only cells, on cells of every type."""
+    wb = load_workbook(io.BytesIO(exporting.blank_workbook()))
+    ws = wb[sheets.PEOPLE]
+    ws.append(["Иванов", "Иван", None, "м", dt.date(1990, 1, 2), "педагог", 3.5, 20, True])
+    ws.append(["=A2&B2", "  Пётр  ", "x_x000B_y", "ж", dt.datetime(2001, 2, 3, 10, 30)])
+    ws.append([None, None, None, None, None, "педагог", "#N/A", -2, 1e20, "2024-09-02"])
+    ws.cell(row=7, column=3, value="=SUM(1,2)")
+    ws["B7"].data_type = "s"
+    ws.cell(row=9, column=16, value=dt.time(12, 30))
+    ws.cell(row=9, column=1, value=0.1)
+    out = io.BytesIO()
+    wb.save(out)
+    book = sheets.open_workbook(out.getvalue())
+    expected = []
+    for number, row in enumerate(book[sheets.PEOPLE].iter_rows(min_row=2), start=2):
+        values = {i: sheets._cell_value(c.value, c.data_type) for i, c in enumerate(row, start=1)}
+        record = {
+            key: values.get(i) for i, (key, _, _) in enumerate(sheets.PEOPLE_COLUMNS, start=1)
+        }
+        if any(sheets.cell_text(value) for value in record.values()):
+            expected.append((number, record))
+    got = list(sheets.data_rows(book, sheets.PEOPLE))
+    assert got == expected
+    assert [type(v) for v in got[1][1].values()][:2] == [sheets.Formula, str]
+    assert got[1][1]["patronymic"] == "x\x0by"
