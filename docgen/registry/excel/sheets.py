@@ -287,6 +287,7 @@ def _cell_value(value: Any, data_type: str | None) -> Any:
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v"
+_INLINE, _TEXT = f"{_MAIN}is", f"{_MAIN}t"
 _COLUMN_LETTERS = re.compile(r"[A-Z]+")
 
 
@@ -302,7 +303,7 @@ def _sheet_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[int, Any]]
 
     openpyxl's own reader builds a dictionary and runs a dozen checks for every cell, which
     made reading most of an import's time. Here lxml walks the rows and the common cells (a
-    shared string, a number, a date) are converted as openpyxl converts them (shared strings,
+    shared or inline string, a number, a date) are converted as openpyxl converts them (shared strings,
     number casts, date styles and epoch from the workbook it loaded); every other cell (a
     formula, an inline string, a boolean, an error, an ISO date) goes to openpyxl's parser.
     The package was checked for DTDs and entities before (safezip); lxml resolves none.
@@ -340,6 +341,10 @@ def _sheet_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[int, Any]]
                 if text and kind == "s":
                     values[column] = _cell_value(strings[int(text)], "s")
                     continue
+                if kind == "inlineStr" and len(cell) == 1 and len(only) == 1:
+                    if only.tag == _INLINE and only[0].tag == _TEXT:  # openpyxl's own strings
+                        values[column] = _cell_value(only[0].text or "", "s")
+                        continue
                 if text and kind == "n":
                     value = _cast_number(text)
                     style = int(cell.get("s", 0) or 0)
