@@ -615,3 +615,50 @@ def test_the_sheet_reader_reads_every_kind_of_cell_as_openpyxl_does(db, org):
     assert got == expected
     assert [type(v) for v in got[1][1].values()][:2] == [sheets.Formula, str]
     assert got[1][1]["patronymic"] == "x\x0by"
+
+
+def _tricky_file() -> bytes:
+    """Rows the cheap path must hand to the registry: a child signing alone, a consent
+    withdrawn before it was signed, a representative without a document, a pair whose mentee
+    withdrew, a group naming one mentee twice, a closed pair closed before it started."""
+    rows = [list(r) for r in PEOPLE_ROWS]
+    rows[2][12] = "сам"  # Иванов, 12 years old, signs alone
+    rows[3][15] = dt.date(2024, 1, 1)  # Смирнова withdrew before she signed
+    child = ["Орлова", "Вера", "Ивановна", "ж", dt.date(2013, 4, 5), "обучающийся", "6 «А»"]
+    child += [None, None, None, None, dt.date(2024, 9, 3), "законный представитель"]
+    child += ["Орлова Ирина Петровна", None, None]
+    pairs = [
+        [1, "Чернова Наталья Викторовна", dt.date(1980, 5, 2), "Петров Алексей Сергеевич"]
+        + [dt.date(1999, 3, 12), "учитель – учитель", None, dt.date(2024, 9, 10)]
+        + [dt.date(2025, 5, 31), "действует", None, None],
+        [1, None, None, "Петров Алексей Сергеевич", dt.date(1999, 3, 12)] + [None] * 7,
+        [2, "Чернова Наталья Викторовна", dt.date(1980, 5, 2), "Иванов Пётр"]
+        + [dt.date(2012, 1, 10), "учитель – ученик", None, dt.date(2023, 9, 10)]
+        + [dt.date(2024, 5, 31), "завершена", "итог", dt.date(2023, 1, 1)],
+    ]
+    return fill(exporting.blank_workbook(), {sheets.PEOPLE: [*rows, child], sheets.PAIRS: pairs})
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["all-or-nothing", "valid-rows"])
+@pytest.mark.parametrize(
+    "make",
+    [valid_file, _tricky_file, lambda: fill(valid_file(), {sheets.PEOPLE: [PEOPLE_ROWS[0]]})],
+)
+def test_the_cheap_path_gives_the_registry_and_report_of_the_registry_functions(
+    db, org, monkeypatch, make, partial
+):
+    from docgen.registry.excel import fast
+
+    content = make()
+    other = school(db, None, "МБОУ «СОШ № 2»")
+    quick = importing.import_workbook(
+        db, org, content, valid_rows_only=partial, on=dt.date(2024, 9, 10)
+    )
+    monkeypatch.setattr(fast, "ENABLED", False)
+    slow = importing.import_workbook(
+        db, other, content, valid_rows_only=partial, on=dt.date(2024, 9, 10)
+    )
+    assert quick.as_dict() == slow.as_dict()
+    assert snapshot(db, org) == snapshot(db, other)
+    if make is _tricky_file:
+        assert len(slow.errors) >= 4, slow.messages()
