@@ -370,3 +370,25 @@ def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
             ctx.report.mentees += 1
 
     _row(ctx, sheet, number, record, apply, savepoint=False)
+
+
+def run_queued(db: sqlite_utils.Database, import_id: int) -> ImportReport | None:
+    """Run a queued import (batches.create with the upload); its report, kept with its record.
+    A broken file ends the import failed with the file's message. None if it is not queued."""
+    row = batches.claim(db, import_id)
+    if row is None:
+        return None
+    try:
+        by_sheet = read_workbook(row["content"])
+    except FieldErrors as err:
+        batches.fail(db, import_id, err.message)
+        return None
+    on = dt.date.fromisoformat(row["on_date"]) if row["on_date"] else None
+    return import_rows(
+        db,
+        row["org_id"],
+        by_sheet,
+        valid_rows_only=bool(row["valid_rows_only"]),
+        on=on,
+        import_id=import_id,
+    )

@@ -236,7 +236,7 @@ def open_workbook(content: bytes) -> Workbook:
         # Not data_only: a formula cell then reads as its formula, which the import refuses,
         # instead of whatever value the program that saved the file computed.
         wb = load_workbook(io.BytesIO(content), read_only=True)
-    except DocgenError:
+    except (DocgenError, MemoryError):
         raise
     except Exception as err:  # openpyxl raises many unrelated types on a broken file
         raise _broken() from err
@@ -258,7 +258,7 @@ def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict[str, Any]]]]
     wb = open_workbook(content)
     try:
         return {title: list(data_rows(wb, title)) for title in SHEETS}
-    except DocgenError:
+    except (DocgenError, MemoryError):
         raise
     except Exception as err:  # a sheet's XML is parsed only now, row by row
         raise _broken() from err
