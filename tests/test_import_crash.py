@@ -147,3 +147,16 @@ def test_an_import_of_a_live_process_is_left_alone(db, db_path):
     import_id = batches.create(db, org)
     assert batches.recover(str(db_path)) == []
     assert batches.get(db, import_id)["status"] == "running"
+
+
+def test_a_queued_import_the_queue_lost_is_queued_again(db, db_path):
+    org = school(db, department(db))
+    import_id = batches.create(db, org, status="queued", content=valid_file())
+    handed: list[int] = []
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    assert batches.recover(str(db_path), now=soon, enqueue=handed.append) == []
+    assert handed == []
+    later = dt.datetime.now(dt.UTC) + batches.LOST_IN_QUEUE + dt.timedelta(minutes=1)
+    batches.recover(str(db_path), now=later, enqueue=handed.append)
+    assert handed == [import_id]
+    assert batches.get(db, import_id)["status"] == "queued"

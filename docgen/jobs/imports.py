@@ -47,13 +47,17 @@ def too_big(limits: Limits) -> str:
     )
 
 
-def run(database: str, import_id: int, limits: Limits) -> None:
-    """Run a queued import in a child process within the limits; idempotent."""
+def run(database: str, import_id: int) -> None:
+    """Run a queued import in a child process within its limits; idempotent."""
     db = connect(database)
     try:
         row = batches.get(db, import_id)
         if row is None or row["status"] != "queued":
             return
+        limits = Limits(
+            Limits.seconds if row["seconds"] is None else row["seconds"],
+            Limits.memory_mb if row["memory_mb"] is None else row["memory_mb"],
+        )
         child = subprocess.Popen(
             [sys.executable, "-m", "docgen.jobs.imports", database, str(import_id)]
             + [str(limits.memory_mb), str(os.getpid())],

@@ -83,9 +83,9 @@ def register(jobs: Huey, render: Huey, settings: Settings) -> Tasks:
         state.recover(settings.database, settings.tmp_root, bulk_task)
 
     @jobs.task(name="run_import")
-    def import_task(import_id: int, seconds: float, memory_mb: int) -> None:
+    def import_task(import_id: int) -> None:
         from docgen.jobs import imports
 
-        imports.run(settings.database, import_id, imports.Limits(seconds, memory_mb))
+        imports.run(settings.database, import_id)
 
     return Tasks(bulk_task, render_task, sweep, import_task)

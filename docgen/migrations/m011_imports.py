@@ -11,8 +11,9 @@ import sqlite_utils
 
 
 def apply(db: sqlite_utils.Database) -> None:
-    """`imports`: queued → running → done or failed; the upload waits in `content` until the
-    import ends. `import_undo`: SQL that takes one write back, replayed newest first."""
+    """`imports`: queued → running → done or failed; the upload and the job's limits wait in
+    the row until the import ends. `import_undo`: SQL that takes one write back, replayed newest
+    first."""
     db.execute(
         """
         CREATE TABLE imports (
@@ -22,6 +23,8 @@ def apply(db: sqlite_utils.Database) -> None:
             filename TEXT NOT NULL DEFAULT '',
             valid_rows_only INTEGER NOT NULL DEFAULT 0,
             on_date TEXT,
+            seconds REAL,
+            memory_mb INTEGER,
             status TEXT NOT NULL
                 CHECK (status IN ('queued', 'running', 'done', 'failed')),
             content BLOB,

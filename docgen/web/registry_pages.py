@@ -457,9 +457,10 @@ def import_excel() -> Any:
         user_id=helpers.user()["id"],
         filename=upload.filename[:200],
         valid_rows_only=bool(request.form.get("partial")),
+        seconds=float(current_app.config["IMPORT_SECONDS"]),
+        memory_mb=int(current_app.config["IMPORT_MEMORY_MB"]),
     )
-    config = current_app.config
-    jobs.current().enqueue_import(import_id, config["IMPORT_SECONDS"], config["IMPORT_MEMORY_MB"])
+    jobs.current().enqueue_import(import_id)
     row = batches.get(db, import_id)
     if row["status"] in ("done", "failed"):  # the queue ran it at once (tests)
         return _import_result(org, row)

@@ -18,7 +18,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -31,6 +31,8 @@ BATCH_SECONDS = 0.2
 WRITTEN_TABLES = ("people", "consents", "mentoring_groups", "group_mentees")
 # A running import on another host whose heartbeat is older than this has lost its process.
 STALE = dt.timedelta(minutes=2)
+# A queued import not started this long after it was (last) queued is queued again.
+LOST_IN_QUEUE = dt.timedelta(minutes=10)
 INTERRUPTED = (
     "Импорт прерван: процесс, который его выполнял, остановился. Ничего не записано — "
     "загрузите файл снова."
@@ -56,20 +58,25 @@ def create(
     filename: str = "",
     valid_rows_only: bool = False,
     on: dt.date | None = None,
+    seconds: float | None = None,
+    memory_mb: int | None = None,
 ) -> int:
-    """A new import's row: `running` for this process, or `queued` with the upload for a job."""
+    """A new import's row: `running` for this process, or `queued` with the upload and the
+    limits of the job that will run it."""
     running = status == "running"
     with transaction(db):
         return db.execute(
-            "INSERT INTO imports (org_id, user_id, filename, valid_rows_only, on_date, status,"
-            " content, worker, heartbeat_at, created_at, started_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (org_id, user_id, filename, valid_rows_only, on_date, seconds,"
+            " memory_mb, status, content, worker, heartbeat_at, created_at, started_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 org_id,
                 user_id,
                 filename,
                 int(valid_rows_only),
                 on.isoformat() if on else None,
+                seconds,
+                memory_mb,
                 status,
                 content,
                 worker_name() if running else None,
@@ -301,11 +308,19 @@ def _lost(row: dict[str, Any], host: str, now: dt.datetime) -> bool:
     return now - dt.datetime.fromisoformat(beat) > STALE
 
 
-def recover(db_path: str, *, host: str | None = None, now: dt.datetime | None = None) -> list[int]:
+def recover(
+    db_path: str,
+    *,
+    host: str | None = None,
+    now: dt.datetime | None = None,
+    enqueue: Callable[[int], Any] | None = None,
+) -> list[int]:
     """Take back every running import whose process is gone and mark it failed; the ids.
 
     The import is first taken over by this process (so two processes starting together do not
-    both replay it); if this process dies too, the next one finishes the replay.
+    both replay it); if this process dies too, the next one finishes the replay. With
+    `enqueue`, a queued import the queue lost (not started LOST_IN_QUEUE after it was queued)
+    is handed to it again; a copy still in the queue finds it taken and does nothing.
     """
     host = host or socket.gethostname()
     now = now or dt.datetime.now(dt.UTC)
@@ -328,6 +343,15 @@ def recover(db_path: str, *, host: str | None = None, now: dt.datetime | None = 
             undo(db, row["id"])
             fail(db, row["id"], INTERRUPTED)
             undone.append(row["id"])
+        if enqueue is not None:
+            for row in list(db.query("SELECT * FROM imports WHERE status = 'queued'")):
+                if now - dt.datetime.fromisoformat(row["heartbeat_at"]) > LOST_IN_QUEUE:
+                    with transaction(db):
+                        db.execute(
+                            "UPDATE imports SET heartbeat_at = ? WHERE id = ?",
+                            [now_iso(), row["id"]],
+                        )
+                    enqueue(row["id"])
     finally:
         db.close()
     return undone
