@@ -29,19 +29,19 @@ from docgen.errors import FieldErrors
 from docgen.registry import consents, organisations, people
 from docgen.registry.excel import batches, fast
 from docgen.registry.excel.batches import Writer
-from docgen.registry.excel.pairs import _import_pairs
+from docgen.registry.excel.pairs import import_pairs
 from docgen.registry.excel.report import ImportReport
 from docgen.registry.excel.rows import (
-    _BASE_FIELDS,
-    _cell_errors,
-    _Context,
-    _date_or_fail,
-    _key,
-    _lookup,
-    _record,
-    _registry_messages,
-    _row,
-    _RowFailed,
+    BASE_FIELDS,
+    Context,
+    RowFailed,
+    cell_errors,
+    date_or_fail,
+    lookup,
+    person_key,
+    record_errors,
+    registry_messages,
+    run_row,
 )
 from docgen.registry.excel.sheets import (
     GENDERS,
@@ -99,7 +99,7 @@ def import_rows(
     if import_id is None and not db.conn.in_transaction:
         import_id = batches.create(db, org_id, valid_rows_only=valid_rows_only, on=on)
     with Writer(db, import_id) as writer:
-        ctx = _Context(db, org_id, report, on or dt.date.today(), writer)
+        ctx = Context(db, org_id, report, on or dt.date.today(), writer)
         ctx.load_registry()
         for number, record in by_sheet[PEOPLE]:
             _import_person(ctx, number, record)
@@ -107,7 +107,7 @@ def import_rows(
             _import_base(ctx, MENTORS, number, record)
         for number, record in by_sheet[MENTEES]:
             _import_base(ctx, MENTEES, number, record)
-        _import_pairs(ctx, by_sheet[PAIRS])
+        import_pairs(ctx, by_sheet[PAIRS])
         if report.errors and not valid_rows_only:
             writer.undo()
             report = _zero_counts(report)
@@ -146,7 +146,7 @@ def _person_data(record: dict, errors: list[tuple[str, str]]) -> dict:
                 errors.append((key, "допустимые значения — м, ж"))
             data[key] = GENDERS.get(text, text)
         elif key == "birth_date":
-            birth = _date_or_fail(record, key, errors)
+            birth = date_or_fail(record, key, errors)
             data[key] = birth.isoformat() if birth else None
         elif key == "experience_years":
             text = cell_text(value)
@@ -158,13 +158,13 @@ def _person_data(record: dict, errors: list[tuple[str, str]]) -> dict:
     return data
 
 
-def _import_person(ctx: _Context, number: int, record: dict) -> None:
-    cell_errors = _cell_errors(record)
-    errors = list(cell_errors)
+def _import_person(ctx: Context, number: int, record: dict) -> None:
+    bad_cells = cell_errors(record)
+    errors = list(bad_cells)
     data = _person_data(record, errors)
     clean = None
     try:
-        if not cell_errors:
+        if not bad_cells:
             clean = ctx.person_schema.load({k: v for k, v in data.items() if k not in dict(errors)})
     except ValidationError as err:
         for key, messages in err.messages.items():
@@ -172,7 +172,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
                 errors.append((key, str(message).rstrip(".")))
     key = None
     if clean is not None:
-        key = _key(
+        key = person_key(
             clean["surname"], clean["name"], clean.get("patronymic"), clean.get("birth_date")
         )
         if key in ctx.seen_people:
@@ -180,7 +180,7 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
         else:
             ctx.seen_people[key] = number
     if errors:
-        _record(ctx, PEOPLE, number, record, errors)
+        record_errors(ctx, PEOPLE, number, record, errors)
         ctx.failed_people.setdefault(key or _raw_key(data), number)
         return
 
@@ -222,16 +222,16 @@ def _import_person(ctx: _Context, number: int, record: dict) -> None:
     before = (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged)
     failures = len(ctx.report.errors)
     if consent is not None:
-        _row(ctx, PEOPLE, number, record, apply_fast, savepoint=False)
+        run_row(ctx, PEOPLE, number, record, apply_fast, savepoint=False)
     else:
-        _row(ctx, PEOPLE, number, record, apply)
+        run_row(ctx, PEOPLE, number, record, apply)
     if len(ctx.report.errors) > failures:
         (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged) = before
         ctx.people.pop(key, None)
         ctx.failed_people[key] = number
 
 
-def _add_person(ctx: _Context, clean: dict) -> int:
+def _add_person(ctx: Context, clean: dict) -> int:
     """people.add_person for a row already loaded by PersonSchema and not in the registry."""
     record = {**people.person_record(clean), "org_id": ctx.org_id, "created_at": now_iso()}
     names = ", ".join(record)
@@ -242,7 +242,7 @@ def _add_person(ctx: _Context, clean: dict) -> int:
         )
     except sqlite3.IntegrityError as err:  # added by someone else since the import began
         message = f"Человек {people.short_name(record)} уже есть в реестре этой организации"
-        raise _RowFailed([("surname", message)]) from err
+        raise RowFailed([("surname", message)]) from err
     return cursor.lastrowid
 
 
@@ -259,8 +259,8 @@ def _raw_key(data: dict) -> tuple:
 def _consent_input(record: dict) -> tuple[Any, Any, Any, list[tuple[str, str]]]:
     """The consent columns of a «Люди» row: signed on, withdrawn on, signer, and errors."""
     errors: list[tuple[str, str]] = []
-    signed_on = _date_or_fail(record, "signed_on", errors)
-    withdrawn_on = _date_or_fail(record, "withdrawn_on", errors)
+    signed_on = date_or_fail(record, "signed_on", errors)
+    withdrawn_on = date_or_fail(record, "withdrawn_on", errors)
     signer_text = cell_text(record.get("signer")).casefold()
     signer = SIGNERS.get(signer_text)
     if signer_text and signer is None:
@@ -273,7 +273,7 @@ def _consent_input(record: dict) -> tuple[Any, Any, Any, list[tuple[str, str]]]:
     return signed_on, withdrawn_on, signer, errors
 
 
-def _fast_consent(ctx: _Context, clean: dict, record: dict) -> dict | None:
+def _fast_consent(ctx: Context, clean: dict, record: dict) -> dict | None:
     """The consent row of a new person on the cheap path ({} for none), or None: the registry
     decides (and words the errors)."""
     signed_on, withdrawn_on, signer, errors = _consent_input(record)
@@ -292,10 +292,10 @@ def _fast_consent(ctx: _Context, clean: dict, record: dict) -> dict | None:
     )
 
 
-def _import_consent(ctx: _Context, person_id: int, record: dict, *, new: bool = False) -> None:
+def _import_consent(ctx: Context, person_id: int, record: dict, *, new: bool = False) -> None:
     signed_on, withdrawn_on, signer, errors = _consent_input(record)
     if errors:
-        raise _RowFailed(errors)
+        raise RowFailed(errors)
     if signed_on is None:
         return
     same = None
@@ -320,26 +320,26 @@ def _import_consent(ctx: _Context, person_id: int, record: dict, *, new: bool = 
                 cell_text(record.get("representative_doc")) or None,
             )
         except FieldErrors as err:
-            raise _RowFailed(_registry_messages(err, "signed_on")) from err
+            raise RowFailed(registry_messages(err, "signed_on")) from err
         ctx.report.consents_added += 1
         same = ctx.db["consents"].get(consent_id)
     if withdrawn_on is not None and same["status"] == "signed":
         try:
             consents.withdraw_consent(ctx.db, same["id"], withdrawn_on)
         except FieldErrors as err:
-            raise _RowFailed(_registry_messages(err, "withdrawn_on")) from err
+            raise RowFailed(registry_messages(err, "withdrawn_on")) from err
 
 
-def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
-    errors = _cell_errors(record)
+def _import_base(ctx: Context, sheet: str, number: int, record: dict) -> None:
+    errors = cell_errors(record)
     if errors:
-        _record(ctx, sheet, number, record, errors)
+        record_errors(ctx, sheet, number, record, errors)
         return
-    person_id, errors = _lookup(
+    person_id, errors = lookup(
         ctx, record.get("fio"), record.get("birth_date"), "fio", "birth_date"
     )
     if errors:
-        _record(ctx, sheet, number, record, errors)
+        record_errors(ctx, sheet, number, record, errors)
         return
     if sheet == MENTORS:
         changes = {
@@ -356,7 +356,7 @@ def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
         if any((person.get(k) or "") != (v or "") for k, v in wanted.items()):
             # people.update_person without its per-call schema: only these fields change,
             # so the person's identity (and its uniqueness) stays as it is.
-            merged = {k: person[k] for k in _BASE_FIELDS} | changes
+            merged = {k: person[k] for k in BASE_FIELDS} | changes
             clean = fast.base_fields(merged) or ctx.base_schema.load_or_raise(merged)
             record = {k: int(v) if isinstance(v, bool) else v for k, v in clean.items()}
             sets = ", ".join(f"{k} = ?" for k in record)
@@ -369,7 +369,7 @@ def _import_base(ctx: _Context, sheet: str, number: int, record: dict) -> None:
         else:
             ctx.report.mentees += 1
 
-    _row(ctx, sheet, number, record, apply, savepoint=False)
+    run_row(ctx, sheet, number, record, apply, savepoint=False)
 
 
 def run_queued(db: sqlite_utils.Database, import_id: int) -> ImportReport | None:

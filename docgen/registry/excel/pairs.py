@@ -7,12 +7,12 @@ import datetime as dt
 from docgen.registry import bases, groups
 from docgen.registry.excel import fast
 from docgen.registry.excel.rows import (
-    _cell_errors,
-    _Context,
-    _date_or_fail,
-    _lookup,
-    _record,
-    _row,
+    Context,
+    cell_errors,
+    date_or_fail,
+    lookup,
+    record_errors,
+    run_row,
 )
 from docgen.registry.excel.sheets import (
     FORM_TEXT,
@@ -24,12 +24,12 @@ from docgen.registry.excel.sheets import (
 from docgen.registry.schemas import KINDS_OF_MENTORING
 
 
-def _import_pairs(ctx: _Context, rows: list[tuple[int, dict]]) -> None:
+def import_pairs(ctx: Context, rows: list[tuple[int, dict]]) -> None:
     groups: dict[str, list[tuple[int, dict]]] = {}
     for number, record in rows:
         label = cell_text(record.get("number"))
         if not label:
-            _record(ctx, PAIRS, number, record, [("number", "обязательное поле")])
+            record_errors(ctx, PAIRS, number, record, [("number", "обязательное поле")])
             continue
         groups.setdefault(label, []).append((number, record))
     for members in groups.values():
@@ -49,12 +49,12 @@ _GROUP_KEYS = (
 )
 
 
-def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
+def _import_group(ctx: Context, members: list[tuple[int, dict]]) -> None:
     first_number, first = members[0]
     failed = False
     for number, record in members:
-        if cell_errors := _cell_errors(record):
-            _record(ctx, PAIRS, number, record, cell_errors)
+        if bad_cells := cell_errors(record):
+            record_errors(ctx, PAIRS, number, record, bad_cells)
             failed = True
     if failed:
         return  # a group's other checks read its cells; they run once the cells are fixed
@@ -67,20 +67,20 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
             and cell_text(record.get(key)) != cell_text(first.get(key))
         ]
         if clashes:
-            _record(ctx, PAIRS, number, record, clashes)
+            record_errors(ctx, PAIRS, number, record, clashes)
             failed = True
     errors: list[tuple[str, str]] = []
-    mentor_id, mentor_errors = _lookup(
+    mentor_id, mentor_errors = lookup(
         ctx, first.get("mentor"), first.get("mentor_birth"), "mentor", "mentor_birth"
     )
     errors += mentor_errors
     mentee_ids = []
     for number, record in members:
-        mentee_id, mentee_errors = _lookup(
+        mentee_id, mentee_errors = lookup(
             ctx, record.get("mentee"), record.get("mentee_birth"), "mentee", "mentee_birth"
         )
         if mentee_errors:
-            _record(ctx, PAIRS, number, record, mentee_errors)
+            record_errors(ctx, PAIRS, number, record, mentee_errors)
             failed = True
         else:
             mentee_ids.append(mentee_id)
@@ -95,8 +95,8 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
         errors.append(
             ("kind_of_mentoring", "допустимые значения — " + ", ".join(KINDS_OF_MENTORING))
         )
-    start = _date_or_fail(first, "start_date", errors)
-    end = _date_or_fail(first, "end_date", errors)
+    start = date_or_fail(first, "start_date", errors)
+    end = date_or_fail(first, "end_date", errors)
     for key, value in (("start_date", start), ("end_date", end)):
         if value is None and not any(k == key for k, _ in errors):
             errors.append((key, "обязательное поле"))
@@ -104,7 +104,7 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
     status = STATUSES.get(status_text)
     if status is None:
         errors.append(("status", "допустимые значения — " + ", ".join(STATUSES)))
-    closed_on = _date_or_fail(first, "closed_on", errors)
+    closed_on = date_or_fail(first, "closed_on", errors)
     result = cell_text(first.get("result"))
     if status == "closed":
         if closed_on is None and not any(k == "closed_on" for k, _ in errors):
@@ -112,7 +112,7 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
         if not result:
             errors.append(("result", "обязательное поле для завершённой пары (группы)"))
     if errors:
-        _record(ctx, PAIRS, first_number, first, errors)
+        record_errors(ctx, PAIRS, first_number, first, errors)
         return
     if failed:
         return
@@ -143,7 +143,7 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
             ctx.added_groups.add(identity)
             ctx.report.groups_added += 1
 
-        _row(ctx, PAIRS, first_number, first, apply_fast, savepoint=False)
+        run_row(ctx, PAIRS, first_number, first, apply_fast, savepoint=False)
         return
 
     def apply() -> None:
@@ -169,12 +169,10 @@ def _import_group(ctx: _Context, members: list[tuple[int, dict]]) -> None:
             bases.form_pair(ctx.db, ctx.org_id, **pair, status=status, on=ctx.on)
         ctx.report.groups_added += 1
 
-    _row(ctx, PAIRS, first_number, first, apply)
+    run_row(ctx, PAIRS, first_number, first, apply)
 
 
-def _find_group(
-    ctx: _Context, mentor_id: int, mentee_ids: list[int], start: dt.date
-) -> dict | None:
+def _find_group(ctx: Context, mentor_id: int, mentee_ids: list[int], start: dt.date) -> dict | None:
     for group in ctx.db.query(
         "SELECT * FROM mentoring_groups WHERE org_id = ? AND mentor_id = ? AND start_date = ?",
         [ctx.org_id, mentor_id, start.isoformat()],

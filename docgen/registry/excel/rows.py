@@ -26,7 +26,7 @@ from docgen.registry.excel.sheets import (
 from docgen.registry.schemas import ConsentSignSchema, PersonSchema
 
 # The fields a row of «Наставники» or «Наставляемые» changes.
-_BASE_FIELDS = ("is_mentor", "is_mentee", "competences", "time_available", "request")
+BASE_FIELDS = ("is_mentor", "is_mentee", "competences", "time_available", "request")
 
 # Registry field -> column key, for messages the registry raises about a row.
 _FIELD_TO_COLUMN = {
@@ -39,7 +39,7 @@ _FIELD_TO_COLUMN = {
 }
 
 
-class _RowFailed(Exception):
+class RowFailed(Exception):
     """One row's errors, raised inside its savepoint so that its writes are undone."""
 
     def __init__(self, errors: list[tuple[str, str]]):
@@ -47,7 +47,7 @@ class _RowFailed(Exception):
         self.errors = errors
 
 
-def _date_or_fail(record: dict, key: str, errors: list[tuple[str, str]]) -> dt.date | None:
+def date_or_fail(record: dict, key: str, errors: list[tuple[str, str]]) -> dt.date | None:
     try:
         return dates.to_date(record.get(key))
     except dates.DateError as err:
@@ -55,7 +55,7 @@ def _date_or_fail(record: dict, key: str, errors: list[tuple[str, str]]) -> dt.d
         return None
 
 
-def _cell_errors(record: dict) -> list[tuple[str, str]]:
+def cell_errors(record: dict) -> list[tuple[str, str]]:
     """Cells no row may carry: a formula (never evaluated) or a control character."""
     errors = []
     for key, value in record.items():
@@ -77,12 +77,12 @@ def _split_fio(value: Any) -> tuple[str, str, str] | None:
     return words[0], words[1], " ".join(words[2:])
 
 
-def _key(surname: str, name: str, patronymic: str | None, birth: dt.date | None) -> tuple:
+def person_key(surname: str, name: str, patronymic: str | None, birth: dt.date | None) -> tuple:
     norm = people.name_key  # the registry's own matching: case- and ё-insensitive
     return (norm(surname), norm(name), norm(patronymic), birth.isoformat() if birth else "")
 
 
-def _registry_messages(err: DocgenError, default_key: str) -> list[tuple[str, str]]:
+def registry_messages(err: DocgenError, default_key: str) -> list[tuple[str, str]]:
     """A registry error as (column key, message without its «Метка: » prefix)."""
     if not err.fields:
         return [(default_key, err.message)]
@@ -96,7 +96,7 @@ def _registry_messages(err: DocgenError, default_key: str) -> list[tuple[str, st
 
 
 @dataclass
-class _Context:
+class Context:
     db: sqlite_utils.Database
     org_id: int
     report: ImportReport
@@ -110,7 +110,7 @@ class _Context:
     # person key -> the registry's row, read once per import (the registry's first match)
     registry: dict[tuple, dict] = field(default_factory=dict)
     person_schema: PersonSchema = field(default_factory=PersonSchema)
-    base_schema: PersonSchema = field(default_factory=lambda: PersonSchema(only=_BASE_FIELDS))
+    base_schema: PersonSchema = field(default_factory=lambda: PersonSchema(only=BASE_FIELDS))
     sign_schema: ConsentSignSchema = field(default_factory=ConsentSignSchema)
     # person id -> the person as stored, for people this import added (with their consent)
     known: dict[int, dict] = field(default_factory=dict)
@@ -138,7 +138,7 @@ def _registry_key(person: dict) -> tuple:
     )
 
 
-def _row(ctx: _Context, sheet: str, number: int, record: dict, apply, savepoint=True) -> None:
+def run_row(ctx: Context, sheet: str, number: int, record: dict, apply, savepoint=True) -> None:
     """Run one row in its own savepoint; its errors go to the report and its writes are undone.
     A row of the cheap path (fast.py) fails, if at all, before its first write: no savepoint."""
     with ctx.writer.row():
@@ -148,14 +148,14 @@ def _row(ctx: _Context, sheet: str, number: int, record: dict, apply, savepoint=
                 return
             with transaction(ctx.db):
                 apply()
-        except _RowFailed as failed:
-            _record(ctx, sheet, number, record, failed.errors)
+        except RowFailed as failed:
+            record_errors(ctx, sheet, number, record, failed.errors)
         except DocgenError as err:
-            _record(ctx, sheet, number, record, _registry_messages(err, SHEETS[sheet][0][0]))
+            record_errors(ctx, sheet, number, record, registry_messages(err, SHEETS[sheet][0][0]))
 
 
-def _record(
-    ctx: _Context, sheet: str, number: int, record: dict, errors: list[tuple[str, str]]
+def record_errors(
+    ctx: Context, sheet: str, number: int, record: dict, errors: list[tuple[str, str]]
 ) -> None:
     keys = {key for key, _, _ in SHEETS[sheet]}
     for key, message in errors:
@@ -167,8 +167,8 @@ def _record(
         )
 
 
-def _lookup(
-    ctx: _Context, fio: Any, birth_value: Any, fio_key: str, birth_key: str
+def lookup(
+    ctx: Context, fio: Any, birth_value: Any, fio_key: str, birth_key: str
 ) -> tuple[int | None, list[tuple[str, str]]]:
     """The person a base or pair row names, or the errors saying why there is none."""
     errors: list[tuple[str, str]] = []
@@ -176,10 +176,10 @@ def _lookup(
     if parts is None:
         message = "обязательное поле" if not cell_text(fio) else "нужны фамилия, имя и отчество"
         errors.append((fio_key, message))
-    birth = _date_or_fail({birth_key: birth_value}, birth_key, errors)
+    birth = date_or_fail({birth_key: birth_value}, birth_key, errors)
     if errors:
         return None, errors
-    key = _key(*parts, birth)
+    key = person_key(*parts, birth)
     if key in ctx.people:
         return ctx.people[key], []
     if key in ctx.failed_people:
