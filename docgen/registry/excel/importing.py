@@ -202,7 +202,6 @@ def _import_person(ctx: Context, number: int, record: dict) -> None:
         if existing is None:
             person_id = _add_person(ctx, clean)
             ctx.report.people_added += 1
-            ctx.current[person_id] = people.person_record(clean)
         else:
             person_id = existing["id"]
             changed = {
@@ -218,6 +217,8 @@ def _import_person(ctx: Context, number: int, record: dict) -> None:
                 ctx.report.people_unchanged += 1
         _import_consent(ctx, person_id, record, new=existing is None)
         ctx.people[key] = person_id
+        if existing is None:  # kept only once the row stands: a rolled-back id is reused
+            ctx.current[person_id] = people.person_record(clean)
 
     before = (ctx.report.people_added, ctx.report.people_updated, ctx.report.people_unchanged)
     failures = len(ctx.report.errors)
