@@ -54,15 +54,14 @@ CHILD = textwrap.dedent(
 )
 
 
-def registry_rows(path: Path) -> list[str]:
-    """Every row of the registry's tables (not the import's own record)."""
+def registry_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of the tables an import writes (people, consents, pairs and their mentees)."""
     conn = connect(path).conn
     try:
-        return [
-            line
-            for line in conn.iterdump()
-            if not line.startswith(('INSERT INTO "imports"', 'INSERT INTO "import_undo"'))
-        ]
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            for table in batches.WRITTEN_TABLES
+        }
     finally:
         conn.close()
 
@@ -160,3 +159,54 @@ def test_a_queued_import_the_queue_lost_is_queued_again(db, db_path):
     batches.recover(str(db_path), now=later, enqueue=handed.append)
     assert handed == [import_id]
     assert batches.get(db, import_id)["status"] == "queued"
+
+
+def test_an_import_survives_kill_9_of_the_server(tmp_path):
+    """The server is killed while its import job writes: the import's child process dies with
+    it, and the restarted server takes the committed rows back and says why in Russian."""
+    from jobs_support import demo_database, environment, session_processes, wait_for
+    from liveserver import LiveServer, csrf
+    from test_attack_server import large_workbook
+
+    database = tmp_path / "docgen.sqlite"
+    demo_database(database, extra=0)
+    env = environment(database, tmp_path / "instance")
+    before = registry_rows(database)
+    server = LiveServer(env, tmp_path / "server1.log")
+    try:
+        page = server.signed_in("curator")
+        token = csrf(page.get(f"{server.url}/registry/import", timeout=60).text)
+        answer = page.post(
+            f"{server.url}/registry/import",
+            data={"csrf_token": token},
+            files={"file": ("реестр.xlsx", large_workbook(3000))},
+            timeout=60,
+        )
+        assert 'id="import-running"' in answer.text, answer.text[:500]
+
+        def written() -> bool:
+            with connect(database).conn as conn:
+                return conn.execute("SELECT count(*) FROM import_undo").fetchone()[0] > 0
+
+        wait_for(written, 120, "the import committed rows", every=0.02)
+        server.kill()
+    finally:
+        server.stop()
+    wait_for(lambda: session_processes(server.process.pid) == [], 10, "no process left")
+    assert registry_rows(database) != before
+
+    again = LiveServer(env, tmp_path / "server2.log")  # its first request starts the consumer
+    try:
+
+        def ended() -> dict | None:
+            row = next(connect(database).query("SELECT * FROM imports"))
+            return row if row["status"] == "failed" else None
+
+        row = wait_for(ended, 60, "the interrupted import is taken back")
+        assert row["message"] == batches.INTERRUPTED
+        assert registry_rows(database) == before
+        page = again.signed_in("curator")
+        shown = page.get(f"{again.url}/registry/import/{row['id']}", timeout=60)
+        assert shown.status_code == 422 and "Импорт прерван" in shown.text
+    finally:
+        again.stop()
