@@ -662,3 +662,61 @@ def test_the_cheap_path_gives_the_registry_and_report_of_the_registry_functions(
     assert snapshot(db, org) == snapshot(db, other)
     if make is _tricky_file:
         assert len(slow.errors) >= 4, slow.messages()
+
+
+def _person_rows() -> list[dict]:
+    base = {
+        "surname": "Салтыков-Щедрин",
+        "name": "Анна",
+        "patronymic": "Ивановна",
+        "gender": "f",
+        "birth_date": "1980-05-02",
+        "category": "педагог",
+        "position": "учитель",
+        "experience_years": 20,
+        "partner_org": "",
+        "email": None,
+        "phone": "8 (86396) 2-14-55",
+    }
+    changes = [
+        {},
+        {"patronymic": ""},
+        {"patronymic": "Гусейн  оглы", "name": "д'Артаньян"},
+        {"surname": "Иванов1"},
+        {"surname": "  "},
+        {"name": "А" * 101},
+        {"experience_years": 0},
+        {"experience_years": 70},
+        {"experience_years": 71},
+        {"experience_years": "много"},
+        {"experience_years": None},
+        {"birth_date": None},
+        {"birth_date": None, "category": "обучающийся"},
+        {"birth_date": "1919-12-31"},
+        {"birth_date": "2999-01-01"},
+        {"category": "ученик"},
+        {"category": "представитель организации-партнёра"},
+        {"category": "представитель организации-партнёра", "partner_org": "ДДТ"},
+        {"position": "до 31.02.2026"},
+        {"position": "у" * 301},
+        {"phone": "1" * 101},
+        {"email": "chernova@example.ru"},
+        {"gender": "x"},
+    ]
+    return [base | change for change in changes]
+
+
+@pytest.mark.parametrize("data", _person_rows())
+def test_the_cheap_person_check_accepts_only_what_the_schema_loads_the_same(data):
+    from marshmallow import ValidationError
+
+    from docgen.registry.excel import fast
+    from docgen.registry.schemas import PersonSchema
+
+    quick = fast.person(data)
+    try:
+        loaded = PersonSchema().load(data)
+    except ValidationError:
+        loaded = None
+    if quick is not None:
+        assert quick == loaded

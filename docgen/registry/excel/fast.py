@@ -20,7 +20,13 @@ from marshmallow import ValidationError
 from docgen import dates
 from docgen.db import now_iso
 from docgen.registry import consents
-from docgen.registry.schemas import KINDS_OF_MENTORING, ConsentSignSchema
+from docgen.registry.schemas import (
+    CATEGORIES,
+    GENDERS,
+    KINDS_OF_MENTORING,
+    NAME_RE,
+    ConsentSignSchema,
+)
 
 # tests set this to False to run every row through the registry's own functions
 ENABLED = True
@@ -83,6 +89,76 @@ def consent_row(
         "document_id": None,
         "created_at": now_iso(),
     }
+
+
+def person(data: dict[str, Any]) -> dict[str, Any] | None:
+    """What PersonSchema loads from a «Люди» row it certainly accepts, or None (then the schema
+    loads it and words the errors). `data` is the row as the import prepares it."""
+    if not ENABLED or set(data) != _PERSON_KEYS:
+        return None
+    out: dict[str, Any] = {}
+    for key in ("surname", "name", "patronymic"):
+        value = data[key]
+        if not isinstance(value, str):
+            return None
+        value = " ".join(value.split())
+        if not value:
+            if key != "patronymic":
+                return None
+            out[key] = None  # an optional field left empty
+        elif len(value) > 100 or not NAME_RE.match(value):
+            return None
+        else:
+            out[key] = value
+    if data["gender"] not in GENDERS or data["category"] not in CATEGORIES:
+        return None
+    out["gender"], out["category"] = data["gender"], data["category"]
+    birth = data["birth_date"]
+    if birth is not None:
+        try:
+            birth = dt.date.fromisoformat(birth)
+        except (TypeError, ValueError):
+            return None
+        if birth.year < dates.EARLIEST_YEAR or birth > dt.date.today():
+            return None
+    elif out["category"] == "обучающийся":
+        return None
+    out["birth_date"] = birth
+    for key, longest in (("position", 300), ("partner_org", 300), ("phone", 100)):
+        if not isinstance(data[key], str) or not _text_passes(data[key], longest):
+            return None
+        out[key] = data[key]
+    if out["category"] == "представитель организации-партнёра" and not out["partner_org"]:
+        return None
+    years = data["experience_years"]
+    if years is not None and (type(years) is not int or not 0 <= years <= 70):
+        return None
+    if data["email"] is not None:
+        return None  # the schema checks addresses
+    out["experience_years"], out["email"] = years, None
+    return out | _PERSON_DEFAULTS
+
+
+_PERSON_KEYS = {
+    "surname",
+    "name",
+    "patronymic",
+    "gender",
+    "birth_date",
+    "category",
+    "position",
+    "experience_years",
+    "partner_org",
+    "email",
+    "phone",
+}
+_PERSON_DEFAULTS = {
+    "competences": "",
+    "time_available": "",
+    "request": "",
+    "is_mentor": False,
+    "is_mentee": False,
+}
 
 
 def _text_passes(value: str | None, max_length: int) -> bool:

@@ -164,7 +164,9 @@ def _import_person(ctx: Context, number: int, record: dict) -> None:
     data = _person_data(record, errors)
     clean = None
     try:
-        if not bad_cells:
+        if not errors:
+            clean = fast.person(data) or ctx.person_schema.load(data)
+        elif not bad_cells:
             clean = ctx.person_schema.load({k: v for k, v in data.items() if k not in dict(errors)})
     except ValidationError as err:
         for key, messages in err.messages.items():
