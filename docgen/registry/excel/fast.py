@@ -1,5 +1,6 @@
 """The import's cheap path: rows whose every rule certainly holds, written with plain SQL.
 
+A «Люди» row whose every field plainly fits PersonSchema is taken without loading the schema.
 The registry's functions (sign_consent, form_pair, create_group, close_group) read the person,
 load a schema and insert through sqlite-utils for every call: most of an import's time. For a
 row that only concerns people this import added, everything those functions look up is
