@@ -54,6 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         VARIANT_RENDER_PROCESSES=2,
         VARIANT_RENDER_WAITING=1,
         VARIANT_CACHE_MB=32,
+        # An Excel import runs as a job in a child process killed at these limits.
+        IMPORT_SECONDS=300,
+        IMPORT_MEMORY_MB=1024,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

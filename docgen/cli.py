@@ -16,6 +16,7 @@ from docgen.accounts import users
 from docgen.documents import compose
 from docgen.errors import DocgenError, field_paths
 from docgen.kinds import catalog
+from docgen.registry.excel import batches
 from docgen.rendering import html as preview
 from docgen.rendering.pdf import docx_to_pdf
 
@@ -34,6 +35,8 @@ def init_db() -> None:
     click.echo(f"База данных готова: {current_app.config['DATABASE']}")
     for name in applied:
         click.echo(f"  применена миграция {name}")
+    for import_id in batches.recover(current_app.config["DATABASE"]):
+        click.echo(f"  прерванный импорт № {import_id} отменён")
 
 
 @click.command("seed-demo")

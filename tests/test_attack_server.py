@@ -301,6 +301,10 @@ def test_another_writer_waits_seconds_at_most_while_a_large_import_runs(server: 
                 files={"file": ("реестр.xlsx", content)},
                 timeout=600,
             )
+            # The import runs as a job; follow its page, as the page's script does, until it ends.
+            while 'id="import-running"' in response.text:
+                time.sleep(0.2)
+                response = page.get(response.url, timeout=600)
             result["status"] = response.status_code
             result["text"] = response.text
         except requests.RequestException as err:  # the server is stopped at the end

@@ -587,3 +587,136 @@ def test_other_writers_get_the_lock_between_batches(db, org, monkeypatch):
     assert len(writes) > 5  # a batch per row, and the other writer never waited
     assert db["audit"].count_where("action = 'other'") == len(writes)
     other.close()
+
+
+def test_the_sheet_reader_reads_every_kind_of_cell_as_openpyxl_does(db, org):
+    """The import's own row reader against openpyxl's read-only cells, on cells of every type."""
+    wb = load_workbook(io.BytesIO(exporting.blank_workbook()))
+    ws = wb[sheets.PEOPLE]
+    ws.append(["Иванов", "Иван", None, "м", dt.date(1990, 1, 2), "педагог", 3.5, 20, True])
+    ws.append(["=A2&B2", "  Пётр  ", "x_x000B_y", "ж", dt.datetime(2001, 2, 3, 10, 30)])
+    ws.append([None, None, None, None, None, "педагог", "#N/A", -2, 1e20, "2024-09-02"])
+    ws.cell(row=7, column=3, value="=SUM(1,2)")
+    ws["B7"].data_type = "s"
+    ws.cell(row=9, column=16, value=dt.time(12, 30))
+    ws.cell(row=9, column=1, value=0.1)
+    out = io.BytesIO()
+    wb.save(out)
+    book = sheets.open_workbook(out.getvalue())
+    expected = []
+    for number, row in enumerate(book[sheets.PEOPLE].iter_rows(min_row=2), start=2):
+        values = {i: sheets._cell_value(c.value, c.data_type) for i, c in enumerate(row, start=1)}
+        record = {
+            key: values.get(i) for i, (key, _, _) in enumerate(sheets.PEOPLE_COLUMNS, start=1)
+        }
+        if any(sheets.cell_text(value) for value in record.values()):
+            expected.append((number, record))
+    got = list(sheets.data_rows(book, sheets.PEOPLE))
+    assert got == expected
+    assert [type(v) for v in got[1][1].values()][:2] == [sheets.Formula, str]
+    assert got[1][1]["patronymic"] == "x\x0by"
+
+
+def _tricky_file() -> bytes:
+    """Rows the cheap path must hand to the registry: a child signing alone, a consent
+    withdrawn before it was signed, a representative without a document, a pair whose mentee
+    withdrew, a group naming one mentee twice, a closed pair closed before it started."""
+    rows = [list(r) for r in PEOPLE_ROWS]
+    rows[2][12] = "сам"  # Иванов, 12 years old, signs alone
+    rows[3][15] = dt.date(2024, 1, 1)  # Смирнова withdrew before she signed
+    child = ["Орлова", "Вера", "Ивановна", "ж", dt.date(2013, 4, 5), "обучающийся", "6 «А»"]
+    child += [None, None, None, None, dt.date(2024, 9, 3), "законный представитель"]
+    child += ["Орлова Ирина Петровна", None, None]
+    pairs = [
+        [1, "Чернова Наталья Викторовна", dt.date(1980, 5, 2), "Петров Алексей Сергеевич"]
+        + [dt.date(1999, 3, 12), "учитель – учитель", None, dt.date(2024, 9, 10)]
+        + [dt.date(2025, 5, 31), "действует", None, None],
+        [1, None, None, "Петров Алексей Сергеевич", dt.date(1999, 3, 12)] + [None] * 7,
+        [2, "Чернова Наталья Викторовна", dt.date(1980, 5, 2), "Иванов Пётр"]
+        + [dt.date(2012, 1, 10), "учитель – ученик", None, dt.date(2023, 9, 10)]
+        + [dt.date(2024, 5, 31), "завершена", "итог", dt.date(2023, 1, 1)],
+    ]
+    return fill(exporting.blank_workbook(), {sheets.PEOPLE: [*rows, child], sheets.PAIRS: pairs})
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["all-or-nothing", "valid-rows"])
+@pytest.mark.parametrize(
+    "make",
+    [valid_file, _tricky_file, lambda: fill(valid_file(), {sheets.PEOPLE: [PEOPLE_ROWS[0]]})],
+)
+def test_the_cheap_path_gives_the_registry_and_report_of_the_registry_functions(
+    db, org, monkeypatch, make, partial
+):
+    from docgen.registry.excel import fast
+
+    content = make()
+    other = school(db, None, "МБОУ «СОШ № 2»")
+    quick = importing.import_workbook(
+        db, org, content, valid_rows_only=partial, on=dt.date(2024, 9, 10)
+    )
+    monkeypatch.setattr(fast, "ENABLED", False)
+    slow = importing.import_workbook(
+        db, other, content, valid_rows_only=partial, on=dt.date(2024, 9, 10)
+    )
+    assert quick.as_dict() == slow.as_dict()
+    assert snapshot(db, org) == snapshot(db, other)
+    if make is _tricky_file:
+        assert len(slow.errors) >= 4, slow.messages()
+
+
+def _person_rows() -> list[dict]:
+    base = {
+        "surname": "Салтыков-Щедрин",
+        "name": "Анна",
+        "patronymic": "Ивановна",
+        "gender": "f",
+        "birth_date": "1980-05-02",
+        "category": "педагог",
+        "position": "учитель",
+        "experience_years": 20,
+        "partner_org": "",
+        "email": None,
+        "phone": "8 (86396) 2-14-55",
+    }
+    changes = [
+        {},
+        {"patronymic": ""},
+        {"patronymic": "Гусейн  оглы", "name": "д'Артаньян"},
+        {"surname": "Иванов1"},
+        {"surname": "  "},
+        {"name": "А" * 101},
+        {"experience_years": 0},
+        {"experience_years": 70},
+        {"experience_years": 71},
+        {"experience_years": "много"},
+        {"experience_years": None},
+        {"birth_date": None},
+        {"birth_date": None, "category": "обучающийся"},
+        {"birth_date": "1919-12-31"},
+        {"birth_date": "2999-01-01"},
+        {"category": "ученик"},
+        {"category": "представитель организации-партнёра"},
+        {"category": "представитель организации-партнёра", "partner_org": "ДДТ"},
+        {"position": "до 31.02.2026"},
+        {"position": "у" * 301},
+        {"phone": "1" * 101},
+        {"email": "chernova@example.ru"},
+        {"gender": "x"},
+    ]
+    return [base | change for change in changes]
+
+
+@pytest.mark.parametrize("data", _person_rows())
+def test_the_cheap_person_check_accepts_only_what_the_schema_loads_the_same(data):
+    from marshmallow import ValidationError
+
+    from docgen.registry.excel import fast
+    from docgen.registry.schemas import PersonSchema
+
+    quick = fast.person(data)
+    try:
+        loaded = PersonSchema().load(data)
+    except ValidationError:
+        loaded = None
+    if quick is not None:
+        assert quick == loaded

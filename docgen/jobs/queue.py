@@ -22,6 +22,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from docgen.jobs import children, state, tasks
+from docgen.registry.excel import batches
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,14 @@ class JobQueue:
         """Queue a bulk job whose row is written (status queued)."""
         self.tasks.run_bulk(job_id)
 
+    def enqueue_import(self, import_id: int) -> None:
+        """Queue an Excel import whose record holds the upload and its limits (status queued)."""
+        self.tasks.run_import(import_id)
+
     def recover(self) -> list[int]:
-        """Jobs whose worker died: queued again once, or failed; stale temporary files removed."""
+        """Jobs whose worker died: queued again once, or failed; stale temporary files removed.
+        Excel imports whose process died are taken back first (registry/excel/batches)."""
+        batches.recover(self.settings.database, enqueue=self.enqueue_import)
         return state.recover(
             self.settings.database,
             self.settings.tmp_root,

@@ -63,6 +63,7 @@ class Tasks:
     run_bulk: Callable[..., Any]
     render_pdf: Callable[..., Any]
     sweep: Callable[..., Any]
+    run_import: Callable[..., Any]
 
 
 def register(jobs: Huey, render: Huey, settings: Settings) -> Tasks:
@@ -81,4 +82,10 @@ def register(jobs: Huey, render: Huey, settings: Settings) -> Tasks:
     def sweep() -> None:
         state.recover(settings.database, settings.tmp_root, bulk_task)
 
-    return Tasks(bulk_task, render_task, sweep)
+    @jobs.task(name="run_import")
+    def import_task(import_id: int) -> None:
+        from docgen.jobs import imports
+
+        imports.run(settings.database, import_id)
+
+    return Tasks(bulk_task, render_task, sweep, import_task)

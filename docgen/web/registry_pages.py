@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from docgen import codes, dates
+from docgen import codes, dates, jobs
 from docgen.accounts import audit, permissions
 from docgen.errors import Conflict, FieldErrors, Forbidden, NotFound, field_paths
 from docgen.kinds import catalog
@@ -16,7 +16,8 @@ from docgen.registry import consents as registry_consents
 from docgen.registry import district, organisations
 from docgen.registry import groups as registry_groups
 from docgen.registry import people as registry_people
-from docgen.registry.excel import exporting, importing
+from docgen.registry.excel import batches, exporting
+from docgen.registry.excel.report import ImportReport
 from docgen.registry.schemas import (
     CATEGORIES,
     KINDS_OF_MENTORING,
@@ -437,33 +438,54 @@ def _xlsx(content: bytes, name: str) -> Any:
 @bp.route("/import", methods=["GET", "POST"])
 @helpers.login_required
 def import_excel() -> Any:
+    """Upload a filled workbook: the import runs as a job (docgen/jobs/imports.py) within
+    the time and memory limits, and this page follows it; the web thread does not wait."""
     org = _editable()
     if request.method == "GET":
-        return render_template("import.html", org=org, report=None, error=None)
+        return render_template("import.html", org=org, report=None, error=None, job=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return render_template(
-            "import.html", org=org, report=None, error="Выберите файл .xlsx."
+            "import.html", org=org, report=None, error="Выберите файл .xlsx.", job=None
         ), 422
-    try:
-        report = importing.import_workbook(
-            get_db(),
-            org["id"],
-            upload.read(),
-            valid_rows_only=bool(request.form.get("partial")),
-        )
-    except FieldErrors as err:
-        return render_template("import.html", org=org, report=None, error=err.message), 422
-    if report.written:
-        audit.record(
-            get_db(),
-            helpers.user()["id"],
-            "import",
-            "organisation",
-            org["id"],
-            upload.filename,
-        )
-    return render_template("import.html", org=org, report=report, error=None), (
+    db = get_db()
+    import_id = batches.create(
+        db,
+        org["id"],
+        status="queued",
+        content=upload.read(),
+        user_id=helpers.user()["id"],
+        filename=upload.filename[:200],
+        valid_rows_only=bool(request.form.get("partial")),
+        seconds=float(current_app.config["IMPORT_SECONDS"]),
+        memory_mb=int(current_app.config["IMPORT_MEMORY_MB"]),
+    )
+    jobs.current().enqueue_import(import_id)
+    row = batches.get(db, import_id)
+    if row["status"] in ("done", "failed"):  # the queue ran it at once (tests)
+        return _import_result(org, row)
+    return redirect(url_for("registry_pages.import_status", import_id=import_id), 303)
+
+
+@bp.get("/import/<id:import_id>")
+@helpers.login_required
+def import_status(import_id: int) -> Any:
+    org = _editable()
+    row = batches.get(get_db(), import_id)
+    if row is None or row["org_id"] != org["id"]:
+        raise NotFound("Импорт не найден")
+    if row["status"] in ("queued", "running"):
+        return render_template("import.html", org=org, report=None, error=None, job=row)
+    return _import_result(org, row)
+
+
+def _import_result(org: dict, row: dict) -> Any:
+    if row["status"] == "failed":
+        return render_template(
+            "import.html", org=org, report=None, error=row["message"], job=None
+        ), 422
+    report = ImportReport.from_json(row["report_json"])
+    return render_template("import.html", org=org, report=report, error=None, job=None), (
         200 if report.ok else 422
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,3 +63,15 @@ class ImportReport:
                 f"В файле ошибки ({len(self.errors)}); ничего не записано.",
                 fields={"file": self.messages()},
             )
+
+    def to_json(self) -> str:
+        """The report as stored with its import (the page shows it once the job is done)."""
+        data = {k: v for k, v in self.__dict__.items() if k != "errors"}
+        data["errors"] = [dataclasses.astuple(error) for error in self.errors]
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportReport:
+        data = json.loads(text)
+        errors = [RowError(*error) for error in data.pop("errors")]
+        return cls(errors=errors, **data)

@@ -18,16 +18,21 @@ evaluated: the import refuses a formula cell.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -231,7 +236,7 @@ def open_workbook(content: bytes) -> Workbook:
         # Not data_only: a formula cell then reads as its formula, which the import refuses,
         # instead of whatever value the program that saved the file computed.
         wb = load_workbook(io.BytesIO(content), read_only=True)
-    except DocgenError:
+    except (DocgenError, MemoryError):
         raise
     except Exception as err:  # openpyxl raises many unrelated types on a broken file
         raise _broken() from err
@@ -253,7 +258,7 @@ def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict[str, Any]]]]
     wb = open_workbook(content)
     try:
         return {title: list(data_rows(wb, title)) for title in SHEETS}
-    except DocgenError:
+    except (DocgenError, MemoryError):
         raise
     except Exception as err:  # a sheet's XML is parsed only now, row by row
         raise _broken() from err
@@ -270,15 +275,94 @@ class Formula(str):
 _ESCAPED_CONTROL = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff]|00[89][0-9A-Fa-f])_")
 
 
-def _cell_value(cell: Any) -> Any:
-    value = cell.value
-    if getattr(cell, "data_type", None) == "f":
+def _cell_value(value: Any, data_type: str | None) -> Any:
+    if data_type == "f":
         return Formula(getattr(value, "text", None) or str(value))
     if isinstance(value, str):
         value = _ESCAPED_CONTROL.sub(lambda found: chr(int(found.group(1), 16)), value)
         # strip() would hide U+000B and U+001F at the ends; the import refuses such a cell.
         return value if plain_text.first_control(value) else value.strip()
     return value
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v"
+_INLINE, _TEXT = f"{_MAIN}is", f"{_MAIN}t"
+_COLUMN_LETTERS = re.compile(r"[A-Z]+")
+
+
+def _column(reference: str) -> int:
+    number = 0
+    for letter in _COLUMN_LETTERS.match(reference).group():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _sheet_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[int, Any]]]:
+    """(row number, {column number: value}) of a read-only workbook's sheet, from its XML.
+
+    openpyxl's own reader builds a dictionary and runs a dozen checks for every cell, which
+    made reading most of an import's time. Here lxml walks the rows and the common cells (a
+    shared or inline string, a number, a date) are converted as openpyxl converts them (shared strings,
+    number casts, date styles and epoch from the workbook it loaded); every other cell (a
+    formula, an inline string, a boolean, an error, an ISO date) goes to openpyxl's parser.
+    The package was checked for DTDs and entities before (safezip); lxml resolves none.
+    """
+    ws = wb[title]
+    strings = wb.shared_strings
+    date_styles, timedelta_styles = wb._date_formats, wb._timedelta_formats
+    fallback = WorkSheetParser(
+        None,
+        strings,
+        data_only=False,
+        epoch=wb.epoch,
+        date_formats=date_styles,
+        timedelta_formats=timedelta_styles,
+    )
+    number = 0
+    with wb._archive.open(ws._worksheet_path) as source:
+        rows = etree.iterparse(
+            source, tag=_ROW, resolve_entities=False, no_network=True, huge_tree=False
+        )
+        for _, row in rows:
+            given = row.get("r")
+            number = int(given) if given and given.isdigit() else number + 1
+            fallback.row_counter = number
+            values: dict[int, Any] = {}
+            column = 0
+            for cell in row.iterchildren(_CELL):
+                reference = cell.get("r")
+                column = _column(reference) if reference else column + 1
+                kind = cell.get("t", "n")
+                if len(cell) == 0:
+                    continue
+                only = cell[0]
+                text = only.text if len(cell) == 1 and only.tag == _VALUE else None
+                if text and kind == "s":
+                    values[column] = _cell_value(strings[int(text)], "s")
+                    continue
+                if kind == "inlineStr" and len(cell) == 1 and len(only) == 1:
+                    if only.tag == _INLINE and only[0].tag == _TEXT:  # openpyxl's own strings
+                        values[column] = _cell_value(only[0].text or "", "s")
+                        continue
+                if text and kind == "n":
+                    value = _cast_number(text)
+                    style = int(cell.get("s", 0) or 0)
+                    if style not in date_styles:
+                        values[column] = value
+                        continue
+                    with contextlib.suppress(OverflowError, ValueError):
+                        values[column] = from_excel(
+                            value, wb.epoch, timedelta=style in timedelta_styles
+                        )
+                        continue
+                fallback.col_counter = column - 1
+                parsed = fallback.parse_cell(cell)
+                values[column] = _cell_value(parsed["value"], parsed["data_type"])
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            yield number, values
 
 
 def cell_text(value: Any) -> str:
@@ -297,10 +381,12 @@ def cell_text(value: Any) -> str:
 def data_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, {column key: value}) for every non-empty data row; headers by title."""
     columns = SHEETS[title]
-    ws = wb[title]
-    rows = (tuple(_cell_value(cell) for cell in row) for row in ws.iter_rows())
-    header = next(rows, None) or ()
-    by_title = {cell_text(value).casefold(): i for i, value in enumerate(header)}
+    rows = _sheet_rows(wb, title)
+    first = next(rows, None)
+    header = first[1] if first is not None and first[0] == 1 else {}
+    by_title = {cell_text(value).casefold(): index for index, value in sorted(header.items())}
+    if first is not None and first[0] != 1:
+        rows = itertools.chain([first], rows)
     positions = {}
     missing = []
     for key, column_title, _ in columns:
@@ -312,14 +398,11 @@ def data_rows(wb: Workbook, title: str) -> Iterator[tuple[int, dict[str, Any]]]:
         names = ", ".join(f"«{name}»" for name in missing)
         message = f"Лист «{title}»: нет столбцов {names} в первой строке."
         raise FieldErrors(message, fields={"file": [message]})
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         if number > MAX_ROWS:
             message = f"Лист «{title}»: больше {MAX_ROWS - 1} строк — разделите файл."
             raise FieldErrors(message, fields={"file": [message]})
-        record = {
-            key: values[pos] if pos is not None and pos < len(values) else None
-            for key, pos in positions.items()
-        }
+        record = {key: values.get(pos) for key, pos in positions.items()}
         if any(cell_text(value) for value in record.values()):
             yield number, record
 
