@@ -265,6 +265,9 @@ def test_a_failed_pdf_is_shown_on_the_page_with_a_retry(app, client):
     page = client.get(f"/documents/{draft['id']}").get_data(as_text=True)
     assert "PDF не удалось сделать: ошибка при вёрстке (ValueError)." in page
     assert "Сделать PDF заново" in page
+    # The journal keeps the number with its document and says what happened to the PDF.
+    journal = client.get("/journal").get_data(as_text=True)
+    assert "PDF не удалось сделать: ошибка при вёрстке (ValueError)." in journal
     retried = client.post(f"/documents/{draft['id']}/v1/pdf", follow_redirects=True)
     text = retried.get_data(as_text=True)
     # The tests' queue runs its tasks at once: the PDF is there when the page comes back.
