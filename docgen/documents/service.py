@@ -433,6 +433,7 @@ def register(
     made: list[int] = []
 
     def freeze(prepared: _Prepared, conn: Any, info: dict) -> None:
+        made.clear()  # the journal may run this again after a busy database
         if info["version_id"] != prepared.version["id"] or any(
             _latest_version_id(db, annex_id) != version_id
             for annex_id, version_id in prepared.annex_versions.items()
@@ -456,12 +457,12 @@ def register(
         if kind.on_register is not None:
             kind.on_register(db, document, prepared.version["input"], on)
 
-    if document["status"] != "draft":  # the journal says why it cannot be registered
+    if document["status"] != "draft":
+        # Nothing to render: the journal refuses it and says why (registered, or cancelled).
         numbering.register(db, document_id, series_code=kind.series, on=on, user_id=user["id"])
     for _ in range(REGISTER_ATTEMPTS):
         number = numbering.peek_next(db, document["org_id"], kind.series, on)
         prepared = _prepare(db, kind, document, number, on)
-        made.clear()
         try:
             result = numbering.register(
                 db,
