@@ -6,8 +6,10 @@ For each server in turn — waitress in one process (the `make run` set-up) and 
 worker processes (the README's production set-up) — a fresh instance folder is seeded with the
 demo, the server is started, a curator's API token is taken, and 16 client threads (http.client,
 one keep-alive connection each, as the director, who may register) run for SECONDS against `POST /api/preview` (the kind's sample),
-then against creation (`POST /api/documents`, for SECONDS) and registration of every draft so
-made (`POST /api/documents/<id>/register`, 16 at a time), each timed on its own.
+then against creation (`POST /api/documents`, for SECONDS or MAX_DRAFTS drafts) and
+registration of every draft so made (`POST /api/documents/<id>/register`, 16 at a time), each
+timed on its own; before each next phase it waits until the job queue has made the PDFs of the
+last one (and prints how long that took).
 Printed: requests/s, p50/p95/p99 in ms, errors, and the load average before and after.
 Goals (issue 15): preview >= 150/s with p95 <= 100 ms, registration p99 <= 500 ms, no error.
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CLIENTS = 16
+MAX_DRAFTS = 10 * CLIENTS  # created, then registered
 KIND = "consent"  # previewed
 REGISTERED = "curator-order"  # created and registered (an order has a journal)
 LOGIN, PASSWORD = "director", "nastavnik2024"  # may register
@@ -127,6 +130,22 @@ def run_clients(port: int, seconds: float, one_request) -> tuple[list[float], in
     return times, errors[0], time.monotonic() - began
 
 
+def wait_for_pdfs(port: int, token: str, document_ids: list[int]) -> None:
+    """Wait until the PDF of each document's last version is made (the job queue makes it
+    after the request), so that the next phase does not share the machine with that backlog."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    began = time.monotonic()
+    for document_id in document_ids:
+        while time.monotonic() - began < 900:
+            status, document = call(conn, "GET", f"/api/documents/{document_id}", None, token)
+            # A server that makes the PDF inside the request has no "pdf" state.
+            if status != 200 or (document.get("pdf") or {}).get("status") != "pending":
+                break
+            time.sleep(0.5)
+    waited = time.monotonic() - began
+    print(f"  {'(PDFs made)':<14} {len(document_ids)} PDFs ready {waited:.0f} s later  {load()}")
+
+
 def report(name: str, times: list[float], errors: int, elapsed: float) -> None:
     ms = sorted(t * 1000 for t in times)
 
@@ -173,8 +192,11 @@ def bench_server(label: str, seconds: float, only: str | None = None) -> None:
                 return status == 200 and "html" in out
 
             drafts: list[int] = []
+            registered: list[int] = []
 
-            def create(conn) -> bool:
+            def create(conn) -> bool | None:
+                if len(drafts) >= MAX_DRAFTS:
+                    return None
                 status, made = call(conn, "POST", "/api/documents", order_body, token)
                 if status == 201:
                     drafts.append(made["id"])  # list.append is atomic
@@ -187,6 +209,7 @@ def bench_server(label: str, seconds: float, only: str | None = None) -> None:
                     return None  # every draft is registered
                 path = f"/api/documents/{document_id}/register"
                 status, _ = call(conn, "POST", path, {}, token)
+                registered.append(document_id)
                 return status == 200
 
             print(f"{label}  ({CLIENTS} clients, {seconds:.0f} s each; {load()})", flush=True)
@@ -194,7 +217,9 @@ def bench_server(label: str, seconds: float, only: str | None = None) -> None:
                 report("preview", *run_clients(port, seconds, preview))
             if only in (None, "register"):
                 report("create", *run_clients(port, seconds, create))
+                wait_for_pdfs(port, token, list(drafts))
                 report("register", *run_clients(port, 10 * seconds, register))
+                wait_for_pdfs(port, token, list(registered))
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
