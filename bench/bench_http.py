@@ -170,9 +170,12 @@ def bench_server(label: str, seconds: float, only: str | None = None) -> None:
                 env=env, cwd=ROOT, check=True, capture_output=True,
             )  # fmt: skip
         port = free_port()
+        # The server's log goes to a file: a pipe nobody reads fills up (the render workers log
+        # every task) and then blocks every thread that writes to it.
+        log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             servers(port)[label], env=env, cwd=ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             wait_up(port, proc)
@@ -227,6 +230,7 @@ def bench_server(label: str, seconds: float, only: str | None = None) -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+            log.close()
 
 
 def main(argv: list[str]) -> None:
