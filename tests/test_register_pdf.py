@@ -105,6 +105,27 @@ def test_a_number_taken_meanwhile_is_rendered_into_the_docx_that_is_stored(
     assert f"№ {expected}" in pdf_text(archive.get_file(db, version["pdf_sha256"]))
 
 
+def test_a_version_saved_while_registering_is_the_one_registered(school, today, monkeypatch):
+    db, org_id, director = school
+    draft = _draft(db, org_id, director)
+    prepare = documents._prepare
+    calls = []
+
+    def edited_meanwhile(*args, **kw):
+        prepared = prepare(*args, **kw)
+        if not calls:  # someone saves version 2 after the first render, before the lock
+            payload = catalog.get(KIND).sample()
+            documents.update(db, director, draft["id"], payload, "правка", lambda ids: None)
+        calls.append(prepared.version["n"])
+        return prepared
+
+    monkeypatch.setattr(documents, "_prepare", edited_meanwhile)
+    info = documents.register(db, director, draft["id"], today, lambda ids: None)
+    assert calls == [1, 2]  # the first render was thrown away: no number was taken for it
+    assert archive.get_document(db, draft["id"])["registered_version"] == 2
+    assert info["seq"] == 1
+
+
 def test_the_triggers_let_a_registered_pdf_be_filled_once_and_nothing_else(school, today):
     db, org_id, director = school
     draft = _draft(db, org_id, director)
