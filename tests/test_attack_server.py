@@ -56,6 +56,11 @@ def registered_count(database: str) -> int:
         return conn.execute("SELECT count(*) FROM journal").fetchone()[0]
 
 
+def pending_pdfs(database: str) -> int:
+    with read_only(database) as conn:
+        return conn.execute("SELECT count(*) FROM pdf_renders").fetchone()[0]
+
+
 # --- kill -9 during a burst of registrations ----------------------------------------------
 
 
@@ -109,6 +114,9 @@ def test_kill_9_during_a_burst_of_registrations_leaves_a_whole_journal(tmp_path:
             "POST", "/api/documents", {"kind": KIND, "input": catalog.get(KIND).sample()}, token
         )
         after = again.call("POST", f"/api/documents/{draft['id']}/register", {}, token)
+        # PDFs are made after the commit by the job queue: those the killed server left
+        # pending are made by the restarted one.
+        wait_for(lambda: pending_pdfs(database) == 0, 120, "the pending PDFs are made", every=0.2)
     finally:
         again.stop()
     assert after["status"] == "registered"

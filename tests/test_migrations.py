@@ -55,6 +55,7 @@ def test_a_database_migrated_before_the_split_is_recognised(tmp_path):
         "m007_annexes_registered",
         "m008_variant_files",
         "m009_people_lookup",
+        "m010_pdf_after_registration",
         "m011_imports",
     ]
     assert migrate(db) == []

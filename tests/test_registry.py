@@ -83,6 +83,7 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
         "m007_annexes_registered",
         "m008_variant_files",
         "m009_people_lookup",
+        "m010_pdf_after_registration",
         "m011_imports",
     ]
     assert migrate(connect(db_path)) == []

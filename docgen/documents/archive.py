@@ -43,6 +43,11 @@ def _put(conn: sqlite3.Connection, content: bytes, mime: str) -> str:
     return sha
 
 
+def put_pdf(conn: sqlite3.Connection, pdf: bytes) -> str:
+    """Store a PDF inside the caller's transaction and return its hash."""
+    return _put(conn, pdf, PDF_MIME)
+
+
 def put_file(db: sqlite_utils.Database, content: bytes, mime: str) -> str:
     """Store bytes once under their SHA-256 and return the hash."""
     with transaction(db):
@@ -344,6 +349,13 @@ def revise(
             )
             .last_pk
         )
+        if frozen["pdf_sha256"] is None:
+            # Copied while the registered PDF was still being made: the copy gets its own.
+            db.execute(
+                "INSERT INTO pdf_renders (version_id, status, attempts, requested_at) "
+                "VALUES (?, 'pending', 0, ?)",
+                [version_id, now_iso()],
+            )
         version = _version(db["versions"].get(version_id))
     return {**get_document(db, new_id), "version": version}
 
@@ -424,11 +436,11 @@ def freeze_annex(
     annex_id: int,
     docx: bytes,
     pdf: bytes | None,
-) -> None:
+) -> int:
     """Register an annex with its order inside numbering.register's before_commit hook.
 
     The annex takes the order's number and date (no journal line of its own) and its latest
-    version is frozen with the files rendered as the order's annex.
+    version is frozen with the files rendered as the order's annex; returns that version's id.
     """
     if not conn.in_transaction:
         raise RuntimeError("freeze_annex must run inside numbering.register")
@@ -443,6 +455,7 @@ def freeze_annex(
     )
     if cursor.rowcount != 1:
         raise Conflict("Приложение уже не черновик: приказ не зарегистрирован.")
+    return version[0]
 
 
 def annexes(db: sqlite_utils.Database, order_id: int) -> list[dict]:

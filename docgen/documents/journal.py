@@ -270,6 +270,16 @@ def _ru_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
+# Every number is taken in the transaction that stores its document's DOCX, so a journal line
+# always has its document; only the PDF comes later: pending, or failed with a reason.
+_PDF_STATE = "pdf_renders.status AS pdf_status, pdf_renders.message AS pdf_message "
+_PDF_JOIN = (
+    "LEFT JOIN versions AS registered ON registered.document_id = documents.id "
+    "AND registered.n = documents.registered_version "
+    "LEFT JOIN pdf_renders ON pdf_renders.version_id = registered.id "
+)
+
+
 def journal(db: sqlite_utils.Database, org_id: int, year: int) -> list[dict]:
     """The organisation's registration journal for a year, by series and number."""
     return list(
@@ -277,11 +287,12 @@ def journal(db: sqlite_utils.Database, org_id: int, year: int) -> list[dict]:
             "SELECT journal.*, series.code AS series_code, series.title AS series_title, "
             "documents.title, documents.kind, documents.status, "
             "documents.cancelled_at, documents.cancel_reason, "
-            "users.full_name AS registered_by_name "
-            "FROM journal JOIN series ON series.id = journal.series_id "
+            "users.full_name AS registered_by_name, " + _PDF_STATE + "FROM journal "
+            "JOIN series ON series.id = journal.series_id "
             "JOIN documents ON documents.id = journal.document_id "
             "LEFT JOIN users ON users.id = journal.registered_by "
-            "WHERE series.org_id = ? AND journal.year = ? "
+            + _PDF_JOIN
+            + "WHERE series.org_id = ? AND journal.year = ? "
             "ORDER BY series.code, journal.seq",
             [org_id, year],
         )
@@ -303,11 +314,10 @@ def search_journal(
         "SELECT journal.*, series.code AS series_code, series.title AS series_title, "
         "documents.title, documents.kind, documents.status, "
         "documents.cancelled_at, documents.cancel_reason, "
-        "users.full_name AS registered_by_name "
-        "FROM journal JOIN series ON series.id = journal.series_id "
+        "users.full_name AS registered_by_name, " + _PDF_STATE + "FROM journal "
+        "JOIN series ON series.id = journal.series_id "
         "JOIN documents ON documents.id = journal.document_id "
-        "LEFT JOIN users ON users.id = journal.registered_by "
-        "WHERE "
+        "LEFT JOIN users ON users.id = journal.registered_by " + _PDF_JOIN + "WHERE "
     )
     where = Where("series.org_id = ? AND journal.year = ?", org_id, year)
     where.text(db, ["journal.number", "documents.title"], text).equal("documents.kind", kind)

@@ -1,14 +1,16 @@
 """Documents as users handle them: preview, draft, new version, register, cancel, download.
 
 The one path from form to archive: input -> schema -> context (+ registry, requisites) ->
-DOCX -> PDF -> archive. Views call these functions and nothing below them.
+DOCX -> archive, then the PDF from the stored DOCX outside the write transaction (by the job
+queue when the caller gives one, see `PdfQueue`). Views call these functions and nothing below them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +19,7 @@ from marshmallow import Schema, fields
 from docgen import checking
 from docgen.accounts import audit, permissions, users
 from docgen.db import transaction
-from docgen.documents import archive, compose, kits
+from docgen.documents import archive, compose, kits, pdfs
 from docgen.documents import journal as numbering
 from docgen.errors import Conflict, DocgenError, FieldErrors, Forbidden, NotFound
 from docgen.kinds import catalog
@@ -29,6 +31,12 @@ from docgen.rendering import html
 from docgen.rendering.pdf import docx_to_pdf
 
 FORMATS = {"docx": archive.DOCX_MIME, "pdf": archive.PDF_MIME}
+PdfQueue = Callable[[list[int]], None]
+"""Takes the ids of versions whose PDF is pending, after their transaction is committed: the
+web passes the job queue's; without one the PDFs are made at once, still outside the lock."""
+# Registration renders and checks the DOCX before it takes the write lock; if the document
+# changed meanwhile it starts again, at most this many times.
+REGISTER_ATTEMPTS = 3
 
 
 def require_create(
@@ -260,15 +268,52 @@ def refuse_blocking(docx: bytes) -> None:
         )
 
 
+def _pdfs_after(
+    db: sqlite_utils.Database, version_ids: list[int], make_pdfs: PdfQueue | None
+) -> None:
+    """The pending PDFs of versions just stored: to the queue, or made here and now."""
+    if not version_ids:
+        return
+    if make_pdfs is not None:
+        make_pdfs(version_ids)
+    else:
+        pdfs.make_now(db, version_ids, docx_to_pdf)
+
+
 def create(
-    db: sqlite_utils.Database, user: Mapping[str, Any], slug: str, payload: Any, org_id: int
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    slug: str,
+    payload: Any,
+    org_id: int,
+    make_pdfs: PdfQueue | None = None,
 ) -> dict:
-    """A new draft with its first version; annexes given inline are created with it."""
+    """A new draft with its first version; annexes given inline are created with it.
+
+    The DOCX is stored in the transaction; the PDF is made after it (see `PdfQueue`).
+    """
+    made: list[int] = []
+    document = _create(db, user, slug, payload, org_id, made)
+    _pdfs_after(db, made, make_pdfs)
+    return {**document, "version": archive.get_version(db, document["id"], 1)}
+
+
+def _create(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    slug: str,
+    payload: Any,
+    org_id: int,
+    made: list[int],
+) -> dict:
     kind = catalog.get(slug)
     require_create(db, user, kind, org_id)
     with transaction(db):
         payload = kits.attach_inline(
-            db, kind, payload, lambda annex, given: create(db, user, annex, given, org_id)["id"]
+            db,
+            kind,
+            payload,
+            lambda annex, given: _create(db, user, annex, given, org_id, made)["id"],
         )
         data = compose.validate(kind, payload)
         docx, parts = render_kit(db, kind, data, org_id)
@@ -280,8 +325,9 @@ def create(
             user_id=user["id"],
             input=_jsonable(payload),
             docx=docx,
-            pdf=docx_to_pdf(docx),
         )
+        pdfs.request(db.conn, document["version"]["id"])
+        made.append(document["version"]["id"])
         _link_annexes(db, document["id"], parts)
         audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
@@ -308,6 +354,7 @@ def update(
     document_id: int,
     payload: Any,
     note: str | None = None,
+    make_pdfs: PdfQueue | None = None,
 ) -> dict:
     """A new version of a draft; a registered document is never changed."""
     document = archive.get_document(db, document_id)
@@ -322,9 +369,13 @@ def update(
             "документ."
         )
     org_id = document["org_id"]
+    made: list[int] = []
     with transaction(db):
         payload = kits.attach_inline(
-            db, kind, payload, lambda annex, given: create(db, user, annex, given, org_id)["id"]
+            db,
+            kind,
+            payload,
+            lambda annex, given: _create(db, user, annex, given, org_id, made)["id"],
         )
         data = compose.validate(kind, payload)
         docx, parts = render_kit(db, kind, data, org_id)
@@ -333,19 +384,67 @@ def update(
             document_id,
             input=_jsonable(payload),
             docx=docx,
-            pdf=docx_to_pdf(docx),
+            pdf=None,
             user_id=user["id"],
             note=note,
         )
+        pdfs.request(db.conn, version["id"])
+        made.append(version["id"])
         _link_annexes(db, document_id, parts)
         audit.record(db, user["id"], "edit", "document", document_id, f"версия {version['n']}")
-    return version
+    _pdfs_after(db, made, make_pdfs)
+    return archive.get_version(db, document_id, version["n"])
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The frozen files of a registration, rendered and checked before the write lock."""
+
+    number: str | None
+    version: dict
+    docx: bytes
+    parts: list[tuple[kits.Annex, bytes]]
+    annex_versions: dict[int, int]
+
+
+class _Changed(Exception):
+    """The document or an annex got a new version between rendering and registering."""
+
+
+def _latest_version_id(db: sqlite_utils.Database, document_id: int) -> int:
+    return archive.get_version(db, document_id)["id"]
+
+
+def _prepare(
+    db: sqlite_utils.Database, kind: Kind, document: dict, number: str | None, on: dt.date
+) -> _Prepared:
+    """The last version rendered with `number` and `on`, checked (a Conflict takes no number)."""
+    version = archive.get_version(db, document["id"])
+    data = compose.validate(kind, version["input"])
+    requisites = ctx.Requisites(number, on)
+    docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
+    refuse_blocking(docx)
+    annex_versions = {
+        annex.document["id"]: _latest_version_id(db, annex.document["id"]) for annex, _ in parts
+    }
+    return _Prepared(number, version, docx, parts, annex_versions)
 
 
 def register(
-    db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int, on: dt.date
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    on: dt.date,
+    make_pdfs: PdfQueue | None = None,
 ) -> dict:
-    """Number and date from the journal; the last version is re-rendered with them and frozen."""
+    """Number and date from the journal; the last version is re-rendered with them and frozen.
+
+    The DOCX (and each annex's) is rendered with the number the journal would give and checked
+    before the write lock is taken; the transaction takes the number, and stores those files
+    if the number is the same — else only the DOCX is rendered again with the number taken
+    (the checked text differs only in the number). The number is never taken without its DOCX
+    stored with it. The PDFs are made after the commit, outside the lock (see `PdfQueue`).
+    """
     document = archive.get_document(db, document_id)
     permissions.require(dict(user), "register_document", document["org_id"], db)
     kind = catalog.get(document["kind"])
@@ -358,25 +457,56 @@ def register(
     _series(db, document["org_id"], kind.series)
     if kind.before_register is not None:
         kind.before_register(db, document, archive.get_version(db, document_id)["input"], on)
+    numbering.check_date(on)
+    made: list[int] = []
 
-    def freeze(conn: Any, info: dict) -> None:
-        version = archive.get_version(db, document_id, info["version_n"])
-        data = compose.validate(kind, json.loads(version["input_json"]))
-        requisites = ctx.Requisites(info["number"], on)
-        docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
-        refuse_blocking(docx)  # raising here rolls the registration back: no number is taken
-        archive.replace_frozen_files(conn, info["version_id"], docx, docx_to_pdf(docx))
+    def freeze(prepared: _Prepared, conn: Any, info: dict) -> None:
+        made.clear()  # the journal may run this again after a busy database
+        if info["version_id"] != prepared.version["id"] or any(
+            _latest_version_id(db, annex_id) != version_id
+            for annex_id, version_id in prepared.annex_versions.items()
+        ):
+            raise _Changed  # rolls the transaction back: no number is taken
+        docx, parts = prepared.docx, prepared.parts
+        if info["number"] != prepared.number:
+            # Another registration took the number first: the DOCX only, with the number taken.
+            data = compose.validate(kind, prepared.version["input"])
+            requisites = ctx.Requisites(info["number"], on)
+            docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
+        archive.replace_frozen_files(conn, info["version_id"], docx, None)
+        pdfs.request(conn, info["version_id"])
+        made.append(info["version_id"])
         # The annexes are approved by this order: numbered and frozen with it, or not at all.
         _link_annexes(db, document_id, parts)
         for annex, part in parts:
-            archive.freeze_annex(conn, info, annex.document["id"], part, docx_to_pdf(part))
+            annex_version = archive.freeze_annex(conn, info, annex.document["id"], part, None)
+            pdfs.request(conn, annex_version)
+            made.append(annex_version)
         if kind.on_register is not None:
-            kind.on_register(db, document, version["input"], on)
+            kind.on_register(db, document, prepared.version["input"], on)
 
-    result = numbering.register(
-        db, document_id, series_code=kind.series, on=on, user_id=user["id"], before_commit=freeze
-    )
+    if document["status"] != "draft":
+        # Nothing to render: the journal refuses it and says why (registered, or cancelled).
+        numbering.register(db, document_id, series_code=kind.series, on=on, user_id=user["id"])
+    for _ in range(REGISTER_ATTEMPTS):
+        number = numbering.peek_next(db, document["org_id"], kind.series, on)
+        prepared = _prepare(db, kind, document, number, on)
+        try:
+            result = numbering.register(
+                db,
+                document_id,
+                series_code=kind.series,
+                on=on,
+                user_id=user["id"],
+                before_commit=lambda conn, info, prepared=prepared: freeze(prepared, conn, info),
+            )
+        except _Changed:
+            continue
+        break
+    else:
+        raise Conflict("Документ менялся во время регистрации: откройте его и повторите.")
     audit.record(db, user["id"], "register", "document", document_id, result["number"])
+    _pdfs_after(db, made, make_pdfs)
     return result
 
 
@@ -399,12 +529,20 @@ def cancel(
     return result
 
 
-def revise(db: sqlite_utils.Database, user: Mapping[str, Any], document_id: int) -> dict:
+def revise(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    make_pdfs: PdfQueue | None = None,
+) -> dict:
     document = archive.get_document(db, document_id)
     permissions.require(dict(user), "create_document", document["org_id"], db)
     with transaction(db):  # an order's annexes are carried into new drafts with it
         result = kits.revise(db, catalog.get(document["kind"]), document, user["id"])
     audit.record(db, user["id"], "revise", "document", document_id, str(result["id"]))
+    if result["version"]["pdf_sha256"] is None:
+        _pdfs_after(db, pdfs.of_document(db, [result["id"]]), make_pdfs)
+        result = {**result, "version": archive.get_version(db, result["id"], 1)}
     return result
 
 
@@ -423,10 +561,33 @@ def download(
     version = archive.get_version(db, document_id, n)
     sha = version[f"{fmt}_sha256"]
     if not sha:
+        pdfs.refuse_unready(db, version)  # 409 «PDF готовится» / «не удалось сделать»
         raise NotFound("У этой версии нет файла в этом формате.")
     content = archive.get_file(db, sha)
     audit.record(db, user["id"], "download", "document", document_id, f"{fmt} v{version['n']}")
     return content, filename(document, version["n"], fmt), FORMATS[fmt]
+
+
+def pdf_states(db: sqlite_utils.Database, document_id: int) -> dict[int, dict[str, Any]]:
+    """The state of each version's PDF («ready», «pending», «failed» with the reason), by n."""
+    return pdfs.states(db, document_id)
+
+
+def retry_pdf(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    document_id: int,
+    n: int,
+    make_pdfs: PdfQueue | None = None,
+) -> None:
+    """Try again to make a version's PDF whose render failed."""
+    document = archive.get_document(db, document_id)
+    permissions.require(dict(user), "read", document["org_id"], db)
+    version = archive.get_version(db, document_id, n)
+    if not pdfs.retry(db, version["id"]):
+        raise Conflict("PDF этой версии не ждёт повтора: он готов или уже готовится.")
+    audit.record(db, user["id"], "retry_pdf", "document", document_id, f"v{n}")
+    _pdfs_after(db, [version["id"]], make_pdfs)
 
 
 def filename(document: Mapping[str, Any], n: int, fmt: str) -> str:

@@ -1,15 +1,17 @@
 """The queue itself: huey on SQLite in the instance folder by default, on Redis when configured.
 
-Two queues share one storage: `jobs` for tasks that need the registry database (they run
-where the database is) and `render` for tasks that only turn bytes into bytes (they can run
-on any machine that reaches Redis). `flask --app docgen worker` consumes both, or only
-`render` with --render-only. When the queue is embedded, the web process consumes `jobs` in
+Three queues share one storage: `jobs` for tasks that need the registry database (they run
+where the database is), `files` for the PDF of a version just stored (it needs the database
+too, and has a queue of its own so that it never waits behind a bulk job) and `render` for
+tasks that only turn bytes into bytes (they can run on any machine that reaches Redis).
+`flask --app docgen worker` consumes all three, or only `render` with --render-only. When the queue is embedded, the web process consumes `jobs` in
 a thread and starts render worker processes that die with it (PDF layout holds a lock and
 the GIL: in the web process it would make every page wait).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import socket
 import threading
@@ -87,6 +89,7 @@ class JobQueue:
 
     settings: Settings
     jobs: Huey = field(init=False)
+    files: Huey = field(init=False)
     render: Huey = field(init=False)
     tasks: tasks.Tasks = field(init=False)
     _consumers: list[Consumer] = field(default_factory=list, init=False)
@@ -95,8 +98,9 @@ class JobQueue:
 
     def __post_init__(self) -> None:
         self.jobs = _huey(self.settings, "docgen-jobs")
+        self.files = _huey(self.settings, "docgen-files")
         self.render = _huey(self.settings, "docgen-render")
-        self.tasks = tasks.register(self.jobs, self.render, self.settings)
+        self.tasks = tasks.register(self.jobs, self.render, self.settings, self.files)
 
     def enqueue_bulk(self, job_id: int) -> None:
         """Queue a bulk job whose row is written (status queued)."""
@@ -106,10 +110,22 @@ class JobQueue:
         """Queue an Excel import whose record holds the upload and its limits (status queued)."""
         self.tasks.run_import(import_id)
 
+    def enqueue_pdfs(self, version_ids: list[int]) -> None:
+        """Queue the PDFs of versions whose pending rows are committed (service.PdfQueue)."""
+        for version_id in version_ids:
+            self.tasks.make_pdf(version_id)
+
     def recover(self) -> list[int]:
-        """Jobs whose worker died: queued again once, or failed; stale temporary files removed.
-        Excel imports whose process died are taken back first (registry/excel/batches)."""
+        """Jobs whose worker died: queued again once, or failed; stale temporary files removed;
+        Excel imports whose process died taken back first (registry/excel/batches); every
+        pending PDF that nobody is making queued again."""
         batches.recover(self.settings.database, enqueue=self.enqueue_import)
+        state.recover_pdfs(
+            self.settings.database,
+            self.tasks.make_pdf,
+            host=socket.gethostname(),
+            waited=dt.timedelta(0),
+        )
         return state.recover(
             self.settings.database,
             self.settings.tmp_root,
@@ -122,6 +138,7 @@ class JobQueue:
         options = {"periodic": True, "max_delay": 1.0, "check_worker_health": True}
         made = [Consumer(self.render, workers=threads or self.settings.threads, **options)]
         if not render_only:
+            made.append(Consumer(self.files, workers=1, **options))
             made.append(Consumer(self.jobs, workers=1, **options))
         return made
 
@@ -133,7 +150,10 @@ class JobQueue:
                 return False
             self.recover()
             options = {"periodic": True, "max_delay": 1.0, "check_worker_health": False}
-            self._consumers = [_ThreadConsumer(self.jobs, workers=1, **options)]
+            self._consumers = [
+                _ThreadConsumer(self.jobs, workers=1, **options),
+                _ThreadConsumer(self.files, workers=1, **options),
+            ]
             if not self.settings.render_processes:
                 render = _ThreadConsumer(self.render, workers=self.settings.threads, **options)
                 self._consumers.append(render)

@@ -17,6 +17,8 @@ from typing import Any
 import sqlite_utils
 
 from docgen.db import connect, now_iso, transaction
+from docgen.documents import pdfs
+from docgen.documents.pdfs import worker_name
 
 # A running job whose heartbeat is older than this has lost its worker.
 STALE = dt.timedelta(seconds=60)
@@ -26,11 +28,11 @@ LOST_IN_QUEUE = dt.timedelta(minutes=10)
 # Runs of one job: the first, and one more after its worker died.
 MAX_ATTEMPTS = 2
 INTERRUPTED = "Задание прервано: сервер был перезапущен. Запустите его снова."
-
-
-def worker_name() -> str:
-    """This process as a worker: «host:pid»."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+# A PDF render has no heartbeat: its worker waits at most RENDER_WAIT for the render queue.
+RENDER_WAIT = dt.timedelta(minutes=10)
+PDF_STALE = RENDER_WAIT + dt.timedelta(minutes=1)
+# A pending PDF nobody took this long after it was asked for is handed to the queue again.
+PDF_LOST_IN_QUEUE = dt.timedelta(minutes=2)
 
 
 def claim(db: sqlite_utils.Database, job_id: int) -> dict[str, Any] | None:
@@ -107,13 +109,49 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _lost(row: dict[str, Any], host: str, now: dt.datetime) -> bool:
-    """The worker of a running job is gone: a dead process on this host, or a stale heartbeat."""
-    worker_host, _, pid = (row["worker"] or "").rpartition(":")
+def worker_gone(
+    worker: str | None, since: str, host: str, now: dt.datetime, stale: dt.timedelta
+) -> bool:
+    """A worker «host:pid» is gone: a dead process on this host, or not seen since `stale`."""
+    worker_host, _, pid = (worker or "").rpartition(":")
     if worker_host == host and pid.isdigit() and not _alive(int(pid)):
         return True
+    return now - dt.datetime.fromisoformat(since) > stale
+
+
+def _lost(row: dict[str, Any], host: str, now: dt.datetime) -> bool:
+    """The worker of a running job is gone: a dead process on this host, or a stale heartbeat."""
     beat = row["heartbeat_at"] or row["started_at"] or row["created_at"]
-    return now - dt.datetime.fromisoformat(beat) > STALE
+    return worker_gone(row["worker"], beat, host, now, STALE)
+
+
+def recover_pdfs(
+    db_path: str,
+    enqueue: Callable[[int], Any],
+    *,
+    host: str | None = None,
+    now: dt.datetime | None = None,
+    waited: dt.timedelta = PDF_LOST_IN_QUEUE,
+) -> list[int]:
+    """Queue again every pending PDF nobody is making: never taken for `waited` (lost with the
+    queue, or its process died before queueing it), or taken by a worker that is gone."""
+    host = host or socket.gethostname()
+    now = now or dt.datetime.now(dt.UTC)
+    db = connect(db_path)
+    try:
+        again = []
+        for row in pdfs.pending(db):
+            if row["worker"] is None:
+                lost = now - dt.datetime.fromisoformat(row["requested_at"]) >= waited
+            else:
+                lost = worker_gone(row["worker"], row["started_at"], host, now, PDF_STALE)
+            if lost:
+                again.append(row["version_id"])
+    finally:
+        db.close()
+    for version_id in again:
+        enqueue(version_id)
+    return again
 
 
 def recover(

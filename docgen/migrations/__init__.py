@@ -21,6 +21,7 @@ from docgen.migrations import (
     m007_annexes_registered,
     m008_variant_files,
     m009_people_lookup,
+    m010_pdf_after_registration,
     m011_imports,
 )
 
@@ -41,5 +42,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m007_annexes_registered", m007_annexes_registered.apply),
     Migration("m008_variant_files", m008_variant_files.apply),
     Migration("m009_people_lookup", m009_people_lookup.apply),
+    Migration("m010_pdf_after_registration", m010_pdf_after_registration.apply),
     Migration("m011_imports", m011_imports.apply),
 )

@@ -18,6 +18,7 @@ from flask import (
 from markupsafe import Markup
 
 from docgen import checking, codes, ru
+from docgen import jobs as job_queue
 from docgen.accounts import permissions, users
 from docgen.documents import archive, path
 from docgen.documents import journal as numbering
@@ -231,13 +232,17 @@ def _submit(kind: catalog.Kind, org_id: int, document: dict | None) -> Any:
     try:
         if action == "save":
             if document is None:
-                created = documents.create(db, me, kind.slug, payload, org_id)
+                created = documents.create(
+                    db, me, kind.slug, payload, org_id, job_queue.current().enqueue_pdfs
+                )
                 flash("Черновик сохранён (версия 1).", "ok")
                 back = _back_to_order()
                 if back:
                     return redirect(f"{back}?annex={created['id']}")
                 return redirect(url_for("pages.document", document_id=created["id"]))
-            version = documents.update(db, me, document["id"], payload, note or None)
+            version = documents.update(
+                db, me, document["id"], payload, note or None, job_queue.current().enqueue_pdfs
+            )
             flash(f"Сохранена версия {version['n']}.", "ok")
             return redirect(url_for("pages.document", document_id=document["id"]))
         shown, findings = documents.preview(db, me, kind.slug, payload, org_id)
@@ -388,6 +393,7 @@ def document(document_id: int) -> Any:
         preview=_saved_preview(doc, history[-1]) if doc["status"] == "draft" else None,
         sign_consent=_consent_person(doc, history[-1]),
         annexes=archive.annexes(db, document_id) if kind.annexes else [],
+        pdf=documents.pdf_states(db, document_id),
         doc=doc,
         kind=kind,
         versions=history,
@@ -449,7 +455,7 @@ def register(document_id: int) -> Any:
 
     def run() -> Any:
         on = helpers.parse_date(chosen, "date", "Дата регистрации")
-        info = documents.register(db, me, document_id, on)
+        info = documents.register(db, me, document_id, on, job_queue.current().enqueue_pdfs)
         flash(f"Документ зарегистрирован: № {info['number']} от {on:%d.%m.%Y}.", "ok")
         return redirect(url_for("pages.document", document_id=document_id))
 
@@ -484,9 +490,25 @@ def revise(document_id: int) -> Any:
     _document(document_id, "create_document")
 
     def run() -> Any:
-        new = documents.revise(db, me, document_id)
+        new = documents.revise(db, me, document_id, job_queue.current().enqueue_pdfs)
         flash("Создана новая редакция (черновик).", "ok")
         return redirect(url_for("pages.document", document_id=new["id"]))
+
+    return _act(document_id, run)
+
+
+@bp.post("/documents/<id:document_id>/v<id:n>/pdf")
+@helpers.login_required
+def retry_pdf(document_id: int, n: int) -> Any:
+    """Try again to make a version's PDF whose render failed."""
+    _document(document_id)
+
+    def run() -> Any:
+        documents.retry_pdf(
+            get_db(), helpers.user(), document_id, n, job_queue.current().enqueue_pdfs
+        )
+        flash("PDF готовится заново.", "ok")
+        return redirect(url_for("pages.document", document_id=document_id))
 
     return _act(document_id, run)
 

@@ -202,6 +202,17 @@ class KindOut(Out):
     series = fields.String(allow_none=True)
 
 
+class PdfStateOut(Out):
+    status = fields.String(
+        required=True,
+        metadata={
+            "enum": ["ready", "pending", "failed", "none"],
+            "description": "PDF версии: готов, готовится, не удалось сделать, не делался",
+        },
+    )
+    message = fields.String(allow_none=True, metadata={"description": "Сообщение по-русски"})
+
+
 class VersionOut(Out):
     id = fields.Integer()
     document_id = fields.Integer()
@@ -230,8 +241,15 @@ class DocumentOut(Out):
     cancel_reason = fields.String(allow_none=True)
 
 
+class VersionDetailOut(VersionOut):
+    pdf = fields.Nested(PdfStateOut)
+
+
 class DocumentDetailOut(DocumentOut):
-    versions = fields.List(fields.Nested(VersionOut))
+    versions = fields.List(fields.Nested(VersionDetailOut))
+    pdf = fields.Nested(
+        PdfStateOut, metadata={"description": "PDF последней версии (после регистрации — её)"}
+    )
 
 
 class DocumentCreatedOut(DocumentOut):

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, send_file
 
+from docgen import jobs as job_queue
 from docgen.accounts import audit, permissions, users
 from docgen.documents import archive
 from docgen.documents import service as documents
@@ -119,7 +120,9 @@ def preview(call: Call) -> Any:
 def create_document(call: Call) -> Any:
     data = call.data
     org_id = call.org(data["org_id"])
-    return documents.create(call.db, call.user, data["kind"], data["input"], org_id)
+    return documents.create(
+        call.db, call.user, data["kind"], data["input"], org_id, job_queue.current().enqueue_pdfs
+    )
 
 
 @route(
@@ -136,8 +139,15 @@ def list_documents(call: Call) -> Any:
     on=("read", "document"), response=schemas.DocumentDetailOut, errors=(403, 404),
 )  # fmt: skip
 def get_document(call: Call, document_id: int) -> Any:
+    return _detail(call, document_id)
+
+
+def _detail(call: Call, document_id: int) -> dict:
+    """The document with its versions and the state of each version's PDF."""
     document = archive.get_document(call.db, document_id)
-    return {**document, "versions": archive.versions(call.db, document_id)}
+    states = documents.pdf_states(call.db, document_id)
+    versions = [{**v, "pdf": states[v["n"]]} for v in archive.versions(call.db, document_id)]
+    return {**document, "versions": versions, "pdf": states[versions[-1]["n"]]}
 
 
 @route(
@@ -146,17 +156,25 @@ def get_document(call: Call, document_id: int) -> Any:
     errors=(403, 404, 409),
 )  # fmt: skip
 def add_version(call: Call, document_id: int) -> Any:
-    return documents.update(call.db, call.user, document_id, call.data["input"], call.data["note"])
+    return documents.update(
+        call.db,
+        call.user,
+        document_id,
+        call.data["input"],
+        call.data["note"],
+        job_queue.current().enqueue_pdfs,
+    )
 
 
 @route(
     "POST", "/documents/<id:document_id>/register",
     "Зарегистрировать: номер и дата из журнала", "Документы",
-    body=schemas.RegisterRequest, response=schemas.DocumentOut, errors=(403, 404, 409),
+    body=schemas.RegisterRequest, response=schemas.DocumentDetailOut, errors=(403, 404, 409),
 )  # fmt: skip
 def register_document(call: Call, document_id: int) -> Any:
-    documents.register(call.db, call.user, document_id, call.data["date"] or dt.date.today())
-    return archive.get_document(call.db, document_id)
+    on = call.data["date"] or dt.date.today()
+    documents.register(call.db, call.user, document_id, on, job_queue.current().enqueue_pdfs)
+    return _detail(call, document_id)
 
 
 @route(
@@ -174,7 +192,7 @@ def cancel_document(call: Call, document_id: int) -> Any:
     created="get_document",
 )  # fmt: skip
 def revise_document(call: Call, document_id: int) -> Any:
-    return documents.revise(call.db, call.user, document_id)
+    return documents.revise(call.db, call.user, document_id, job_queue.current().enqueue_pdfs)
 
 
 def _download(call: Call, document_id: int, n: int | None, fmt: str) -> Response:
@@ -184,7 +202,11 @@ def _download(call: Call, document_id: int, n: int | None, fmt: str) -> Response
     return response
 
 
-DOWNLOAD = {"binary": (documents.FORMATS["docx"], documents.FORMATS["pdf"]), "errors": (403, 404)}
+# 409: the PDF is still being made, or its render failed (the message says which).
+DOWNLOAD = {
+    "binary": (documents.FORMATS["docx"], documents.FORMATS["pdf"]),
+    "errors": (403, 404, 409),
+}
 
 
 @route(
