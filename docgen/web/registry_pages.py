@@ -26,6 +26,7 @@ from docgen.registry.schemas import (
 )
 from docgen.web import charts, downloads, formdata, helpers, listing
 from docgen.web.helpers import get_db
+from docgen.web.ids import NOT_FOUND
 
 bp = Blueprint("registry_pages", __name__, url_prefix="/registry")
 
@@ -473,7 +474,7 @@ def import_status(import_id: int) -> Any:
     org = _editable()
     row = batches.get(get_db(), import_id)
     if row is None or row["org_id"] != org["id"]:
-        raise NotFound("Импорт не найден")
+        raise NotFound(NOT_FOUND["import_id"])
     if row["status"] in ("queued", "running"):
         return render_template("import.html", org=org, report=None, error=None, job=row)
     return _import_result(org, row)
