@@ -131,7 +131,7 @@ def test_audit_log_reads_in_words_filters_and_pages(app: Flask, client: FlaskCli
     first = client.get("/admin/audit").get_data(as_text=True)
     assert first.count("<tr><td>") == 50
     assert "страница 1 из 3" in first
-    assert "выгрузка в Excel" in first and "организация № 2" in first
+    assert "выгрузка в Excel" in first and "организация МБОУ «Обливская СОШ № 1»" in first
     downloads_only = client.get("/admin/audit?action=download").get_data(as_text=True)
     text = visible_text(downloads_only[downloads_only.index("<tbody>") :])
     assert "скачивание" in text and "пакетное задание № 1" in text and "PDF, версия 1" in text
@@ -142,6 +142,47 @@ def test_audit_log_reads_in_words_filters_and_pages(app: Flask, client: FlaskCli
     assert "неудачный вход" in failed
     last = client.get("/admin/audit?page=3").get_data(as_text=True)
     assert "страница 3 из 3" in last and "Следующая" not in last
+
+
+def test_audit_log_names_people_organisations_and_documents(
+    app: Flask, client: FlaskClient
+) -> None:
+    ids = _seed_lists(app)
+    db = connect(app.config["DATABASE"])
+    petrova = registry_people.find_person(
+        db, SCHOOL1, "Петрова", "Елена", "Сергеевна", "1975-10-03"
+    )
+    audit.record(db, None, "edit", "person", petrova["id"])
+    audit.record(db, None, "consent_sign", "person", 9999, "processing")
+    audit.record(db, None, "export", "organisation", SCHOOL1, "xlsx")
+    audit.record(db, None, "cancel", "document", 8888)
+    db.close()
+    login(client, "admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    text = visible_text(page[page.index("<tbody>") :])
+    assert "участник Петрова Е.С." in text
+    assert "участник № 9999 (удалён)" in text
+    assert "организация МБОУ «Обливская СОШ № 1»" in text
+    assert "документ «Согласие на обработку персональных данных — Иванова2 А.А.» № " in text
+    assert "документ № 8888 (удалён)" in text
+    assert f"участник № {petrova['id']}" not in text and "организация № 2" not in text
+    assert f"документ № {ids['document']}" not in text
+
+
+def test_audit_names_are_read_with_one_query_per_object_type(app: Flask) -> None:
+    db = connect(app.config["DATABASE"])
+    people = registry_people.list_people(db, SCHOOL1)
+    lines = [{"object_type": "person", "object_id": str(p["id"])} for p in people]
+    lines += [{"object_type": "organisation", "object_id": str(SCHOOL1)}] * 5
+    lines += [{"object_type": "bulk_job", "object_id": "1"}, {"object_type": "user"}]
+    queries = []
+    db.conn.set_trace_callback(queries.append)
+    names = audit.object_names(db, lines)
+    db.conn.set_trace_callback(None)
+    db.close()
+    selects = [q for q in queries if q.startswith("SELECT")]
+    assert len(people) > 3 and len(selects) == 2
+    assert names[("person", str(people[0]["id"]))] == registry_people.short_name(people[0])
 
 
 def test_documents_search_by_name_kind_status_author(app: Flask, client: FlaskClient) -> None:
