@@ -310,3 +310,21 @@ def test_monitoring_report_offers_indicators_by_name(app: Flask, client: FlaskCl
         options = re.findall(r"<option value=\"[a-z_]+\"[^>]*>([^<]*)</option>", page)
         assert ">Количество наставнических пар/групп</option>" in page, slug
         assert not [label for label in options if re.search(r"[A-Za-z]", label)], slug
+
+
+LISTS = ("/documents", "/registry/people", "/registry/groups", "/journal", "/admin/audit")
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_search_forms_fold_under_search_and_filters(app: Flask, client: FlaskClient, url) -> None:
+    login(client, "admin")
+    page = client.get(url).get_data(as_text=True)
+    box = page[page.index('<details class="filter-box') :]
+    box = box[: box.index("</details>")]
+    assert "<summary>Поиск и фильтры</summary>" in box and 'role="search"' in box
+    assert page.count('role="search"') == 1
+    # Served open (a wide screen, no script); only an unused search folds on a phone.
+    assert box.startswith('<details class="filter-box no-print" open>')
+    assert 'src="/static/js/filters.js"' in page
+    searched = client.get(url + "?q=Иванова").get_data(as_text=True)
+    assert '<details class="filter-box no-print" open data-active>' in searched
