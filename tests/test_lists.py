@@ -328,3 +328,13 @@ def test_search_forms_fold_under_search_and_filters(app: Flask, client: FlaskCli
     assert 'src="/static/js/filters.js"' in page
     searched = client.get(url + "?q=Иванова").get_data(as_text=True)
     assert '<details class="filter-box no-print" open data-active>' in searched
+
+
+def test_district_headings_break_long_words_by_syllables(app: Flask, client: FlaskClient) -> None:
+    login(client, "municipal")
+    page = client.get("/registry/district").get_data(as_text=True)
+    headings = page[page.index("<thead>") : page.index("</thead>")]
+    # «наставнических» may break only as «на-», «настав-», «наставни-» (a hyphen shown), and the
+    # text a person reads, soft hyphens aside, is the indicator's title.
+    assert "на\xadстав\xadни\xadче\xadских пар/групп" in headings
+    assert "Количество наставнических пар/групп" in headings.replace("\xad", "")
