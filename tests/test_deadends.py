@@ -306,3 +306,29 @@ def test_marking_signed_from_the_document_preselects_the_consent_kind(
     page = client.get(f"/registry/people/{child}?consent_kind=dissemination").get_data(as_text=True)
     assert re.search(r'<option value="dissemination"\s*selected', page)
     assert consents.list_consents(_db(app), child) == []
+
+
+def test_consents_page_offers_making_and_marking_each_missing_consent(
+    app: Flask, client: FlaskClient
+) -> None:
+    child = _person_id(app, "Морозова")  # no consent in the demo
+    login(client, "curator")
+    page = client.get("/registry/consents").get_data(as_text=True)
+    row = page[page.index("Морозова") :]
+    row = row[: row.index("</tr>")]
+    assert "Составить согласие" in row and "Отметить как подписанное" in row
+    assert f'href="/documents/new/consent?person_id={child}"' in row
+    assert f'href="/registry/people/{child}#sign-consent"' in row
+    # The page the first link opens is the consent form with the person chosen.
+    form = client.get(f"/documents/new/consent?person_id={child}").get_data(as_text=True)
+    assert re.search(rf'<option value="{child}"\s*selected', form)
+
+
+def test_consents_page_offers_marking_only_to_who_may_edit_the_registry(
+    app: Flask, client: FlaskClient
+) -> None:
+    child = _person_id(app, "Морозова")
+    login(client, "methodologist")
+    page = client.get("/registry/consents").get_data(as_text=True)
+    assert f'href="/documents/new/consent?person_id={child}"' in page
+    assert "#sign-consent" not in page

@@ -131,7 +131,7 @@ def test_audit_log_reads_in_words_filters_and_pages(app: Flask, client: FlaskCli
     first = client.get("/admin/audit").get_data(as_text=True)
     assert first.count("<tr><td>") == 50
     assert "страница 1 из 3" in first
-    assert "выгрузка в Excel" in first and "организация № 2" in first
+    assert "выгрузка в Excel" in first and "организация МБОУ «Обливская СОШ № 1»" in first
     downloads_only = client.get("/admin/audit?action=download").get_data(as_text=True)
     text = visible_text(downloads_only[downloads_only.index("<tbody>") :])
     assert "скачивание" in text and "пакетное задание № 1" in text and "PDF, версия 1" in text
@@ -142,6 +142,47 @@ def test_audit_log_reads_in_words_filters_and_pages(app: Flask, client: FlaskCli
     assert "неудачный вход" in failed
     last = client.get("/admin/audit?page=3").get_data(as_text=True)
     assert "страница 3 из 3" in last and "Следующая" not in last
+
+
+def test_audit_log_names_people_organisations_and_documents(
+    app: Flask, client: FlaskClient
+) -> None:
+    ids = _seed_lists(app)
+    db = connect(app.config["DATABASE"])
+    petrova = registry_people.find_person(
+        db, SCHOOL1, "Петрова", "Елена", "Сергеевна", "1975-10-03"
+    )
+    audit.record(db, None, "edit", "person", petrova["id"])
+    audit.record(db, None, "consent_sign", "person", 9999, "processing")
+    audit.record(db, None, "export", "organisation", SCHOOL1, "xlsx")
+    audit.record(db, None, "cancel", "document", 8888)
+    db.close()
+    login(client, "admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    text = visible_text(page[page.index("<tbody>") :])
+    assert "участник Петрова Е.С." in text
+    assert "участник № 9999 (удалён)" in text
+    assert "организация МБОУ «Обливская СОШ № 1»" in text
+    assert "документ «Согласие на обработку персональных данных — Иванова2 А.А.» № " in text
+    assert "документ № 8888 (удалён)" in text
+    assert f"участник № {petrova['id']}" not in text and "организация № 2" not in text
+    assert f"документ № {ids['document']}" not in text
+
+
+def test_audit_names_are_read_with_one_query_per_object_type(app: Flask) -> None:
+    db = connect(app.config["DATABASE"])
+    people = registry_people.list_people(db, SCHOOL1)
+    lines = [{"object_type": "person", "object_id": str(p["id"])} for p in people]
+    lines += [{"object_type": "organisation", "object_id": str(SCHOOL1)}] * 5
+    lines += [{"object_type": "bulk_job", "object_id": "1"}, {"object_type": "user"}]
+    queries = []
+    db.conn.set_trace_callback(queries.append)
+    names = audit.object_names(db, lines)
+    db.conn.set_trace_callback(None)
+    db.close()
+    selects = [q for q in queries if q.startswith("SELECT")]
+    assert len(people) > 3 and len(selects) == 2
+    assert names[("person", str(people[0]["id"]))] == registry_people.short_name(people[0])
 
 
 def test_documents_search_by_name_kind_status_author(app: Flask, client: FlaskClient) -> None:
@@ -269,3 +310,31 @@ def test_monitoring_report_offers_indicators_by_name(app: Flask, client: FlaskCl
         options = re.findall(r"<option value=\"[a-z_]+\"[^>]*>([^<]*)</option>", page)
         assert ">Количество наставнических пар/групп</option>" in page, slug
         assert not [label for label in options if re.search(r"[A-Za-z]", label)], slug
+
+
+LISTS = ("/documents", "/registry/people", "/registry/groups", "/journal", "/admin/audit")
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_search_forms_fold_under_search_and_filters(app: Flask, client: FlaskClient, url) -> None:
+    login(client, "admin")
+    page = client.get(url).get_data(as_text=True)
+    box = page[page.index('<details class="filter-box') :]
+    box = box[: box.index("</details>")]
+    assert "<summary>Поиск и фильтры</summary>" in box and 'role="search"' in box
+    assert page.count('role="search"') == 1
+    # Served open (a wide screen, no script); only an unused search folds on a phone.
+    assert box.startswith('<details class="filter-box no-print" open>')
+    assert 'src="/static/js/filters.js"' in page
+    searched = client.get(url + "?q=Иванова").get_data(as_text=True)
+    assert '<details class="filter-box no-print" open data-active>' in searched
+
+
+def test_district_headings_break_long_words_by_syllables(app: Flask, client: FlaskClient) -> None:
+    login(client, "municipal")
+    page = client.get("/registry/district").get_data(as_text=True)
+    headings = page[page.index("<thead>") : page.index("</thead>")]
+    # «наставнических» may break only as «на-», «настав-», «наставни-» (a hyphen shown), and the
+    # text a person reads, soft hyphens aside, is the indicator's title.
+    assert "на\xadстав\xadни\xadче\xadских пар/групп" in headings
+    assert "Количество наставнических пар/групп" in headings.replace("\xad", "")

@@ -93,3 +93,22 @@ def test_no_sideways_scroll_on_a_phone(browser, server: str) -> None:  # noqa: F
                 _shot(tab, f"ui-{login}-390{url.replace('/', '_')}.png")
             assert wide <= 0, (login, url, wide)
         context.close()
+
+
+def test_search_folds_on_a_phone_and_stays_open_on_a_laptop(browser, server: str) -> None:  # noqa: F811
+    lists = ("/documents", "/registry/people", "/registry/groups", "/journal")
+    for width, shown in ((390, False), (1366, True)):
+        context, tab = _tab(browser, server, width, "director")
+        context.set_default_timeout(10_000)
+        for url in lists:
+            tab.goto(url)
+            assert tab.locator("summary:has-text('Поиск и фильтры')").is_visible()
+            assert tab.locator("form[role=search] button[type=submit]").is_visible() == shown, url
+        if width == 390:
+            _shot(tab, "ui-filters-folded-390.png")
+            tab.click("summary:has-text('Поиск и фильтры')")
+            assert tab.locator("form[role=search] button[type=submit]").is_visible()
+            tab.goto("/registry/people?q=Петрова")  # a search in use stays open with its answer
+            assert tab.locator("#f-q").is_visible()
+            assert "Петрова" in tab.locator("table.list").inner_text()
+        context.close()

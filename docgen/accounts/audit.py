@@ -6,6 +6,7 @@ import sqlite_utils
 
 from docgen.db import now_iso, transaction
 from docgen.paging import Found, Where, paged
+from docgen.registry.people import short_name
 
 
 def record(
@@ -66,3 +67,37 @@ def search(
     where.text(db, ["coalesce(detail, '')", "coalesce(object_id, '')"], text)
     sql = "SELECT * FROM audit WHERE " + where.sql
     return paged(db, sql, where.params, "id DESC", page, per_page)
+
+
+# Object types whose records the log names, and the columns a name is made of.
+NAMED = {
+    "person": ("people", "surname, name, patronymic"),
+    "organisation": ("organisations", "short_name, full_name"),
+    "document": ("documents", "title, number"),
+}
+
+
+def _name(object_type: str, row: dict) -> str:
+    if object_type == "person":
+        return short_name(row)
+    if object_type == "organisation":
+        return row["short_name"] or row["full_name"]
+    return f"«{row['title']}»" + (f" № {row['number']}" if row["number"] else "")
+
+
+def object_names(db: sqlite_utils.Database, lines: list[dict]) -> dict[tuple[str, str], str]:
+    """Names of the people, organisations and documents that audit lines refer to, by
+    (object_type, object_id): one query per object type, whatever the number of lines."""
+    wanted: dict[str, set[int]] = {}
+    for line in lines:
+        object_id = str(line.get("object_id") or "")
+        if line.get("object_type") in NAMED and object_id.isdigit():
+            wanted.setdefault(line["object_type"], set()).add(int(object_id))
+    names = {}
+    for object_type, ids in wanted.items():
+        table, columns = NAMED[object_type]
+        marks = ", ".join("?" * len(ids))
+        sql = f"SELECT id, {columns} FROM {table} WHERE id IN ({marks})"
+        for row in db.query(sql, sorted(ids)):
+            names[(object_type, str(row["id"]))] = _name(object_type, row)
+    return names

@@ -202,11 +202,18 @@ def audit() -> Any:
     }
     found = audit_log.search(db, **filters, page=listing.page())
     kind_titles = {kind.slug: kind.title for kind in catalog.KINDS}
+    names = {
+        ("user", str(u["id"])): f"{u['full_name']} ({u['login']})" for u in people
+    } | audit_log.object_names(db, found.rows)
     return render_template(
         "admin_audit.html",
         found=found,
         entries=[
-            {**entry, "detail_text": codes.detail(entry["detail"], kind_titles)}
+            {
+                **entry,
+                "object_text": _object_text(entry, names),
+                "detail_text": codes.detail(entry["detail"], kind_titles),
+            }
             for entry in found.rows
         ],
         filters=filters,
@@ -215,6 +222,19 @@ def audit() -> Any:
         objects=codes.CODES["object"],
         names={u["id"]: f"{u['full_name']} ({u['login']})" for u in people},
     )
+
+
+def _object_text(entry: dict, names: dict[tuple[str, str], str]) -> str:
+    """«участник Петрова Е.С.»; a record deleted since reads «участник № 13 (удалён)»."""
+    object_type, object_id = entry["object_type"], entry["object_id"]
+    word = codes.word("object", object_type)
+    if not object_id:
+        return word
+    if name := names.get((object_type, object_id)):
+        return f"{word} {name}"
+    if object_type == "user" or object_type in audit_log.NAMED:
+        return f"{word} № {object_id} (удалён)"
+    return f"{word} № {object_id}"
 
 
 def _variants_page(org: dict, error: str | None, status: int = 200) -> Any:

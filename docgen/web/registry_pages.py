@@ -218,6 +218,7 @@ def consents() -> Any:
         org=org,
         missing=registry_consents.missing_consents(get_db(), org["id"]),
         on=dt.date.today(),
+        may_edit=helpers.can("edit_registry", org),
     )
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import cache
 from typing import Any
 
+import pyphen
 from flask import Flask, request
+from markupsafe import Markup, escape
 
 from docgen import codes, ru
 from docgen.accounts import users
@@ -32,6 +36,23 @@ def ru_date(value: Any) -> str:
 def ru_code(value: Any, family: str) -> str:
     """An internal code as the Russian word a person reads (`{{ c.signer | ru_code('signer') }}`)."""
     return codes.word(family, value) or "—"
+
+
+# Long Russian words in narrow table headings; shorter ones wrap between words as they are.
+_LONG_WORD = re.compile(r"[А-Яа-яЁё]{9,}")
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="ru_RU", left=2, right=3)
+
+
+def soft_hyphens(value: Any) -> Markup:
+    """Text with soft hyphens in its long words, so a narrow column breaks them by syllables,
+    with a hyphen, in every browser (Chromium without hyphenation dictionaries included)."""
+    text = str(escape(value or ""))
+    marked = _LONG_WORD.sub(lambda word: _hyphenator().inserted(word[0], hyphen="\u00ad"), text)
+    return Markup(marked)
 
 
 def current_org() -> dict | None:
@@ -68,4 +89,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_filter(ru_date, "ru_date")
     app.add_template_filter(ru_code, "ru_code")
+    app.add_template_filter(soft_hyphens, "soft_hyphens")
     app.add_template_filter(ru.plural, "plural")
