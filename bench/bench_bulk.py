@@ -2,7 +2,8 @@
 DOCX, and as a ZIP plus one merged PDF.
 
 Run from the project's root: PYTHONPATH=. .venv/bin/python bench/bench_bulk.py
-[--counts 100,1000,3000] [--render-processes 1] [--repeats 1] [--no-pdf]
+[--counts 100,1000,3000] [--render-processes 1] [--repeats 1] [--no-pdf | --no-docx]
+[--baseline ../main]
 
 Each measurement runs in a fresh process (so its peak RSS is its own): an app on a new
 database with N teachers lacking a consent, the embedded SQLite queue consumed by the app's
@@ -10,7 +11,9 @@ own jobs thread and `--render-processes` render worker processes (`flask worker
 --render-only`, as `create_app` starts them); the «consents» bulk action is started as the
 page starts it (`bulk.start`) and the job row is polled until it ends. «DOCX» is a job whose
 input asks for no PDF (the ZIP alone); «DOCX+PDF» is the job as the page runs it. Printed:
-wall seconds, the process's peak RSS (VmHWM) and each render worker's, and the load. Goals
+wall seconds, CPU seconds of the job process (the web process: DOCX, ZIP, merge) and of the
+render workers (PDF layout), the process's peak RSS (VmHWM) and each render worker's, and the
+load; with --baseline, the same job with another checkout's code right after. Goals
 (issue 15): 1,000 as DOCX <= 2 s, with the merged PDF <= 30 s on a quiet 2-core machine,
 memory flat in N. Compare figures only within one run: the machine is shared.
 """
@@ -39,6 +42,12 @@ def _hwm_mb(pid: int | str = "self") -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process, seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load() -> str:
@@ -140,7 +149,9 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
                 db.conn.commit()
             queue.enqueue_bulk(job_id)
 
-        start = time.perf_counter()
+        children = [c.process.pid for c in queue._children if c.process is not None]
+        children_cpu = sum(_cpu_seconds(pid) for pid in children)
+        start, start_cpu = time.perf_counter(), time.process_time()
         job_id = bulk.start(
             str(database), user, "consents", user["org_id"], ON, {}, enqueue=enqueue
         )
@@ -151,7 +162,8 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
             if job["status"] in ("done", "failed"):
                 break
             time.sleep(0.05)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        workers_cpu = sum(_cpu_seconds(pid) for pid in children) - children_cpu
         workers = [
             round(_hwm_mb(child.process.pid), 1)
             for child in queue._children
@@ -183,6 +195,8 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
     return {
         "count": job["total"],
         "seconds": round(seconds, 2),
+        "cpu": round(cpu, 2),
+        "workers_cpu": round(workers_cpu, 2),
         "seconds_to_pdf_phase": round(phases.get("pdf", seconds), 2),
         "zip_mb": round(size(job["zip_sha256"]) / 2**20, 1),
         "pdf_mb": round(size(job["pdf_sha256"]) / 2**20, 1),
@@ -193,9 +207,10 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
     }
 
 
-def measure(count: int, pdf: bool, render_processes: int) -> dict:
+def measure(count: int, pdf: bool, render_processes: int, root: Path = ROOT) -> dict:
+    """One measurement in a fresh process, with docgen imported from `root`."""
     command = [sys.executable, __file__, "--one", str(count), str(int(pdf)), str(render_processes)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -210,30 +225,47 @@ def main() -> None:
     parser.add_argument("--render-processes", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--no-pdf", action="store_true", help="only the DOCX jobs")
+    parser.add_argument("--no-docx", action="store_true", help="only the DOCX+PDF jobs")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of docgen (e.g. main's) measured right after each figure",
+    )
     args = parser.parse_args()
     print(
         f"consents through the embedded queue, {args.render_processes} render worker "
         f"process(es); {os.cpu_count()} CPUs; {_load()}",
         flush=True,
     )
-    for pdf in (False,) if args.no_pdf else (False, True):
+    kinds = [pdf for pdf in (False, True) if not (args.no_pdf and pdf or args.no_docx and not pdf)]
+    roots = [("this", ROOT)] + ([("baseline", args.baseline)] if args.baseline else [])
+    for pdf in kinds:
         for count in (int(c) for c in args.counts.split(",")):
             for _ in range(args.repeats):
-                r = measure(count, pdf, args.render_processes)
-                what = "DOCX+PDF" if pdf else "DOCX    "
-                line = f"{r['count']:5d} {what}: {r['seconds']:6.1f} s"
-                if pdf:
-                    line += (
-                        f" (ZIP stored at {r['seconds_to_pdf_phase']:.1f} s), {r['pages']} pages,"
-                        f" {1000 * r['seconds'] / max(r['pages'], 1):.1f} ms/page"
-                    )
-                line += f"; zip {r['zip_mb']} MB"
-                if pdf:
-                    line += f", pdf {r['pdf_mb']} MB"
-                line += f"; peak RSS {r['peak_rss_mb']} MB"
-                if pdf:
-                    line += f", render workers {r['worker_peak_rss_mb']} MB"
-                print(f"{line}   {_load()}", flush=True)
+                for name, root in roots:
+                    r = measure(count, pdf, args.render_processes, root)
+                    print(f"{name:8} {_line(r, pdf)}   {_load()}", flush=True)
+
+
+def _line(r: dict, pdf: bool) -> str:
+    what = "DOCX+PDF" if pdf else "DOCX    "
+    line = f"{r['count']:5d} {what}: {r['seconds']:6.1f} s (CPU: job process {r['cpu']:.1f} s"
+    if pdf:
+        line += f", render workers {r['workers_cpu']:.1f} s"
+    line += ")"
+    if pdf:
+        pages = max(r["pages"], 1)
+        line += (
+            f", ZIP stored at {r['seconds_to_pdf_phase']:.1f} s, {r['pages']} pages, "
+            f"{1000 * r['seconds'] / pages:.1f} ms/page (CPU {1000 * r['workers_cpu'] / pages:.1f})"
+        )
+    line += f"; zip {r['zip_mb']} MB"
+    if pdf:
+        line += f", pdf {r['pdf_mb']} MB"
+    line += f"; peak RSS {r['peak_rss_mb']} MB"
+    if pdf:
+        line += f", render workers {r['worker_peak_rss_mb']} MB"
+    return line
 
 
 if __name__ == "__main__":
