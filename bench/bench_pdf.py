@@ -2,6 +2,9 @@
 
 Run from the project's root: PYTHONPATH=. .venv/bin/python bench/bench_pdf.py [--repeats N]
 [--pages 2,5,10,15] [--auto-repeats N]
+or, for every kind's sample (goal: every page <= 50 ms), beside another checkout's code (say
+main's) measured right after each kind in a fresh process:
+PYTHONPATH=. .venv/bin/python bench/bench_pdf.py --every-kind [--baseline ../main]
 
 Every document is converted with the tables laid out as the converter emits them (fixed, from the
 template's column widths) and, beside it in the same process, with WeasyPrint's automatic table
@@ -14,9 +17,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
@@ -187,7 +194,51 @@ def row(name: str, docx: bytes, repeats: int, auto: int) -> tuple[int, float, fl
     return pages, statistics.median(fixed), cpu
 
 
+def kind_figures(slug: str, repeats: int) -> dict:
+    """Pages, median wall and CPU ms per page of a kind's sample, and its PDF text."""
+    pages, runs, cpu, text = measure(_sample(slug), repeats, fixed=True)
+    return {"pages": pages, "wall": statistics.median(runs), "cpu": cpu, "text": text}
+
+
+def every_kind(repeats: int, baseline: Path | None) -> None:
+    """Every kind's sample, this code and (if given) the baseline's right after it."""
+    print(f"{'kind':28} {'pp':>3} {'wall ms/p':>10} {'cpu ms/p':>9}", end="")
+    print(f"  {'baseline wall':>13} {'cpu':>6}  cpu ratio  PDF text" if baseline else "")
+    worst, totals = {}, {"this": [0.0, 0], "baseline": [0.0, 0]}
+    for kind in catalog.KINDS:
+        this = kind_figures(kind.slug, repeats)
+        line = f"{kind.slug:28} {this['pages']:3d} {this['wall']:10.1f} {this['cpu']:9.1f}"
+        figures = [("this", this)]
+        if baseline:
+            command = [sys.executable, __file__, "--one-kind", kind.slug, "--repeats", str(repeats)]
+            env = {**os.environ, "PYTHONPATH": str(baseline)}
+            out = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+            base = json.loads(out.stdout.strip().splitlines()[-1])
+            same = (
+                "same"
+                if (base["pages"], base["text"]) == (this["pages"], this["text"])
+                else "DIFFERENT"
+            )
+            line += f"  {base['wall']:13.1f} {base['cpu']:6.1f}  {base['cpu'] / this['cpu']:8.2f}x  {same}"
+            figures.append(("baseline", base))
+        for name, figure in figures:
+            totals[name][0] += figure["cpu"] * figure["pages"]
+            totals[name][1] += figure["pages"]
+            worst[name] = max(worst.get(name, (0.0, "")), (figure["cpu"], kind.slug))
+        print(f"{line}   {_load()}", flush=True)
+    for name, (cpu, pages) in totals.items():
+        if pages:
+            print(
+                f"{name}: {pages} pages, mean CPU {cpu / pages:.1f} ms/page, worst "
+                f"{worst[name][0]:.1f} ({worst[name][1]}); goal: every kind <= 50   {_load()}"
+            )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--one-kind"]:
+        repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 3
+        print(json.dumps(kind_figures(sys.argv[2], repeats), ensure_ascii=False))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pages", default="2,5,10,15", help="target pages of the growing table")
@@ -197,8 +248,14 @@ def main() -> None:
         default=1,
         help="repeats of the automatic-layout baseline for the growing table (0: skip it)",
     )
+    parser.add_argument("--every-kind", action="store_true", help="every kind's sample only")
+    parser.add_argument("--baseline", type=Path, help="another checkout, with --every-kind")
     args = parser.parse_args()
     print(f"docgen from {os.path.dirname(docgen.__file__)}; {os.cpu_count()} CPUs; {_load()}")
+    if args.every_kind:
+        print(f"median of {args.repeats} warm conversions; CPU: this process")
+        every_kind(args.repeats, args.baseline)
+        return
     print(
         f"ms per page, median of {args.repeats} warm conversions (min–max) and the CPU ms of this "
         f"process; baseline: automatic table layout ({args.auto_repeats} for the growing table)"

@@ -11,7 +11,6 @@ the `bulk_jobs` row, which a page can poll.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 import math
@@ -36,6 +35,7 @@ from docgen.errors import DocgenError, FieldErrors, NotFound, field_paths
 from docgen.kinds import catalog
 from docgen.registry import organisations
 from docgen.rendering import context as ctx
+from docgen.rendering.pdf import Concatenation
 
 ZIP_MIME = "application/zip"
 CHUNK = 50
@@ -254,20 +254,6 @@ def render_here(docxs: list[bytes]) -> Callable[[], tuple[str, bytes]]:
     return lambda: ("", pdf)
 
 
-def _merge(paths: list[str], target: Path) -> None:
-    """The chunk PDFs as one file. pypdf holds the merged page tree (about twice the PDF's
-    size) in reference cycles: they are collected at once rather than whenever gc runs."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(path)
-    with open(target, "wb") as out:
-        writer.write(out)
-    del writer
-    gc.collect()
-
-
 def _store_file(db: sqlite_utils.Database, path: Path, mime: str) -> str:
     """Put a file from disk into the archive in 1 MB pieces (incremental blob I/O)."""
     digest = hashlib.sha256()
@@ -338,7 +324,8 @@ def generate(
     tmp = Path(tempfile.mkdtemp(prefix="docgen-bulk-")) if tmp is None else tmp
     # Enough chunks for every render worker to take some, none larger than CHUNK.
     size = max(1, min(CHUNK, math.ceil(total / 8)))
-    chunks = _Chunks(tmp, pdf_chunks, 2 * max(1, workers)) if pdf else None
+    merged = tmp / "documents.pdf"
+    chunks = _Chunks(tmp, pdf_chunks, 2 * max(1, workers), merged) if pdf else None
     try:
         started = time.perf_counter()
         zip_path = tmp / "documents.zip"
@@ -385,8 +372,6 @@ def generate(
                 chunks.submit(pending)
             for done in chunks.finish():
                 _report(db, job_id, progress, min(done, total), total, "pdf")
-            merged = tmp / "documents.pdf"
-            _merge(chunks.paths(), merged)
             pdf_sha = _store_file(db, merged, archive.PDF_MIME)
         seconds_pdf = time.perf_counter() - started - seconds_docx
         summary = f"Сформировано документов: {count} из {total}."
@@ -421,6 +406,8 @@ def generate(
         )
         raise
     finally:
+        if chunks is not None:
+            chunks.close()
         if own_tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -432,20 +419,24 @@ class ChunkLost(DocgenError):
 
 
 class _Chunks:
-    """PDF chunks handed to the render workers, written to `tmp` in order as they come back.
+    """PDF chunks handed to the render workers and added to the merged PDF `target` in order
+    as they come back (each is on disk only until its turn), so the merge runs while the
+    workers render and memory holds one chunk at a time.
 
     A chunk not back in CHUNK_SECONDS (its render worker died, say) is handed out once more.
     """
 
-    def __init__(self, tmp: Path, submit: PdfChunks, limit: int) -> None:
+    def __init__(self, tmp: Path, submit: PdfChunks, limit: int, target: Path) -> None:
         self.tmp = tmp
         self.submit_one = submit
         self.limit = limit
         self.waiting: dict[int, _Chunk] = {}
-        self.written: list[Path] = []
         self.renderers: set[str] = set()
         self.documents = 0
         self.next = 0
+        self.next_merged = 0
+        self.out = open(target, "wb")  # closed by close(), also when the job fails
+        self.merged = Concatenation(self.out)
 
     def submit(self, docxs: list[bytes]) -> None:
         chunk = _Chunk(list(docxs), self.submit_one(list(docxs)), time.monotonic() + CHUNK_SECONDS)
@@ -455,17 +446,24 @@ class _Chunks:
             self._collect()
 
     def finish(self) -> Iterable[int]:
-        """Wait for every chunk; yields the documents in PDF so far as chunks come back."""
+        """Wait for every chunk; yields the documents in PDF so far as chunks come back. The
+        merged PDF is complete when it ends."""
         while self.waiting:
             if self._collect() and self.waiting:
                 yield self.documents
+        self.merged.finish()
+        self.close()
         yield self.documents
 
-    def paths(self) -> list[str]:
-        return sorted(str(path) for path in self.written)
+    def close(self) -> None:
+        self.out.close()
+
+    def _path(self, number: int) -> Path:
+        return self.tmp / f"chunk-{number:05d}.pdf"
 
     def _collect(self) -> bool:
-        """Write the chunks that came back; wait a little if none did."""
+        """Write the chunks that came back and merge those whose turn it is; wait a little
+        if none came."""
         came = False
         for number, chunk in list(self.waiting.items()):
             answer = chunk.poll()
@@ -481,14 +479,17 @@ class _Chunks:
                     chunk.tries += 1
                 continue
             renderer, pdf = answer
-            path = self.tmp / f"chunk-{number:05d}.pdf"
-            path.write_bytes(pdf)
-            self.written.append(path)
+            self._path(number).write_bytes(pdf)
             if renderer:
                 self.renderers.add(renderer)
             self.documents += len(chunk.docxs)
             del self.waiting[number]
             came = True
+        while self.next_merged < self.next and self.next_merged not in self.waiting:
+            path = self._path(self.next_merged)
+            self.merged.add(path)
+            path.unlink()
+            self.next_merged += 1
         if not came:
             time.sleep(POLL_SECONDS)
         return came

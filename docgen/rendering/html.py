@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -494,6 +494,24 @@ class _Converter:
     # stylesheet
 
     def css(self, *, fragment: bool) -> str:
+        rules = self._content_css()
+        for (w, h, top, right, bottom, left, _header), name in self.pages.items():
+            if fragment:
+                rules.append(
+                    f".doc .pg-{name} {{ width: {_pt(w)}; min-height: {_pt(h)}; "
+                    f"padding: {_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}; }}"
+                )
+                continue
+            rules.extend(self._page_css(name, name))
+        if fragment:
+            rules.append(_FRAGMENT_CSS)
+        elif self.first_page:
+            rules.append(f"@page {self.first_page}:first {{ @top-center {{ content: none; }} }}")
+            rules.extend(_PRINT_CSS)
+        return "\n".join(rules)
+
+    def _content_css(self) -> list[str]:
+        """The rules of the document's text: the same for documents of one template."""
         rules = [_BASE_CSS]
         for sid, cls in self.para_classes.items():
             ppr, rpr = self.styles.para(sid)
@@ -501,29 +519,60 @@ class _Converter:
             rules.append(f".doc .{cls} {{ {'; '.join(decls)} }}")
         rules.extend(f".doc .{cls} {{ {decls} }}" for decls, cls in self.cell_classes.items())
         rules.append(f".doc .tab {{ display: inline-block; width: {_pt(self.default_tab)}; }}")
-        for (w, h, top, right, bottom, left, header), name in self.pages.items():
-            if fragment:
-                rules.append(
-                    f".doc .pg-{name} {{ width: {_pt(w)}; min-height: {_pt(h)}; "
-                    f"padding: {_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}; }}"
-                )
-                continue
-            # The number sits in the top margin, its top at the header distance.
-            rules.append(
-                f"@page {name} {{ size: {_pt(w)} {_pt(h)}; "
-                f"margin: {_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}; "
-                f"@top-center {{ content: counter(page); vertical-align: top; "
-                f"padding-top: {_pt(max(header, 567))}; font-family: {FONT_STACK}; "
-                f"font-size: 12pt; }} }}"
-            )
-            rules.append(f".doc .pg-{name} {{ page: {name}; }}")
-        if fragment:
-            rules.append(_FRAGMENT_CSS)
-        elif self.first_page:
-            rules.append(f"@page {self.first_page}:first {{ @top-center {{ content: none; }} }}")
-            rules.append("html, body { margin: 0; padding: 0; }")
-            rules.append(".doc .pgbreak { break-before: page; }")
-        return "\n".join(rules)
+        return rules
+
+    def _page_css(self, name: str, page: str) -> list[str]:
+        """The @page rule of geometry `name`, called `page`, and the class giving it."""
+        w, h, top, right, bottom, left, header = next(
+            geometry for geometry, own in self.pages.items() if own == name
+        )
+        # The number sits in the top margin, its top at the header distance.
+        return [
+            f"@page {page} {{ size: {_pt(w)} {_pt(h)}; "
+            f"margin: {_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}; "
+            f"@top-center {{ content: counter(page); vertical-align: top; "
+            f"padding-top: {_pt(max(header, 567))}; font-family: {FONT_STACK}; "
+            f"font-size: 12pt; }} }}",
+            f".doc .pg-{page} {{ page: {page}; }}",
+        ]
+
+
+def bare_pages(docxs: Iterable[bytes]) -> tuple[str, str] | None:
+    """Several DOCX as one page to print and its stylesheet, as bare_page gives one: each
+    document starts on a new page, numbers its own pages and has no number on its first.
+
+    None unless the documents share the rules of their text (one template) and each has one
+    page geometry: a document's first page is the first of its own named page group (a
+    page name of its own), which a second geometry would end.
+    """
+    articles, pages, content = [], [], None
+    for index, docx in enumerate(docxs):
+        conv = _Converter(docx)
+        conv.convert()
+        own = conv._content_css()
+        if content is None:
+            content = own
+        if own != content or len(conv.pages) != 1 or conv.first_page is None:
+            return None
+        name, page = conv.first_page, f"d{index}{conv.first_page}"
+        pages.extend(conv._page_css(name, page))
+        # A document's own first page: the numbering starts again and is not printed.
+        pages.append(
+            f"@page {page}:nth(1 of {page}) {{ counter-reset: page 1; "
+            "@top-center { content: none; } }"
+        )
+        article = conv.article().replace(
+            f'<section class="sect pg-{name}"', f'<section class="sect pg-{page}"'
+        )
+        articles.append(article)
+    if content is None:
+        return None
+    body = "\n".join(articles)
+    page = (
+        '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
+        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+    return page, "\n".join([*content, *pages, *_PRINT_CSS, ".doc + .doc { break-before: page; }"])
 
 
 # Table columns keep the widths of the template, and a word longer than its column is split
@@ -545,6 +594,8 @@ _BASE_CSS = f"""\
 .doc table.tbl {{ border-collapse: collapse; border-spacing: 0; table-layout: fixed; }}
 .doc td {{ vertical-align: top; overflow-wrap: anywhere; }}
 .doc tr {{ break-inside: avoid; }}"""
+
+_PRINT_CSS = ["html, body { margin: 0; padding: 0; }", ".doc .pgbreak { break-before: page; }"]
 
 _FRAGMENT_CSS = """\
 .doc { background: #e9ecef; padding: 12px 0; }
