@@ -2,8 +2,8 @@
 huge document gets a Russian message at the time limit, and the server keeps answering.
 
 The huge document is 20,000 paragraphs of varied text (1.4 MB, so it passes the package
-limits): the rules need minutes for it, far beyond the limit of 1–2 s set here, so the tests
-do not depend on the machine's speed.
+limits): the rules need minutes for it, far beyond the limits of 2 and 5 s set here, so the
+tests do not depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -71,18 +71,18 @@ def _post(client, path: str, content: bytes, **headers: str):
 
 
 def test_a_huge_document_gets_the_time_limit_message_on_the_page_and_in_the_api(tmp_path: Path):
-    app = make_app(tmp_path, VARIANT_RENDER_SECONDS=1)
+    app = make_app(tmp_path, VARIANT_RENDER_SECONDS=5)
     client = app.test_client()
     login(client, "curator")
     huge = huge_docx()
     page = _post(client, "/check", huge)
     assert page.status_code == 422
-    assert SLOW.format(1) in page.get_data(as_text=True)
+    assert SLOW.format(5) in page.get_data(as_text=True)
     token = client.post("/api/token", json={"login": "curator", "password": PASSWORD})
     bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
     answer = _post(app.test_client(), "/api/check", huge, **bearer)
     assert answer.status_code == 422
-    assert SLOW.format(1) in answer.get_json()["error"]
+    assert SLOW.format(5) in answer.get_json()["error"]
     assert answer.get_json()["fields"]["file"] == [answer.get_json()["error"]]
     # The killed worker is replaced: an ordinary document is checked right after.
     ordinary = _post(app.test_client(), "/api/check", docx(consent_lines(purpose=None)), **bearer)
