@@ -29,7 +29,9 @@ def _messages(**extra: str) -> dict[str, str]:
 
 
 class Str(fields.String):
-    """A string that is stripped; an empty string counts as missing when the field is required."""
+    """A string that is stripped; an empty string counts as missing when the field is required.
+
+    Its length is that of the string as sent, spaces included, as its JSON Schema says."""
 
     default_error_messages = _messages(
         invalid="Ожидается строка.", invalid_utf8="Неверная кодировка."
@@ -38,6 +40,7 @@ class Str(fields.String):
     def __init__(self, *, max_length: int = 2000, **kwargs: Any):
         given = kwargs.pop("validate", None)
         validators = [] if given is None else list(given) if isinstance(given, list) else [given]
+        self.max_length = max_length
         validators.append(
             validate.Length(max=max_length, error=f"Не длиннее {max_length} символов.")
         )
@@ -46,6 +49,8 @@ class Str(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         plain_text.check(text)  # before strip(), which would hide U+000B and U+001F at the ends
+        if len(text) > self.max_length:
+            raise ValidationError(f"Не длиннее {self.max_length} символов.")
         text = text.strip()
         if not text and self.required:
             raise self.make_error("required")
@@ -164,20 +169,30 @@ _DAY_MONTH = (
 )
 
 
-def _years(last: int) -> str:
-    """A regex for the years 1900..last (last >= 1910)."""
-    decades, year = divmod(last % 100, 10)
-    century = "19[0-9]{2}" if last >= 2000 else ""
-    if last >= 2000:
-        parts = [century, f"20[0-{decades - 1}][0-9]" if decades else "", f"20{decades}[0-{year}]"]
-    else:
-        parts = [f"19[0-{decades - 1}][0-9]" if decades else "", f"19{decades}[0-{year}]"]
-    return "(?:" + "|".join(p for p in parts if p) + ")"
+def year_range(first: int, last: int) -> str:
+    """A regex matching exactly the four-digit years first..last, decade by decade."""
+    parts = []
+    for century in range(first // 100, last // 100 + 1):
+        low, high = max(first, century * 100), min(last, century * 100 + 99)
+        low_decade, high_decade = low // 10 % 10, high // 10 % 10
+        if low_decade == high_decade:
+            parts.append(f"{century}{low_decade}[{low % 10}-{high % 10}]")
+            continue
+        if low % 10:
+            parts.append(f"{century}{low_decade}[{low % 10}-9]")
+            low_decade += 1
+        if high % 10 != 9:
+            parts.append(f"{century}{high_decade}[0-{high % 10}]")
+            high_decade -= 1
+        if low_decade <= high_decade:
+            parts.append(f"{century}[{low_decade}-{high_decade}][0-9]")
+    return "(?:" + "|".join(parts) + ")"
 
 
 def date_pattern(last_year: int) -> str:
-    """ДД.ММ.ГГГГ or ISO, a day that exists in every year, from 1900 to `last_year`."""
-    years = _years(last_year)
+    """ДД.ММ.ГГГГ or ISO, a day that exists in every year, from the first year the fields
+    accept (dates.EARLIEST_YEAR) to `last_year`."""
+    years = year_range(dates.EARLIEST_YEAR, last_year)
     russian = "|".join(f"{day_month}\\.{years}" for day_month in _DAY_MONTH)
     iso = "|".join(
         f"{years}-{'-'.join(reversed(day_month.split(chr(92) + '.')))}" for day_month in _DAY_MONTH
@@ -189,8 +204,8 @@ def field_constraints(self: Any, field: fields.Field, ret: dict, **kwargs: Any) 
     """An apispec attribute function: the rules our fields enforce beyond marshmallow's own.
 
     Text is refused with a control character, and when required, if blank once stripped;
-    integers must fit SQLite; dates are ISO or ДД.ММ.ГГГГ from 1900 to last year (the
-    registry and the journal refuse earlier years, and later ones may not have come yet).
+    integers must fit SQLite; dates are ISO or ДД.ММ.ГГГГ from dates.EARLIEST_YEAR to last
+    year (earlier years are refused as typos, and later ones may not have come yet).
     """
     extra: dict[str, Any] = {}
     if isinstance(field, Str):

@@ -334,7 +334,8 @@ def test_people_create_patch_duplicate(api, demo_ids):
     assert created.json["org_id"] == demo_ids["school1"] and created.json["is_mentee"] is True
     person_id = created.json["id"]
     duplicate = curator.post("/api/people", json=person)
-    assert duplicate.status_code == 422 and "уже есть" in duplicate.json["fields"]["surname"][0]
+    # A body valid by the description that the stored records refuse: a conflict.
+    assert duplicate.status_code == 409 and "уже есть" in duplicate.json["fields"]["surname"][0]
     patched = curator.patch(f"/api/people/{person_id}", json={"position": "учитель химии"})
     assert patched.status_code == 200
     assert patched.json["position"] == "учитель химии" and patched.json["surname"] == "Новикова"
@@ -367,11 +368,11 @@ def test_groups_create_and_close(api, demo_ids):
 
     stranger = next(iter(demo_ids["people2"].values()))
     foreign = curator.post("/api/groups", json={**pair, "mentee_ids": [stranger]})
-    assert foreign.status_code == 422 and "не из этой организации" in str(foreign.json["fields"])
+    assert foreign.status_code == 409 and "не из этой организации" in str(foreign.json["fields"])
     early = curator.post(
         f"/api/groups/{group_id}/close", json={"result": "итог", "closed_on": "2020-01-01"}
     )
-    assert early.status_code == 422 and "closed_on" in early.json["fields"]
+    assert early.status_code == 409 and "closed_on" in early.json["fields"]
     closed = curator.post(
         f"/api/groups/{group_id}/close",
         json={"result": "программа выполнена", "closed_on": "2026-11-01"},
@@ -415,7 +416,7 @@ def test_a_child_consent_needs_the_representative(api, demo_ids):
         f"/api/people/{child['id']}/consents/sign",
         json={"kind": "dissemination", "signed_on": "2026-10-01", "signer": "self"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "законный представитель" in response.json["fields"]["signer"][0]
 
 

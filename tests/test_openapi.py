@@ -8,6 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -17,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from docgen import create_app
+from docgen.forms import year_range
 from docgen.kinds import catalog
 from docgen.web.api import openapi
 
@@ -97,6 +99,105 @@ def test_required_text_and_dates_are_stated(description):
         assert re.fullmatch(withdrawn["pattern"], date) is None
     body = description["paths"]["/api/documents/{document_id}/versions"]["post"]["requestBody"]
     assert body["required"] is True
+
+
+def test_the_earliest_year_of_a_date_is_stated(description):
+    withdrawn = description["components"]["schemas"]["ConsentWithdrawRequest"]
+    pattern = withdrawn["properties"]["withdrawn_on"]["pattern"]
+    assert re.fullmatch(pattern, "01.01.1920") and re.fullmatch(pattern, "1920-01-01")
+    for date in ("31.12.1919", "1919-12-31", "01.01.1900"):
+        assert re.fullmatch(pattern, date) is None
+
+
+def test_a_year_range_matches_exactly_its_years():
+    for first, last in ((1920, 2025), (1900, 1999), (1995, 2003), (2020, 2020), (1920, 2100)):
+        rule = re.compile(year_range(first, last))
+        assert [y for y in range(1000, 3000) if rule.fullmatch(str(y))] == list(
+            range(first, last + 1)
+        ), (first, last)
+
+
+def test_a_person_s_name_rule_is_stated_as_the_registry_applies_it(description, api):
+    person = description["components"]["schemas"]["PersonCreateRequest"]["properties"]
+    surname, patronymic = person["surname"]["pattern"], person["patronymic"]["pattern"]
+    for typed in ("Салтыков-Щедрин", "д'Артаньян", " Анна  Мария ", "Müller", "Ἀλέξανδρος"):
+        assert re.fullmatch(surname, typed), typed
+    for typed in ("0", "Иван -ов", "Иванов²", "  ", "Иванов.", "𝐀"):
+        assert re.fullmatch(surname, typed) is None, typed
+    assert re.fullmatch(patronymic, "") and re.fullmatch(patronymic, "  ")
+    director = api("director")
+    body = {"surname": " Анна  Мария ", "name": "Ольга", "category": "педагог", "gender": "f"}
+    created = director.post("/api/people", json=body)
+    assert created.status_code == 201 and created.json["surname"] == "Анна Мария"
+    # The length is that of the text as sent, as maxLength says.
+    padded = director.post("/api/people", json={**body, "name": "Ольга" + " " * 100})
+    assert padded.status_code == 422 and padded.json["fields"]["name"] == [
+        "Имя: не длиннее 100 символов"
+    ]
+    refused = director.post("/api/people", json={**body, "surname": "0"})
+    assert refused.status_code == 422 and "только буквы" in str(refused.json["fields"])
+
+
+def test_rules_across_fields_are_stated_as_json_schema(description):
+    schemas = description["components"]["schemas"]
+    person = Draft202012Validator(schemas["PersonCreateRequest"])
+    pupil = {"surname": "Иванов", "name": "Пётр", "gender": "m", "category": "обучающийся"}
+    assert not person.is_valid(pupil)
+    assert person.is_valid({**pupil, "birth_date": "01.09.2012"})
+    partner = {**pupil, "category": "представитель организации-партнёра"}
+    assert not person.is_valid(partner) and not person.is_valid({**partner, "partner_org": " "})
+    assert person.is_valid({**partner, "partner_org": "ООО «Ромашка»"})
+    sign = Draft202012Validator(schemas["ConsentSignRequest"])
+    by_parent = {"kind": "processing", "signed_on": "01.09.2024", "signer": "representative"}
+    assert not sign.is_valid(by_parent)
+    assert sign.is_valid(
+        {**by_parent, "representative_name": "Иванова О.П.", "representative_doc": "паспорт"}
+    )
+    assert sign.is_valid({**by_parent, "signer": "self"})
+    mentees = schemas["GroupCreateRequest"]["properties"]["mentee_ids"]
+    assert mentees["minItems"] == 1 and mentees["uniqueItems"] is True
+    bulk = Draft202012Validator(schemas["BulkRequest"])
+    assert not bulk.is_valid({"action": "personal-programmes"})
+    assert not bulk.is_valid({"action": "personal-programmes", "curator_id": None})
+    assert bulk.is_valid({"action": "personal-programmes", "curator_id": 3})
+    assert bulk.is_valid({"action": "consents"})
+
+
+def test_rules_against_stored_records_are_declared_as_409(description):
+    paths = description["paths"]
+    close = paths["/api/groups/{group_id}/close"]["post"]["responses"]["409"]
+    assert "не раньше даты начала её работы" in close["description"]
+    assert close["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    for path, method in (
+        ("/api/people", "post"),
+        ("/api/people/{person_id}", "patch"),
+        ("/api/groups", "post"),
+        ("/api/people/{person_id}/consents/sign", "post"),
+        ("/api/people/{person_id}/consents/withdraw", "post"),
+        ("/api/bulk", "post"),
+    ):
+        assert "противоречит записям" in paths[path][method]["responses"]["409"]["description"]
+    preview = paths["/api/preview"]["post"]["responses"]["422"]["description"]
+    assert "один председатель" in preview
+    assert "окончания не раньше" in paths["/api/groups"]["post"]["responses"]["422"]["description"]
+
+
+def test_a_body_valid_alone_that_the_stored_person_refuses_is_a_conflict(api, demo_ids):
+    curator = api("curator")
+    created = curator.post(
+        "/api/people",
+        json={"surname": "Лисина", "name": "Ольга", "category": "педагог", "gender": "f"},
+    )
+    person_id = created.json["id"]
+    # Valid as a change, but the stored person has no birth date, which a pupil needs.
+    pupil = curator.patch(f"/api/people/{person_id}", json={"category": "обучающийся"})
+    assert pupil.status_code == 409
+    assert "обязательное поле для обучающегося" in pupil.json["fields"]["birth_date"][0]
+    both = {"category": "обучающийся", "birth_date": "01.09.2012"}
+    assert curator.patch(f"/api/people/{person_id}", json=both).status_code == 200
+    # A change invalid by itself stays a 422.
+    wrong = curator.patch(f"/api/people/{person_id}", json={"gender": "x"})
+    assert wrong.status_code == 422 and "gender" in wrong.json["fields"]
 
 
 def test_docs_page_lists_operations(api):

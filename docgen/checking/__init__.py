@@ -1,14 +1,23 @@
 """«Проверка документа»: any Word file checked against named rules — citations, requisites,
-grammar, consistency, consents. `check(docx) -> list[Finding]`; `blocking(findings)`."""
+grammar, consistency, consents. `check(docx) -> list[Finding]`; `blocking(findings)`.
+
+An uploaded file is a stranger's: `check_bounded` checks it in a worker process within the
+per-request limits of variants (time, memory, output), so a huge or hostile document gets a
+Russian message and the web thread stays free.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docgen.checking.model import ERROR, WARNING, Finding, Rule
 from docgen.checking.reader import Document, read, read_parts
 from docgen.checking.rules import citations, consents, consistency, grammar, requisites
 from docgen.checking.structure import parse
+from docgen.errors import FieldErrors
+from docgen.rendering import sandbox
+from docgen.rendering.docx import TemplateInvalid
 from docgen.safezip import Limits, open_package
 
 if TYPE_CHECKING:
@@ -25,9 +34,37 @@ RULES: tuple[Rule, ...] = (
     *consents.RULES,
 )
 
+MESSAGES = sandbox.Messages(
+    slow="Документ проверяется дольше {seconds} с — он слишком большой или сложный для "
+    "проверки; проверьте его по частям.",
+    memory="Проверке документа не хватает {mb} МБ памяти — документ слишком большой; "
+    "проверьте его по частям.",
+    output="Документ слишком большой для проверки (отчёт о нём больше {mb} МБ); "
+    "проверьте его по частям.",
+    busy="Сейчас проверяются другие документы — повторите через минуту.",
+    failed="Файл не удалось прочитать: он повреждён или не является документом DOCX.",
+)
+
 __all__ = [
-    "ERROR", "WARNING", "Finding", "RULES", "check", "check_parts", "blocking", "check_upload"
-]  # fmt: skip
+    "ERROR",
+    "WARNING",
+    "Finding",
+    "RULES",
+    "Checked",
+    "check",
+    "check_parts",
+    "blocking",
+    "check_upload",
+    "check_bounded",
+]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An uploaded file's findings and its paragraphs (index, text) for the page beside them."""
+
+    findings: list[Finding]
+    paragraphs: list[tuple[int, str]]
 
 
 def check(docx: bytes) -> list[Finding]:
@@ -60,13 +97,32 @@ def _findings(document: Document) -> list[Finding]:
 
 def check_upload(content: bytes) -> list[Finding]:
     """An uploaded file checked as a package first (size, zip bomb, DTD), then by the rules."""
+    return checked(content).findings
+
+
+def checked(content: bytes) -> Checked:
+    """check_upload with the paragraphs read once; what a worker of check_bounded runs."""
     open_package(
         content,
         what="документом DOCX",
         required=("[Content_Types].xml", "word/document.xml"),
         limits=LIMITS,
     ).close()
-    return check(bytes(content))
+    document = read(bytes(content))
+    paragraphs = [(p.index, p.clean) for p in document.paragraphs]
+    return Checked(_findings(document), paragraphs)
+
+
+def check_bounded(content: bytes) -> Checked:
+    """`checked` in a worker process within the per-request limits; FieldErrors (a Russian
+    message on the field `file`) for a refused file or a limit; sandbox.Busy (503) when every
+    checking worker is taken."""
+    try:
+        return sandbox.run("docgen.checking:checked", bytes(content), MESSAGES)
+    except FieldErrors:
+        raise
+    except TemplateInvalid as err:  # a limit (LimitExceeded) or a broken file
+        raise FieldErrors(err.message, fields={"file": [err.message]}) from err
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

@@ -335,6 +335,7 @@ def generate(
             for index, payload in enumerate(items, start=1):
                 try:
                     data = _validate(schema, payload)
+                    documents.refuse_withdrawn_inline(db, kind, data, org_id, on)
                     values = compose.build_context(
                         kind,
                         data,

@@ -6,10 +6,17 @@ import datetime as dt
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from docgen import dates
-from docgen import text as plain_text
 from docgen.errors import FieldErrors, field_paths
 from docgen.forms import Bool, Email, Form, Int, Str, Text, field
 from docgen.forms import Date as _Date
@@ -39,8 +46,34 @@ CONSENT_KINDS = ("processing", "dissemination")
 SIGNERS = ("self", "representative", "both")
 GROUP_STATUSES = ("planned", "active", "closed")
 
-# Letters of any script, plus the joiners real surnames use («Салтыков-Щедрин», «д'Артаньян»).
-NAME_RE = re.compile(r"^[^\W\d_]+(?:[-' ][^\W\d_]+)*$")
+
+def _letters() -> str:
+    """A regex class body of the letters of any script in the Basic Multilingual Plane
+    (str.isalpha: Unicode category L), written out as ranges of the letters themselves, so
+    that Python, ECMA-262 and Rust regexes read it alike (none of them needs \\p{L})."""
+    ranges: list[str] = []
+    start = None
+    for code in range(0x10001):
+        letter = code < 0x10000 and chr(code).isalpha()
+        if letter and start is None:
+            start = code
+        elif not letter and start is not None:
+            last = code - 1
+            ranges.append(chr(start) if last == start else f"{chr(start)}-{chr(last)}")
+            start = None
+    return "".join(ranges)
+
+
+# Letters plus the joiners real surnames use («Салтыков-Щедрин», «д'Артаньян»).
+_LETTER = f"[{_letters()}]"
+NAME_RE = re.compile(f"{_LETTER}+(?:[-' ]{_LETTER}+)*")
+# A person's name as typed, before its spaces are collapsed: any run of the whitespace
+# str.split() collapses (control characters aside) joins too. JSON Schema states it as is.
+_SPACE = "[\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_TYPED = f"{_LETTER}+(?:(?:[-']|{_SPACE}+){_LETTER}+)*"
+TYPED_NAME_RE = re.compile(_TYPED)
+NAME_PATTERN = f"^{_SPACE}*{_TYPED}{_SPACE}*$"
+OPTIONAL_NAME_PATTERN = f"^{_SPACE}*(?:{_TYPED})?{_SPACE}*$"
 
 
 def choice(choices: tuple[str, ...]) -> validate.OneOf:
@@ -94,15 +127,13 @@ class Float(fields.Float):
     }
 
 
-def _name_validator(value: str) -> None:
-    if value and not NAME_RE.match(value):
+def _name_validator(value: str, rule: re.Pattern = NAME_RE) -> None:
+    if value and not rule.fullmatch(value):
         raise ValidationError("допустимы только буквы, дефис, апостроф и пробел")
 
 
-def _clean_name(value: str | None) -> str:
-    if value and plain_text.first_control(value):
-        return value  # split() would turn U+000B or U+001F into a space; the field refuses it
-    return " ".join((value or "").split())
+def _typed_name_validator(value: str) -> None:
+    _name_validator(value, TYPED_NAME_RE)
 
 
 def _digits(length: tuple[int, ...], what: str):
@@ -216,15 +247,23 @@ class OrganisationSchema(RegistrySchema):
 
 class PersonSchema(RegistrySchema):
     surname = Str(
-        required=True, max_length=100, validate=_name_validator, metadata=field("Фамилия")
+        required=True,
+        max_length=100,
+        validate=_typed_name_validator,
+        metadata=field("Фамилия", pattern=NAME_PATTERN),
     )
-    name = Str(required=True, max_length=100, validate=_name_validator, metadata=field("Имя"))
+    name = Str(
+        required=True,
+        max_length=100,
+        validate=_typed_name_validator,
+        metadata=field("Имя", pattern=NAME_PATTERN),
+    )
     patronymic = Str(
         load_default="",
         allow_none=True,
         max_length=100,
-        validate=_name_validator,
-        metadata=field("Отчество"),
+        validate=_typed_name_validator,
+        metadata=field("Отчество", pattern=OPTIONAL_NAME_PATTERN),
     )
     gender = Str(required=True, validate=choice(GENDERS), metadata=field("Пол"))
     birth_date = Date(load_default=None, allow_none=True, metadata=field("Дата рождения"))
@@ -247,12 +286,14 @@ class PersonSchema(RegistrySchema):
     is_mentor = Bool(load_default=False, metadata=field("В базе наставников"))
     is_mentee = Bool(load_default=False, metadata=field("В базе наставляемых"))
 
-    def load(self, data, **kwargs):  # type: ignore[override]
-        cleaned = dict(data)
+    @post_load
+    def _collapse_spaces(self, data: dict, **kwargs: Any) -> dict:
+        # After the fields' checks (control characters, the length as typed): «Анна  Мария»
+        # is stored as «Анна Мария».
         for key in ("surname", "name", "patronymic"):
-            if isinstance(cleaned.get(key), str):
-                cleaned[key] = _clean_name(cleaned[key])
-        return super().load(cleaned, **kwargs)
+            if isinstance(data.get(key), str):
+                data[key] = " ".join(data[key].split())
+        return data
 
     @validates_schema
     def _rules(self, data: dict, **kwargs: Any) -> None:

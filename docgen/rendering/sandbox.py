@@ -9,7 +9,9 @@ is busy, so most web threads stay free whatever the variants do. Built-in templa
 and keep rendering in the caller's process (docx.render).
 
 Workers need no database: template bytes and a context in, DOCX bytes out. They die with the
-process that started them (PR_SET_PDEATHSIG), even after its kill -9.
+process that started them (PR_SET_PDEATHSIG), even after its kill -9. Other work on untrusted
+bytes (the check of an uploaded file) runs the same way through `run`, in a pool of its own so
+that it never takes a variant's worker, with its own Russian messages at the limits.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import atexit
 import ctypes
 import ctypes.util
 import dataclasses
+import importlib
 import io
 import json
 import os
@@ -36,7 +39,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, FieldErrors
 from docgen.rendering import docx as render
 
 MB = 1024 * 1024
@@ -72,6 +75,27 @@ class Busy(DocgenError):
     """Every worker is taken and the waiting room is full."""
 
     status = 503
+
+
+@dataclass(frozen=True)
+class Messages:
+    """What a person is told at each limit, and when the work fails; {seconds}, {mb} and
+    {detail} are filled in."""
+
+    slow: str
+    memory: str
+    output: str
+    busy: str
+    failed: str
+
+
+TEMPLATE_MESSAGES = Messages(
+    slow="Шаблон заполняется дольше {seconds} с — проверьте циклы.",
+    memory="Шаблону не хватает {mb} МБ памяти — проверьте циклы и повторения.",
+    output="Шаблон даёт слишком большой документ (больше {mb} МБ).",
+    busy="Сейчас заполняются другие шаблоны организаций — повторите через минуту.",
+    failed="Ошибка при заполнении шаблона: {detail}",
+)
 
 
 class BrokenPackage(render.TemplateInvalid):
@@ -118,7 +142,13 @@ def _serve(limits: Limits) -> None:
             return
         op, data, context = pickle.loads(request)
         try:
-            if op == "inspect":
+            if op == "call":
+                result = _call(context["function"], data)
+                if len(pickle.dumps(result)) > limits.output_mb * MB:
+                    reply = ("output", None)
+                else:
+                    reply = ("ok", result)
+            elif op == "inspect":
                 # Before compiling: Jinja folds literal arithmetic such as 9**9**9 at compile time.
                 found = hostile.find(data)
                 variables = frozenset() if found else render.compile_template(data).variables
@@ -136,6 +166,8 @@ def _serve(limits: Limits) -> None:
             reply = ("invalid", "В шаблоне слишком длинный цикл или слишком большое число.")
         except render.TemplateInvalid as err:
             reply = ("invalid", err.message)
+        except DocgenError as err:  # a function run by `run` refuses its input
+            reply = ("refused", (err.message, err.fields))
         except Exception as err:  # docxtpl/lxml/zipfile raise many types on a broken package
             reply = ("broken" if op == "inspect" else "error", f"{type(err).__name__}: {err}")
         try:
@@ -143,6 +175,12 @@ def _serve(limits: Limits) -> None:
         except MemoryError:
             answer = pickle.dumps(("memory", None))
         _write_frame(writer, answer)
+
+
+def _call(function: str, data: bytes) -> Any:
+    """`module:name` imported in the worker (no import of the callers' layers here) and called."""
+    module, _, name = function.partition(":")
+    return getattr(importlib.import_module(module), name)(data)
 
 
 def _vm_bytes() -> int:
@@ -308,14 +346,20 @@ class Sandbox:
         with self._lock:
             self._all.discard(worker)
 
-    def call(self, op: str, data: bytes, context: Mapping[str, Any] | None) -> tuple:
+    def call(
+        self,
+        op: str,
+        data: bytes,
+        context: Mapping[str, Any] | None,
+        messages: Messages = TEMPLATE_MESSAGES,
+    ) -> tuple:
         """A worker's reply to one request, within the limits; Busy if none is free soon."""
         limits = self.limits
         if not self._admitted.acquire(blocking=False):
-            raise Busy(BUSY)
+            raise Busy(messages.busy)
         try:
             if not self._slots.acquire(timeout=limits.seconds):
-                raise Busy(BUSY)
+                raise Busy(messages.busy)
             try:
                 request = pickle.dumps((op, data, dict(context) if context else None))
                 worker = self._take()
@@ -324,7 +368,7 @@ class Sandbox:
                 except _Timeout:
                     self._drop(worker)
                     raise LimitExceeded(
-                        f"Шаблон заполняется дольше {_number(limits.seconds)} с — проверьте циклы."
+                        messages.slow.format(seconds=_number(limits.seconds))
                     ) from None
                 except _Died:
                     self._drop(worker)
@@ -345,14 +389,14 @@ class Sandbox:
             worker.kill()
 
 
-BUSY = "Сейчас заполняются другие шаблоны организаций — повторите через минуту."
+BUSY = TEMPLATE_MESSAGES.busy
 
 
 def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _raise_for(reply: tuple, limits: Limits) -> Any:
+def _raise_for(reply: tuple, limits: Limits, messages: Messages = TEMPLATE_MESSAGES) -> Any:
     kind, value = reply
     if kind == "ok":
         return value
@@ -360,39 +404,41 @@ def _raise_for(reply: tuple, limits: Limits) -> Any:
         raise render.TemplateInvalid(value)
     if kind == "broken":
         raise BrokenPackage(value)
+    if kind == "refused":
+        message, fields = value
+        raise FieldErrors(message, fields=fields)
     if kind == "output":
-        raise LimitExceeded(f"Шаблон даёт слишком большой документ (больше {limits.output_mb} МБ).")
+        raise LimitExceeded(messages.output.format(mb=limits.output_mb))
     if kind == "memory":
-        raise LimitExceeded(
-            f"Шаблону не хватает {limits.memory_mb} МБ памяти — проверьте циклы и повторения."
-        )
-    raise render.TemplateInvalid(f"Ошибка при заполнении шаблона: {value}")
+        raise LimitExceeded(messages.memory.format(mb=limits.memory_mb))
+    raise render.TemplateInvalid(messages.failed.format(detail=value))
 
 
-_sandbox: Sandbox | None = None
+# One pool per kind of work: "variants" (templates) and the pools of `run`.
+_pools: dict[str, Sandbox] = {}
 _sandbox_lock = threading.Lock()
 _limits = Limits()
 
 
 def configure(limits: Limits) -> None:
     """Use these limits from now on (create_app); running workers are replaced."""
-    global _sandbox, _limits
+    global _limits
     render.set_cache_limit(limits.cache_mb * MB)
     with _sandbox_lock:
         _limits = limits
-        if _sandbox is None or _sandbox.limits == limits:
-            return
-        old, _sandbox = _sandbox, None
-    old.close()
+        old = [pool for pool in _pools.values() if pool.limits != limits]
+        for name in [name for name, pool in _pools.items() if pool.limits != limits]:
+            del _pools[name]
+    for pool in old:
+        pool.close()
 
 
-def _current() -> Sandbox:
-    global _sandbox
+def _current(pool: str = "variants") -> Sandbox:
     with _sandbox_lock:
-        if _sandbox is None:
-            _sandbox = Sandbox(_limits)
-            atexit.register(_sandbox.close)
-        return _sandbox
+        if pool not in _pools:
+            _pools[pool] = Sandbox(_limits)
+            atexit.register(_pools[pool].close)
+        return _pools[pool]
 
 
 def limits() -> Limits:
@@ -410,6 +456,15 @@ def render_untrusted(template: bytes, context: Mapping[str, Any]) -> bytes:
     """docx.render of an untrusted template in a worker, within the limits."""
     sandbox = _current()
     return _raise_for(sandbox.call("render", bytes(template), context), sandbox.limits)
+
+
+def run(function: str, data: bytes, messages: Messages) -> Any:
+    """`function` («module:name», a function of bytes whose answer pickles) on untrusted bytes
+    in a worker of its own pool, within the limits; its DocgenError comes back as FieldErrors,
+    a limit as LimitExceeded with `messages`, a full pool as Busy."""
+    sandbox = _current(function)
+    reply = sandbox.call("call", bytes(data), {"function": function}, messages)
+    return _raise_for(reply, sandbox.limits, messages)
 
 
 def _main(argv: list[str]) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from docgen import checking
-from docgen.checking.reader import read
 from docgen.errors import FieldErrors
+from docgen.rendering import sandbox
 from docgen.web import helpers
 
 bp = Blueprint("check", __name__)
@@ -24,29 +24,31 @@ def check_page() -> Any:
         return render_template(
             "check.html", rows=None, error="Выберите файл .docx.", filename=""
         ), 422
-    content = upload.read()
     try:
-        findings = checking.check_upload(content)
+        # In a worker within the per-request limits: a huge file gets a message, not a thread.
+        result = checking.check_bounded(upload.read())
     except FieldErrors as err:
         return render_template("check.html", rows=None, error=err.message, filename=""), 422
+    except sandbox.Busy as err:
+        return render_template("check.html", rows=None, error=err.message, filename=""), 503
     return render_template(
         "check.html",
-        rows=_rows(content, findings),
-        findings=findings,
-        errors=len(checking.blocking(findings)),
+        rows=_rows(result),
+        findings=result.findings,
+        errors=len(checking.blocking(result.findings)),
         error=None,
         filename=upload.filename,
     )
 
 
-def _rows(content: bytes, findings: list[checking.Finding]) -> list[dict[str, Any]]:
+def _rows(result: checking.Checked) -> list[dict[str, Any]]:
     """The document's non-empty paragraphs, each with the findings about it."""
     by_paragraph: dict[int | None, list[checking.Finding]] = {}
-    for finding in findings:
+    for finding in result.findings:
         by_paragraph.setdefault(finding.paragraph, []).append(finding)
     rows = [{"text": "", "findings": by_paragraph.pop(None, [])}] if None in by_paragraph else []
-    for paragraph in read(content).paragraphs:
-        concerns = by_paragraph.get(paragraph.index, [])
-        if paragraph.clean or concerns:
-            rows.append({"text": paragraph.clean, "findings": concerns})
+    for index, text in result.paragraphs:
+        concerns = by_paragraph.get(index, [])
+        if text or concerns:
+            rows.append({"text": text, "findings": concerns})
     return rows

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from docgen import jobs
 from docgen.accounts import permissions
@@ -21,6 +21,8 @@ from docgen.web.api.endpoint import Call, endpoint
 
 bp = Blueprint("api_bulk", __name__, url_prefix="/api")
 PER_PERSON = ", ".join(code for code, action in bulk.ACTIONS.items() if action.person)
+PROGRAMMES = "personal-programmes"
+CURATOR_NEEDED = "Выберите куратора программ."
 
 
 class BulkRequest(Form):
@@ -46,6 +48,19 @@ class BulkRequest(Form):
         ),
     )
 
+    json_rules = (
+        schemas.when(
+            "action",
+            [PROGRAMMES],
+            {"required": ["curator_id"], "properties": {"curator_id": {"type": "integer"}}},
+        ),
+    )
+
+    @validates_schema
+    def _curator(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("action") == PROGRAMMES and data.get("curator_id") is None:
+            raise ValidationError({"curator_id": [CURATOR_NEEDED]})
+
 
 class BulkStarted(schemas.Out):
     id = fields.Integer(metadata={"description": "Задание: GET /api/bulk/{id}"})
@@ -64,6 +79,11 @@ class BulkJobOut(schemas.Out):
     bp, "POST", "/bulk", "Начать массовое формирование: задание в очереди", "Массовые действия",
     org="create_document", body=BulkRequest, response=BulkStarted, status=202,
     errors=(403, 404, 422), created="status",
+    conflicts=(
+        "куратор программ — педагог из реестра организации; выбранные люди (person_ids) — из "
+        "этой организации, и действие к ним применимо; формировать есть что (не у всех "
+        f"участников документы уже есть), и не больше {bulk.MAX_ITEMS} документов"
+    ),
 )  # fmt: skip
 def start(call: Call) -> Response:
     job_id = bulk.start(

@@ -4,6 +4,12 @@
 attaches an `ApiDoc` from which openapi.py describes the view. The wrapper checks the token,
 reads the JSON body or the query with the declared schema, checks the declared permission,
 and dumps what the view returns with the response schema, so a view only calls the service.
+
+What the description cannot state — a rule against stored records (a date before the
+person's birth, a pair closed before it started, the same person twice) — is declared with
+`conflicts=`: when the body is valid by its schema and the service still refuses it with
+field errors, the refusal is a conflict with the stored records, answered 409 with the same
+message and fields (RFC 9110: a conflict with the current state of the resource).
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ from typing import Any
 
 import sqlite_utils
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
-from marshmallow import Schema
+from marshmallow import Schema, ValidationError
 
 from docgen.accounts import permissions
-from docgen.errors import DocgenError, FieldErrors
+from docgen.errors import Conflict, DocgenError, FieldErrors
 from docgen.forms import Form
 from docgen.web import errors, helpers
 from docgen.web.api import schemas
@@ -63,6 +69,16 @@ class ApiDoc:
     """The answer is a page for people (text/html)."""
     created: str | None = None
     """The view (of this blueprint) that reads what the answer's `id` names: the Location."""
+    conflicts: str | None = None
+    """The rules the service checks against stored records (Russian, for the description):
+    its field errors on a body valid by the schema answer 409."""
+    rules: str | None = None
+    """The body's rules across its fields that JSON Schema cannot state (Russian, for the
+    description of 422): a date after another, a date from today."""
+
+
+class StoredConflict(Conflict):
+    """A body valid by its schema that the stored records do not admit."""
 
 
 @dataclasses.dataclass
@@ -128,7 +144,13 @@ def endpoint(
                 call.org_id = call.org(_pop_org_id(call.data, raw))
                 permissions.require(call.user, org, call.org_id, call.db)
                 g.api_org_id = call.org_id  # for the audit of reads (web/reads.py)
-            return _respond(api_doc, view(call, **args), bp.name)
+            try:
+                result = view(call, **args)
+            except FieldErrors as err:
+                if api_doc.conflicts is None or _invalid(api_doc, method, body):
+                    raise
+                raise StoredConflict(err.message, fields=err.fields) from None
+            return _respond(api_doc, result, bp.name)
 
         wrapped.api_doc = api_doc  # type: ignore[attr-defined]
         bp.add_url_rule(rule, view_func=wrapped, methods=[method])
@@ -142,6 +164,17 @@ def _schema(cls: type[Schema]) -> Schema:
     """One instance of each request and response schema: they keep no state between calls,
     and building one (its fields copied) cost more than using it."""
     return cls()
+
+
+def _invalid(api_doc: ApiDoc, method: str, body: dict[str, Any] | None) -> bool:
+    """Whether the body alone breaks its schema (a PATCH names only the fields it changes)."""
+    if body is None or api_doc.body is None:
+        return False
+    try:
+        api_doc.body(partial=method == "PATCH").load(body)
+    except ValidationError:
+        return True
+    return False
 
 
 def _token_user() -> dict:

@@ -4,6 +4,11 @@ Each API view carries an `api_doc` (summary, body/query/response schemas, status
 paths come from the application's URL rules, the schemas from web/api/schemas.py and the
 kinds' input forms, so the description cannot drift from the code. No flask import: the
 application is passed in and only its URL map and view functions are read.
+
+A request valid by this description is refused only for what no schema can state: 409 names
+the rules against stored records an operation checks (`conflicts` of its view); 422 names
+the rules across a body's fields that JSON Schema cannot state (`rules` of its view; for a
+document's form, the kinds' rules: dates in order, one chair of a commission, the registry).
 """
 
 from __future__ import annotations
@@ -32,10 +37,15 @@ ERROR_TEXT = {
     403: "Недостаточно прав",
     404: "Не найдено",
     409: "Конфликт с состоянием записи",
-    422: "Ошибки в полях",
+    422: "Ошибки в полях запроса",
     410: "Срок ответа по ссылке истёк",
     429: "Слишком много попыток",
 }
+FORM_RULES = (
+    "правила формы вида документа, которых не выразить схемой: порядок дат (окончание не "
+    "раньше начала), один председатель и один секретарь комиссии, люди и пары из реестра "
+    "организации, согласия, не отозванные на дату документа"
+)
 _RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _CACHE_KEY = "docgen.openapi"
 
@@ -53,7 +63,8 @@ def kind_component(kind: catalog.Kind) -> str:
 
 
 def build(app: Any) -> dict[str, Any]:
-    plugin = MarshmallowPlugin(schema_name_resolver=_name_resolver())
+    named: dict[str, type] = {}
+    plugin = MarshmallowPlugin(schema_name_resolver=_name_resolver(named))
     api = APISpec(
         title=TITLE,
         version=VERSION,
@@ -94,14 +105,15 @@ def build(app: Any) -> dict[str, Any]:
         )
     result = api.to_dict()
     _link_inputs(result)
+    _state_rules(result, named)
     _patch_is_partial(result)
     _require_bodies(result)
     return result
 
 
-def _name_resolver() -> Any:
-    """Component names from class names; kinds' modules may reuse a name (RoadmapRowForm)."""
-    taken: dict[str, type] = {}
+def _name_resolver(taken: dict[str, type]) -> Any:
+    """Component names from class names; kinds' modules may reuse a name (RoadmapRowForm).
+    `taken` gathers the classes by their names."""
 
     def resolve(schema: Any) -> str:
         cls = schema if isinstance(schema, type) else type(schema)
@@ -164,6 +176,8 @@ def _operation(
         errors.add(401)
     if parameters:
         errors.add(404)  # a path's record may not exist
+    if api_doc.conflicts:
+        errors.add(409)
     if api_doc.query is not None:
         operation["parameters"].append({"in": "query", "schema": api_doc.query})
         errors |= {400, 422}
@@ -199,9 +213,17 @@ def _operation(
         success["links"] = {
             "read": {"operationId": target, "parameters": {param: "$response.body#/id"}}
         }
+    described = dict(ERROR_TEXT)
+    if api_doc.conflicts:
+        described[409] = f"Запрос верен, но противоречит записям: {api_doc.conflicts}"
+    rules = api_doc.rules
+    if rules is None and api_doc.body is not None and "input" in api_doc.body().fields:
+        rules = FORM_RULES
+    if rules:
+        described[422] = f"{ERROR_TEXT[422]} или {rules}"
     operation["responses"] = {str(api_doc.status): success} | {
         str(status): {
-            "description": ERROR_TEXT[status],
+            "description": described[status],
             "content": {"application/json": {"schema": schemas.ErrorOut}},
         }
         for status in sorted(errors)
@@ -223,6 +245,14 @@ def _link_inputs(result: dict[str, Any]) -> None:
                     {"properties": {"kind": {"const": kind.slug}, "input": ref}}
                     for kind, ref in zip(catalog.KINDS, refs, strict=True)
                 ]
+
+
+def _state_rules(result: dict[str, Any], named: dict[str, type]) -> None:
+    """A request's rules across its fields (`json_rules` of its schema) as `allOf`."""
+    for name, component in result["components"]["schemas"].items():
+        rules = getattr(named.get(name), "json_rules", ())
+        if rules:
+            component["allOf"] = [dict(rule) for rule in rules]
 
 
 def _patch_is_partial(result: dict[str, Any]) -> None:

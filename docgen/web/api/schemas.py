@@ -1,16 +1,19 @@
 """Request and response schemas of the JSON API: they validate bodies and feed the OpenAPI file.
 
 Request schemas (`*Request`, `*Query`) reject unknown keys and speak Russian like every form;
-response schemas (`*Out`) describe and shape what the API returns.
+response schemas (`*Out`) describe and shape what the API returns. A request's rules across
+its own fields that JSON Schema can state are stated beside it in `json_rules` (openapi.py
+adds them as `allOf`), so that a body valid by the description passes them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from docgen.forms import Date, Form, Int, Str, field, one_of
+from docgen.forms import NOT_BLANK, Date, Form, Int, Str, field, one_of
 from docgen.kinds import catalog
 from docgen.registry.schemas import (
     CATEGORIES,
@@ -129,18 +132,50 @@ class IndicatorQuery(Form):
     on = Date(load_default=None, metadata=field("Отчётная дата", "По умолчанию — сегодня"))
 
 
+def when(name: str, values: list[str], then: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema: when the field `name` holds one of `values`, the body also meets `then`."""
+    return {"if": {"properties": {name: {"enum": values}}, "required": [name]}, "then": then}
+
+
+def _filled(*names: str) -> dict[str, Any]:
+    """JSON Schema: the fields are given as text that is not blank."""
+    return {
+        "required": list(names),
+        "properties": {name: {"type": "string", "pattern": NOT_BLANK} for name in names},
+    }
+
+
 class PersonCreateRequest(PersonSchema):
     org_id = Id(load_default=None, metadata=field("Организация"))
+
+    json_rules = (
+        when(
+            "category",
+            ["обучающийся"],
+            {"required": ["birth_date"], "properties": {"birth_date": {"type": "string"}}},
+        ),
+        when("category", ["представитель организации-партнёра"], _filled("partner_org")),
+    )
 
 
 class PersonPatchRequest(PersonSchema):
     """Any fields of a person; those not given keep their values."""
 
+    @validates_schema
+    def _rules(self, data: dict, **kwargs: Any) -> None:
+        # Overrides PersonSchema._rules: the rules across fields hold for the person as stored
+        # with the changes (a conflict, 409), so only the fields' own rules are checked here.
+        birth = data.get("birth_date")
+        if birth is not None and birth > dt.date.today():
+            raise ValidationError({"birth_date": ["дата ещё не наступила"]})
+
 
 class GroupCreateRequest(GroupSchema):
     org_id = Id(load_default=None, metadata=field("Организация"))
     mentor_id = Id(required=True, metadata=field("Наставник"))
-    mentee_ids = RegistryList(Id(), required=True, metadata=field("Наставляемые"))
+    mentee_ids = RegistryList(
+        Id(), required=True, metadata=field("Наставляемые", minItems=1, uniqueItems=True)
+    )
 
 
 class GroupCloseRequest(CloseGroupSchema):
@@ -148,7 +183,13 @@ class GroupCloseRequest(CloseGroupSchema):
 
 
 class ConsentSignRequest(ConsentSignSchema):
-    pass
+    json_rules = (
+        when(
+            "signer",
+            ["representative", "both"],
+            _filled("representative_name", "representative_doc"),
+        ),
+    )
 
 
 class ConsentWithdrawRequest(Form):

@@ -136,6 +136,10 @@ def _survey_out(db: Any, survey_id: int, issued: issuing.Issued | None = None) -
     bp, "POST", "/surveys", "Выдать анкету удовлетворённости: по ссылке на каждого участника",
     "Анкетирование", org="edit_registry", body=SurveyRequest, response=SurveyOut, status=201,
     errors=(403, 404, 422), created="get_survey",
+    rules=(
+        f"срок ответа — от сегодняшнего дня до {issuing.MAX_DAYS} дней; анкету выдаёт школа "
+        "участникам её действующих пар и групп"
+    ),
 )  # fmt: skip
 def create_survey(call: Call) -> Response:
     organisations.get_organisation(call.db, call.org_id)

@@ -292,6 +292,8 @@ def mentoring_forms(call: Call) -> Any:
 
 # --- registry: people -------------------------------------------------------------------
 
+SAME_PERSON = "тот же человек (ФИО и дата рождения) уже есть в реестре организации"
+
 
 @route(
     "GET", "/people", "Люди реестра организации", "Реестр", org="read",
@@ -313,7 +315,7 @@ def get_person(call: Call, person_id: int) -> Any:
 @route(
     "POST", "/people", "Добавить человека в реестр", "Реестр", org="edit_registry", raw=True,
     body=schemas.PersonCreateRequest, response=schemas.PersonOut, status=201, errors=(403, 404),
-    created="get_person",
+    created="get_person", conflicts=SAME_PERSON,
 )  # fmt: skip
 def add_person(call: Call) -> Any:
     person_id = people.add_person(call.db, call.org_id, call.data)
@@ -325,6 +327,11 @@ def add_person(call: Call) -> Any:
     "PATCH", "/people/<id:person_id>", "Изменить поля человека (не указанные остаются)",
     "Реестр", on=("edit_registry", "person"), raw=True,
     body=schemas.PersonPatchRequest, response=schemas.PersonOut, errors=(403, 404),
+    conflicts=(
+        "правила записи человека выполняются вместе с уже записанными полями: дата рождения "
+        "обязательна для обучающегося, организация-партнёр — для её представителя; "
+        + SAME_PERSON
+    ),
 )  # fmt: skip
 def update_person(call: Call, person_id: int) -> Any:
     people.update_person(call.db, person_id, call.data)
@@ -351,6 +358,12 @@ def list_consents(call: Call, person_id: int) -> Any:
     "POST", "/people/<id:person_id>/consents/sign", "Отметить подписанное согласие", "Согласия",
     on=("edit_registry", "person"), body=schemas.ConsentSignRequest,
     response=schemas.ConsentOut, status=201, errors=(403, 404),
+    conflicts=(
+        "кто подписывает, зависит от возраста человека на дату подписания (до 14 лет — "
+        "законный представитель, с 14 до 18 — оба, с 18 — сам или представитель по "
+        "доверенности); у обучающегося в реестре должна быть дата рождения; дата подписания "
+        "не раньше даты рождения"
+    ),
 )  # fmt: skip
 def sign_consent(call: Call, person_id: int) -> Any:
     consent_id = consents.sign_consent(call.db, person_id, **call.data)
@@ -362,6 +375,9 @@ def sign_consent(call: Call, person_id: int) -> Any:
     "POST", "/people/<id:person_id>/consents/withdraw", "Отозвать подписанное согласие",
     "Согласия", on=("edit_registry", "person"), body=schemas.ConsentWithdrawRequest,
     response=schemas.ConsentOut, errors=(403, 404, 409),
+    conflicts=(
+        "отозвать можно подписанное согласие этого вида, и не раньше даты его подписания"
+    ),
 )  # fmt: skip
 def withdraw_consent(call: Call, person_id: int) -> Any:
     kind = call.data["kind"]
@@ -407,7 +423,12 @@ def get_group(call: Call, group_id: int) -> Any:
 @route(
     "POST", "/groups", "Закрепить пару или группу", "Реестр", org="edit_registry",
     body=schemas.GroupCreateRequest, response=schemas.GroupOut, status=201, errors=(403, 404),
-    created="get_group",
+    created="get_group", rules="дата окончания не раньше даты начала",
+    conflicts=(
+        "наставник и наставляемые — люди реестра этой организации с категориями, которые "
+        "допускает форма наставничества (GET /api/forms), наставник не наставляемый в своей "
+        "паре; форма — из справочника форм"
+    ),
 )  # fmt: skip
 def create_group(call: Call) -> Any:
     group_id = groups.create_group(call.db, call.org_id, **call.data)
@@ -419,6 +440,7 @@ def create_group(call: Call) -> Any:
     "POST", "/groups/<id:group_id>/close", "Завершить пару или группу с результатом", "Реестр",
     on=("edit_registry", "group"), body=schemas.GroupCloseRequest, response=schemas.GroupOut,
     errors=(403, 404, 409),
+    conflicts="завершить можно действующую пару (группу), не раньше даты начала её работы",
 )  # fmt: skip
 def close_group(call: Call, group_id: int) -> Any:
     groups.close_group(call.db, group_id, call.data["result"], call.data["closed_on"])
