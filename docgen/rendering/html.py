@@ -547,7 +547,7 @@ def bare_pages(docxs: Iterable[bytes]) -> tuple[str, str] | None:
     """
     articles, pages, content = [], [], None
     for index, docx in enumerate(docxs):
-        conv = _Converter(docx)
+        conv = _Converter.of_docx(docx)
         conv.convert()
         own = conv._content_css()
         if content is None:
