@@ -424,16 +424,11 @@ def _render_checked(
     org_id: int,
     requisites: ctx.Requisites,
 ) -> tuple[bytes, list[tuple[kits.Annex, bytes]], list[checking.Finding]]:
-    """`render_kit` and the checker's findings on its DOCX.
-
-    As in `preview`, a document of the built-in template without annexes is checked from its
-    rendered parts, not read back from the packed DOCX (the same findings, tests/test_preview.py);
-    the DOCX is those parts packed, byte for byte what `render_kit` gives.
-    """
+    """`render_kit` and the checker's findings on its DOCX; as in `preview`, a document of the
+    built-in template without annexes is checked from its parts, never read back from the DOCX."""
     if kits.resolve(db, kind, data, org_id, compose.validate) or variant(db, kind, org_id):
         docx, parts = render_kit(db, kind, data, org_id, requisites)
         return docx, parts, checking.check(docx)
-    # render_kit without annexes: the order's own input, its own template
     values = _values(db, kind, kits.with_trail(kind, data, [])[0], org_id, requisites)
     rendered = engine.render_parts(engine.builtin_template(kind.template), values)
     return rendered.docx(), [], checking.check_parts(rendered)
