@@ -143,3 +143,87 @@ def test_missing_documents_of_a_participant(db, org, people):
     # Staff who are in no base and no pair need nothing.
     staff = person(db, org, "Кузнецов", "Олег", "Олегович")
     assert bases.missing_documents(db, staff, "2024-09-11") == []
+
+
+def _namesakes_by_scan(db, org_ids):
+    """The namesakes look-up as it was before it became a query: every person read, compared
+    in Python — kept here as the reference the query must agree with."""
+    ids = sorted(set(org_ids))
+    marks = ", ".join("?" for _ in ids)
+    by_name: dict = {}
+    for found in db.query(f"SELECT * FROM people WHERE org_id IN ({marks})", ids):
+        key = tuple(
+            registry_people.name_key(found.get(k)) for k in ("surname", "name", "patronymic")
+        )
+        by_name.setdefault(key, []).append(found)
+
+    def find(block):
+        key = tuple(
+            registry_people.name_key(block.get(k)) for k in ("surname", "name", "patronymic")
+        )
+        if not key[0] or not key[1]:
+            return []
+        birth = block.get("birth_date")
+        return [
+            p
+            for p in by_name.get(key, [])
+            if not (birth and p["birth_date"] and p["birth_date"] != birth)
+        ]
+
+    return find
+
+
+def test_namesakes_of_a_school_of_thousands_are_those_of_a_full_scan(db, org):
+    other = school(db, department(db))  # not among the organisations asked about
+    surnames = ["Иванова", "ИВАНОВА", "иванова", "Семёнов", "Семенов", "СЕМЁНОВ", " Петров  ",
+                "Петров", "Кузнецова", "Smith", "SMITH", "Лебедев-Кумач", "лебедев-кумач",
+                "Лебедев Кумач", "Лебедев  Кумач", "Лебедев\tКумач", "Лебедев\u00a0Кумач", "ÉLODIE", "élodie",
+                "Їжак", "їжак", "O'Brien", "o'brien", "Straße", "STRASSE"]  # fmt: skip
+    names = ["Анна", "АННА", "Пётр", "Петр", "Ольга"]
+    patronymics = ["", "Ивановна", "ИВАНОВНА", "Алексеевич"]
+    births = [None, "", "2010-01-01", "2011-02-03", "1980-05-02"]
+    rows, seen = [], set()
+    for i in range(5000):
+        row = {
+            "org_id": other if i % 10 == 0 else org,
+            "surname": surnames[i % len(surnames)] if i % 3 else f"Фамилия{i}",
+            "name": names[(i // 13) % len(names)],
+            "patronymic": patronymics[(i // 7) % len(patronymics)],
+            "birth_date": births[(i // 11) % len(births)],
+        }
+        identity = (row["org_id"], row["surname"], row["name"], row["patronymic"], row["birth_date"] or "")  # fmt: skip
+        if identity in seen:
+            continue
+        seen.add(identity)
+        rows.append(
+            {
+                **row,
+                "gender": "f",
+                "category": "педагог",
+                "is_mentor": 0,
+                "is_mentee": 0,
+                "created_at": "2024-01-01T00:00:00+00:00",
+            }  # fmt: skip
+        )
+    db["people"].insert_all(rows)
+    assert db["people"].count > 2500
+
+    blocks = [
+        {"surname": s, "name": n, "patronymic": p, "birth_date": b}
+        for s in [*surnames, "Сидоров", "", "Фамилия3", "фамилия6"]
+        for n in names
+        for p in [*patronymics, None]
+        for b in [None, "2010-01-01", "1980-05-02", "1999-12-31"]
+    ]
+    old = _namesakes_by_scan(db, [org])
+    new = bases.namesakes(db, [org])
+    found = 0
+    for block in blocks:
+        expected = sorted(p["id"] for p in old(block))
+        assert [p["id"] for p in new(block)] == expected, block
+        found += bool(expected)
+    assert found > 200  # most blocks name someone, and a few several people
+    assert len(new({"surname": "иванова", "name": "анна", "patronymic": "ивановна"})) > 1
+    assert new({"surname": "Иванова", "name": "Анна", "patronymic": "", "birth_date": None})[0][
+        "surname"
+    ] in ("Иванова", "ИВАНОВА", "иванова")

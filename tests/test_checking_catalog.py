@@ -135,33 +135,36 @@ def test_preview_carries_findings_and_an_error_blocks_registration(db, monkeypat
 
     document = documents.create(db, director, "curator-order", payload, org_id)
     # the frozen file loses its heading, a required requisite: registration is refused
-    original = documents.render_kit
+    # (the defect is made where the document is rendered, before it is packed and checked)
+    original = documents.engine.render_parts
 
     def with_defect(*args, **kwargs):
-        docx, parts = original(*args, **kwargs)
-        return _drop_title(docx), parts
+        return _drop_title_part(original(*args, **kwargs))
 
-    monkeypatch.setattr(documents, "render_kit", with_defect)
+    monkeypatch.setattr(documents.engine, "render_parts", with_defect)
     with pytest.raises(Conflict) as refused:
         documents.register(db, director, document["id"], dt.date.today())
     assert "REQ-TITLE" in " ".join(refused.value.fields["findings"])
     assert documents.archive.get_document(db, document["id"])["status"] == "draft"
-    monkeypatch.setattr(documents, "render_kit", original)
+    monkeypatch.setattr(documents.engine, "render_parts", original)
     registered = documents.register(db, director, document["id"], dt.date.today())
     assert registered["number"]
 
 
-def _drop_title(content: bytes) -> bytes:
-    """The same DOCX without its heading paragraph (a document missing a required requisite)."""
-    from docx import Document
+def _drop_title_part(parts):
+    """The same rendered parts without the heading paragraph of word/document.xml."""
+    from lxml import etree
 
-    document = Document(io.BytesIO(content))
-    for paragraph in document.paragraphs:
-        if paragraph.text.startswith("О назначении куратора"):
-            paragraph._p.getparent().remove(paragraph._p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    from docgen.rendering.docx import Parts
+
+    root = etree.fromstring(parts.rendered["word/document.xml"].encode("utf-8"))
+    w_p = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+    heading = [p for p in root.iter(w_p) if "".join(p.itertext()).startswith("О назначении куратора")]  # fmt: skip
+    assert heading
+    for paragraph in heading:
+        paragraph.getparent().remove(paragraph)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode()
+    return Parts(parts.compiled, {**parts.rendered, "word/document.xml": xml})
 
 
 def _with_old_gost(payload: dict) -> dict:

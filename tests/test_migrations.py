@@ -57,6 +57,7 @@ def test_a_database_migrated_before_the_split_is_recognised(tmp_path):
         "m009_people_lookup",
         "m010_pdf_after_registration",
         "m011_imports",
+        "m012_people_name_index",
     ]
     assert migrate(db) == []
     assert [m.name for m in MIGRATIONS[:3]] == OLD_NAMES

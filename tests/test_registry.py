@@ -85,6 +85,7 @@ def test_migrate_is_idempotent_and_seeds_forms(db_path):
         "m009_people_lookup",
         "m010_pdf_after_registration",
         "m011_imports",
+        "m012_people_name_index",
     ]
     assert migrate(connect(db_path)) == []
     titles = [form["title"] for form in groups.list_forms(db)]

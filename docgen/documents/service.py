@@ -258,9 +258,11 @@ def preview(
     return html.parts_to_html(parts, fragment=True), checking.check_parts(parts)
 
 
-def refuse_blocking(docx: bytes) -> None:
-    """Conflict listing every «ошибка» the checker finds; a «предупреждение» never blocks."""
-    errors = checking.blocking(checking.check(docx))
+def refuse_blocking(found: bytes | list[checking.Finding]) -> None:
+    """Conflict listing every «ошибка» among the findings (or the checker's on a DOCX); a
+    «предупреждение» never blocks."""
+    findings = checking.check(found) if isinstance(found, bytes) else found
+    errors = checking.blocking(findings)
     if errors:
         raise Conflict(
             "Документ не зарегистрирован: проверка нашла ошибки — исправьте их и повторите.",
@@ -415,6 +417,23 @@ def _latest_version_id(db: sqlite_utils.Database, document_id: int) -> int:
     return archive.get_version(db, document_id)["id"]
 
 
+def _render_checked(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    data: Mapping[str, Any],
+    org_id: int,
+    requisites: ctx.Requisites,
+) -> tuple[bytes, list[tuple[kits.Annex, bytes]], list[checking.Finding]]:
+    """`render_kit` and the checker's findings on its DOCX; as in `preview`, a document of the
+    built-in template without annexes is checked from its parts, never read back from the DOCX."""
+    if kits.resolve(db, kind, data, org_id, compose.validate) or variant(db, kind, org_id):
+        docx, parts = render_kit(db, kind, data, org_id, requisites)
+        return docx, parts, checking.check(docx)
+    values = _values(db, kind, kits.with_trail(kind, data, [])[0], org_id, requisites)
+    rendered = engine.render_parts(engine.builtin_template(kind.template), values)
+    return rendered.docx(), [], checking.check_parts(rendered)
+
+
 def _prepare(
     db: sqlite_utils.Database, kind: Kind, document: dict, number: str | None, on: dt.date
 ) -> _Prepared:
@@ -422,8 +441,8 @@ def _prepare(
     version = archive.get_version(db, document["id"])
     data = compose.validate(kind, version["input"])
     requisites = ctx.Requisites(number, on)
-    docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
-    refuse_blocking(docx)
+    docx, parts, findings = _render_checked(db, kind, data, document["org_id"], requisites)
+    refuse_blocking(findings)
     annex_versions = {
         annex.document["id"]: _latest_version_id(db, annex.document["id"]) for annex, _ in parts
     }

@@ -23,6 +23,7 @@ from docgen.migrations import (
     m009_people_lookup,
     m010_pdf_after_registration,
     m011_imports,
+    m012_people_name_index,
 )
 
 
@@ -44,4 +45,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m009_people_lookup", m009_people_lookup.apply),
     Migration("m010_pdf_after_registration", m010_pdf_after_registration.apply),
     Migration("m011_imports", m011_imports.apply),
+    Migration("m012_people_name_index", m012_people_name_index.apply),
 )

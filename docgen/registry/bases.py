@@ -16,6 +16,7 @@ import sqlite_utils
 
 from docgen import dates, ru
 from docgen.errors import Conflict, FieldErrors, NotFound
+from docgen.migrations import m012_people_name_index as m012
 from docgen.registry import consents, groups, people
 
 PROCESSING = "processing"
@@ -289,32 +290,40 @@ def _name_key(record: Mapping[str, Any]) -> tuple[str, str, str]:
     return tuple(people.name_key(record.get(k)) for k in ("surname", "name", "patronymic"))
 
 
+_SURNAME_KEY = m012.surname_key()
+
+
 def namesakes(
     db: sqlite_utils.Database, org_ids: Iterable[int]
 ) -> Callable[[Mapping[str, Any]], list[dict]]:
     """A lookup of the registry people of the organisations who are a person typed inline.
 
-    The same surname, name and patronymic (case- and ё-insensitive); when both sides give a
-    birth date, it must be the same too (otherwise they are namesakes). The people are read
-    once, so a form with many inline people costs one query.
+    The same surname, name and patronymic (case- and ё-insensitive, spaces collapsed); when
+    both sides give a birth date, it must be the same too (otherwise they are namesakes). Each
+    look-up is one query by the folded surname (idx_people_org_surname, m012), in id order:
+    only the namesakes are read, however many people the school has.
     """
     ids = sorted(set(org_ids))
     marks = ", ".join("?" for _ in ids)
-    by_name: dict[tuple[str, str, str], list[dict]] = {}
-    # SQLite's lower() only folds ASCII, so Cyrillic names are compared in Python.
-    for person in db.query(f"SELECT * FROM people WHERE org_id IN ({marks})", ids):
-        by_name.setdefault(_name_key(person), []).append(person)
+    # The index narrows by the surname as SQL can fold it; the registry's own folding, a
+    # function on the connection, decides (SQLite's lower() folds only ASCII).
+    db.conn.create_function("docgen_name_key", 1, people.name_key, deterministic=True)
 
     def find(block: Mapping[str, Any]) -> list[dict]:
         key = _name_key(block)
-        if not key[0] or not key[1]:
+        if not key[0] or not key[1] or not ids:
             return []
+        where = f"org_id IN ({marks}) AND {_SURNAME_KEY} IN (?, ?)"
+        params: list[Any] = [*ids, key[0][: m012.PREFIX], m012.RISKY]
         birth = dates.to_iso(block.get("birth_date"))
-        return [
-            person
-            for person in by_name.get(key, [])
-            if not (birth and person["birth_date"] and person["birth_date"] != birth)
-        ]
+        if birth:  # a person without a birth date may still be them
+            where += " AND ifnull(birth_date, '') IN ('', ?)"
+            params.append(birth)
+        where += (
+            " AND docgen_name_key(surname) = ? AND docgen_name_key(name) = ?"
+            " AND docgen_name_key(patronymic) = ?"
+        )
+        return list(db.query(f"SELECT * FROM people WHERE {where} ORDER BY id", [*params, *key]))
 
     return find
 
