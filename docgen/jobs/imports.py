@@ -93,9 +93,11 @@ def run(database: str, import_id: int) -> None:
 def _main(argv: list[str]) -> None:
     database, import_id, memory_mb, parent = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
     children.die_with_parent(parent)
+    # The database is opened first: SQLite maps its WAL index then, and a connection that
+    # cannot map it fails with «disk I/O error» instead of the import meeting its limit.
+    db = connect(database)
     limit = sandbox._vm_bytes() + memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    db = connect(database)
     try:
         importing.run_queued(db, import_id)
     except MemoryError:
