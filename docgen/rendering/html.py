@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
 from docgen.rendering.ooxml import (
     _HEX,
     _SINGLE_LINE,
     W,
     _border_css,
     _borders,
+    _elements,
     _margins,
     _merge_ppr,
     _num,
@@ -40,6 +39,7 @@ from docgen.rendering.ooxml import (
     _pt,
     _rpr_css,
     _rpr_props,
+    _split_sections,
     _Styles,
     _styles,
     _TableStyle,
@@ -602,25 +602,3 @@ _FRAGMENT_CSS = """\
 .doc .sect { box-sizing: content-box; background: #fff; margin: 0 auto 12px;
   box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
 .doc .pgbreak { border-top: 1px dashed #adb5bd; }"""
-
-
-def _elements(parent):
-    return [] if parent is None else list(parent.iterchildren(tag=etree.Element))
-
-
-def _split_sections(body) -> list[tuple[list, object]]:
-    """Body blocks grouped by section; a paragraph holding a sectPr ends its section."""
-    sections, current, final = [], [], None
-    for el in _elements(body):
-        if el.tag == W + "sectPr":
-            final = el
-            continue
-        current.append(el)
-        if el.tag == W + "p":
-            sect_pr = el.find(f"{W}pPr/{W}sectPr")
-            if sect_pr is not None:
-                sections.append((current, sect_pr))
-                current = []
-    if current or not sections:
-        sections.append((current, final))  # an empty last section would add a blank page
-    return sections

@@ -316,3 +316,25 @@ class _TableStyle:
     margins: dict = field(default_factory=dict)
     ppr: dict = field(default_factory=dict)
     rpr: dict = field(default_factory=dict)
+
+
+def _elements(parent):
+    return [] if parent is None else list(parent.iterchildren(tag=etree.Element))
+
+
+def _split_sections(body) -> list[tuple[list, object]]:
+    """Body blocks grouped by section; a paragraph holding a sectPr ends its section."""
+    sections, current, final = [], [], None
+    for el in _elements(body):
+        if el.tag == W + "sectPr":
+            final = el
+            continue
+        current.append(el)
+        if el.tag == W + "p":
+            sect_pr = el.find(f"{W}pPr/{W}sectPr")
+            if sect_pr is not None:
+                sections.append((current, sect_pr))
+                current = []
+    if current or not sections:
+        sections.append((current, final))  # an empty last section would add a blank page
+    return sections
