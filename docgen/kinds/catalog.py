@@ -141,16 +141,18 @@ class Kind:
         consents tell apart («Согласие на обработку персональных данных — Иванова А.А.»)."""
         typed = data.get("title")
         title_field = self.form.fields.get("title")
-        # The schema fills an untyped title with its default: that one is not the person's own.
-        if typed and (title_field is None or typed != title_field.load_default):
-            return typed
         subject = data.get("subject")
-        if isinstance(subject, Mapping) and subject.get("surname"):
+        named = isinstance(subject, Mapping) and subject.get("surname")
+        # The schema fills an untyped title with its default: that one is not the person's own.
+        default = title_field is not None and typed == title_field.load_default
+        if typed and not (default and named):
+            return typed
+        if named:
             initials = "".join(
                 f"{part[0]}." for part in (subject.get("name"), subject.get("patronymic")) if part
             )
             return f"{self.title} — {subject['surname']} {initials}".rstrip()
-        return self.title
+        return typed or self.title
 
     @functools.cached_property
     def form(self) -> Any:
