@@ -28,7 +28,16 @@ def _short(page) -> None:
 
 
 def _ok(page) -> str:
-    """The success message; a refusal fails the step with what the page says instead."""
+    """The success message; a refusal fails the step with what the page says instead.
+
+    It waits for the message first: right after a click the old page may still be shown (on a
+    busy machine the form's answer takes a while); a refusal shows none, and fails the step."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator(".flash-ok").first.wait_for(timeout=RENDER_MS)
+    except PlaywrightTimeout:
+        pass
     if page.locator(".flash-ok").count() == 0:
         page.screenshot(path=ARTIFACTS / "journey-refused.png", full_page=True)
         raise AssertionError(page.inner_text("main")[:3000])
