@@ -81,7 +81,15 @@ class Decimal(fields.Decimal):
 
 
 class Bool(fields.Boolean):
+    """true or false, as its JSON Schema says: not 0, 1 or "yes" (pages turn a checkbox into a
+    bool before loading; the registry turns its stored 0/1 back into bools)."""
+
     default_error_messages = _messages(invalid="Ожидается «да» или «нет».")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class Date(fields.Date):
@@ -219,6 +227,12 @@ def field_constraints(self: Any, field: fields.Field, ret: dict, **kwargs: Any) 
     elif isinstance(field, Date):
         ret.pop("format", None)
         extra["pattern"] = date_pattern(dt.date.today().year - 1)
+    if (
+        getattr(field.parent, "NULL_IS_MISSING", False)
+        and not field.required
+        and isinstance(ret.get("type"), str)
+    ):
+        extra["type"] = [ret["type"], "null"]  # null means «not given» there
     return extra
 
 

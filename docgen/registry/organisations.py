@@ -11,7 +11,7 @@ import sqlite_utils
 from docgen.db import now_iso, transaction
 from docgen.errors import NotFound
 from docgen.registry.common import field_error, first_row
-from docgen.registry.schemas import OrganisationSchema
+from docgen.registry.schemas import OrganisationSchema, stored
 
 
 def create_organisation(db: sqlite_utils.Database, data: dict) -> int:
@@ -26,8 +26,9 @@ def create_organisation(db: sqlite_utils.Database, data: dict) -> int:
 def update_organisation(db: sqlite_utils.Database, org_id: int, data: dict) -> None:
     """Change an organisation's requisites (fields not given stay as they are)."""
     current = get_organisation(db, org_id)
-    merged = {k: v for k, v in current.items() if k not in ("id", "created_at")} | data
-    clean = OrganisationSchema().load_or_raise(merged)
+    schema = OrganisationSchema()
+    merged = {k: v for k, v in stored(current, schema).items() if k not in ("id", "created_at")}
+    clean = schema.load_or_raise(merged | data)
     if clean.get("parent_id") == org_id:
         raise field_error(
             "parent_id", "Орган управления образованием: не может быть самой организацией"

@@ -16,7 +16,7 @@ from docgen.errors import FieldErrors, NotFound
 from docgen.paging import Found, Where, paged
 from docgen.registry.common import field_error, first_row
 from docgen.registry.organisations import get_organisation
-from docgen.registry.schemas import PersonSchema
+from docgen.registry.schemas import PersonSchema, stored
 
 
 def short_name(person: dict) -> str:
@@ -72,10 +72,11 @@ def update_person(db: sqlite_utils.Database, person_id: int, data: dict) -> None
     """Change a person's fields; fields not given keep their values."""
     current = get_person(db, person_id)
     keep_out = ("id", "org_id", "created_at")
-    merged = {k: v for k, v in current.items() if k not in keep_out} | {
+    schema = PersonSchema()
+    merged = {k: v for k, v in stored(current, schema).items() if k not in keep_out} | {
         k: v for k, v in data.items() if k not in keep_out
     }
-    record = person_record(PersonSchema().load_or_raise(merged))
+    record = person_record(schema.load_or_raise(merged))
     with transaction(db):
         existing = find_person(
             db,

@@ -145,8 +145,20 @@ def _digits(length: tuple[int, ...], what: str):
     return check
 
 
+def stored(row: dict[str, Any], schema: Schema) -> dict[str, Any]:
+    """A stored row as its schema loads it: SQLite keeps booleans as 0 and 1."""
+    return {
+        key: bool(value)
+        if isinstance(schema.fields.get(key), fields.Boolean) and isinstance(value, int)
+        else value
+        for key, value in row.items()
+    }
+
+
 class RegistrySchema(Form):
     """Base for registry records: messages are prefixed with the field's Russian label."""
+
+    NULL_IS_MISSING = True  # for the JSON Schema: see _blank_values
 
     @pre_load
     def _blank_values(self, data: Any, **kwargs: Any) -> Any:

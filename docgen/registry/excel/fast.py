@@ -107,7 +107,7 @@ def person(data: dict[str, Any]) -> dict[str, Any] | None:
             if key != "patronymic":
                 return None
             out[key] = None  # an optional field left empty
-        elif len(value) > 100 or not NAME_RE.match(value):
+        elif len(value) > 100 or not NAME_RE.fullmatch(value):
             return None
         else:
             out[key] = value

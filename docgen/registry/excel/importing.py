@@ -53,6 +53,7 @@ from docgen.registry.excel.sheets import (
     cell_text,
     read_workbook,
 )
+from docgen.registry.schemas import stored
 
 
 def import_workbook(
@@ -359,7 +360,7 @@ def _import_base(ctx: Context, sheet: str, number: int, record: dict) -> None:
         if any((person.get(k) or "") != (v or "") for k, v in wanted.items()):
             # people.update_person without its per-call schema: only these fields change,
             # so the person's identity (and its uniqueness) stays as it is.
-            merged = {k: person[k] for k in BASE_FIELDS} | changes
+            merged = stored({k: person[k] for k in BASE_FIELDS}, ctx.base_schema) | changes
             clean = fast.base_fields(merged) or ctx.base_schema.load_or_raise(merged)
             record = {k: int(v) if isinstance(v, bool) else v for k, v in clean.items()}
             sets = ", ".join(f"{k} = ?" for k in record)
