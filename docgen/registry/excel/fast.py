@@ -140,7 +140,8 @@ def person(data: dict[str, Any]) -> dict[str, Any] | None:
     return out | _PERSON_DEFAULTS
 
 
-_PERSON_KEYS = {
+# The fields of a person row that the import reads (importing.py builds rows of them).
+PERSON_FIELDS = (
     "surname",
     "name",
     "patronymic",
@@ -152,7 +153,8 @@ _PERSON_KEYS = {
     "partner_org",
     "email",
     "phone",
-}
+)
+_PERSON_KEYS = frozenset(PERSON_FIELDS)
 _PERSON_DEFAULTS = {
     "competences": "",
     "time_available": "",

@@ -122,19 +122,7 @@ def _zero_counts(report: ImportReport) -> ImportReport:
     return ImportReport(errors=report.errors, written=False)
 
 
-_PERSON_FIELDS = (
-    "surname",
-    "name",
-    "patronymic",
-    "gender",
-    "birth_date",
-    "category",
-    "position",
-    "experience_years",
-    "partner_org",
-    "email",
-    "phone",
-)
+_PERSON_FIELDS = fast.PERSON_FIELDS
 
 
 def _person_data(record: dict, errors: list[tuple[str, str]]) -> dict:
