@@ -517,3 +517,49 @@ def test_ids_out_of_range_are_404_naming_the_record(api, api_app):
         response = client.client.open(url, method=method, headers=client._headers(None))
         assert response.status_code == 404, (method, url)
         assert response.json == {"error": ids.NOT_FOUND[name]}, (method, url)
+
+
+# --- what the OpenAPI description says of booleans and nulls --------------------------
+
+
+def test_a_boolean_is_true_or_false_not_0_or_1(api):
+    client = api("director")
+    questionnaire = sample("questionnaire")
+    for wrong in (0, 1, "да", "true"):
+        answer = client.post(
+            "/api/preview",
+            json={"kind": "questionnaire", "input": {**questionnaire, "with_name": wrong}},
+        )
+        assert answer.status_code == 422, wrong
+        named = {k: v for k, v in answer.json["fields"].items() if k.endswith("with_name")}
+        assert list(named.values()) == [["Ожидается «да» или «нет»."]], answer.json
+    fine = {**questionnaire, "with_name": True}
+    assert (
+        client.post("/api/preview", json={"kind": "questionnaire", "input": fine}).status_code
+        == 200
+    )
+
+
+def test_an_optional_registry_text_may_be_null_as_its_description_says(api, demo_ids):
+    client = api("director")
+    person = client.get("/api/openapi.json").json["components"]["schemas"]
+    fields = next(s for name, s in person.items() if "time_available" in s.get("properties", {}))
+    assert fields["properties"]["time_available"]["type"] == ["string", "null"]
+    assert "null" not in fields["properties"]["surname"]["type"]
+    made = client.post(
+        "/api/people",
+        json={
+            "org_id": demo_ids["school1"],
+            "surname": "Нулева",
+            "name": "Ольга",
+            "gender": "f",
+            "category": "педагог",
+            "time_available": None,
+        },
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["time_available"] == ""
+    # A stored person (its booleans kept as 0/1 by SQLite) is still changed field by field.
+    changed = client.patch(f"/api/people/{made.json['id']}", json={"phone": "8 800"})
+    assert changed.status_code == 200, changed.json
+    assert changed.json["is_mentor"] is False
