@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
 LAYERS = (
     {"errors", "dates", "ru", "text", "typography", "safezip", "paging", "codes", "forms"},
     {"migrations"},
-    {"db"},
+    {"db", "processes"},
     {"accounts", "registry", "surveys"},
     {"rendering"},
     {"kinds"},

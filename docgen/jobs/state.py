@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import shutil
 import socket
 import sqlite3
@@ -16,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from docgen import processes
 from docgen.db import connect, now_iso, transaction
 from docgen.documents import pdfs
 from docgen.documents.pdfs import worker_name
@@ -99,22 +99,12 @@ def heartbeat(db_path: str, job_id: int, every: float = HEARTBEAT_SECONDS) -> It
         thread.join()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def worker_gone(
     worker: str | None, since: str, host: str, now: dt.datetime, stale: dt.timedelta
 ) -> bool:
     """A worker «host:pid» is gone: a dead process on this host, or not seen since `stale`."""
     worker_host, _, pid = (worker or "").rpartition(":")
-    if worker_host == host and pid.isdigit() and not _alive(int(pid)):
+    if worker_host == host and pid.isdigit() and not processes.alive(int(pid)):
         return True
     return now - dt.datetime.fromisoformat(since) > stale
 

@@ -23,6 +23,7 @@ from docgen.db import connect
 from docgen.documents import bulk, pdfs
 from docgen.errors import DocgenError
 from docgen.jobs import state
+from docgen.registry.excel import batches
 
 if TYPE_CHECKING:
     from docgen.jobs.queue import Settings
@@ -138,6 +139,7 @@ def register(jobs: Huey, render: Huey, settings: Settings, files: Huey | None = 
     def sweep() -> None:
         state.recover(settings.database, settings.tmp_root, bulk_task)
         state.recover_pdfs(settings.database, pdf_task)
+        batches.recover(settings.database)  # an import whose process was still dying at start
 
     @jobs.task(name="run_import")
     def import_task(import_id: int) -> None:

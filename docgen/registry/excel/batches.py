@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
+from docgen import processes
 from docgen.db import connect, is_locked_error, now_iso, transaction
 
 # How long one write transaction of an import may hold the database's lock.
@@ -289,21 +290,11 @@ def undo(db: sqlite_utils.Database, import_id: int, seconds: float | None = None
 # --- after a crash ---------------------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _lost(row: dict[str, Any], host: str, now: dt.datetime) -> bool:
     """The process of a running import is gone: dead on this host, or silent elsewhere."""
     worker_host, _, pid = (row["worker"] or "").rpartition(":")
     if worker_host == host and pid.isdigit():
-        return not _alive(int(pid))
+        return not processes.alive(int(pid))
     beat = row["heartbeat_at"] or row["started_at"] or row["created_at"]
     return now - dt.datetime.fromisoformat(beat) > STALE
 
