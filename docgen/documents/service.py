@@ -1,9 +1,7 @@
 """Documents as users handle them: preview, draft, new version, register, cancel, download.
 
-The one path from form to archive: input -> schema -> context (+ registry, requisites) ->
-DOCX -> archive, then the PDF from the stored DOCX outside the write transaction (by the job
-queue when the caller gives one, see `PdfQueue`). Views call these functions and nothing below them.
-"""
+The one path from form to archive: input -> schema -> context (+ registry, requisites) -> DOCX ->
+archive, then the PDF from the stored DOCX outside the write lock (`PdfQueue`). Views call these."""
 
 from __future__ import annotations
 
@@ -311,14 +309,7 @@ def _create(
     kind = catalog.get(slug)
     require_create(db, user, kind, org_id)
     with transaction(db):
-        payload = kits.attach_inline(
-            db,
-            kind,
-            payload,
-            lambda annex, given: _create(db, user, annex, given, org_id, made)["id"],
-        )
-        data = compose.validate(kind, payload)
-        docx, parts = render_kit(db, kind, data, org_id)
+        payload, data, docx, parts = _drafted(db, user, kind, payload, org_id, made)
         document = archive.create_document(
             db,
             org_id=org_id,
@@ -333,6 +324,23 @@ def _create(
         _link_annexes(db, document["id"], parts)
         audit.record(db, user["id"], "create", "document", document["id"], kind.slug)
     return document
+
+
+def _drafted(
+    db: sqlite_utils.Database,
+    user: Mapping[str, Any],
+    kind: Kind,
+    payload: Any,
+    org_id: int,
+    made: list[int],
+) -> tuple[Any, dict, bytes, list]:
+    """Inline annexes created, then the input validated and rendered with its annexes."""
+    payload = kits.attach_inline(
+        db, kind, payload, lambda annex, given: _create(db, user, annex, given, org_id, made)["id"]
+    )
+    data = compose.validate(kind, payload)
+    docx, parts = render_kit(db, kind, data, org_id)
+    return payload, data, docx, parts
 
 
 def _named_subject(db: sqlite_utils.Database, data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -373,14 +381,7 @@ def update(
     org_id = document["org_id"]
     made: list[int] = []
     with transaction(db):
-        payload = kits.attach_inline(
-            db,
-            kind,
-            payload,
-            lambda annex, given: _create(db, user, annex, given, org_id, made)["id"],
-        )
-        data = compose.validate(kind, payload)
-        docx, parts = render_kit(db, kind, data, org_id)
+        payload, _, docx, parts = _drafted(db, user, kind, payload, org_id, made)
         version = archive.add_version(
             db,
             document_id,
