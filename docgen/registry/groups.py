@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import sqlite_utils
 
@@ -134,6 +135,17 @@ def raise_errors(errors: dict[str, list[str]]) -> None:
         raise FieldErrors(summary, fields=errors)
 
 
+def _checked(db: sqlite_utils.Database, org_id: int, **values: Any) -> dict:
+    """A pair's fields checked by every rule, the same for a new pair and an edit."""
+    values["mentee_ids"] = list(values["mentee_ids"])
+    values["start_date"] = dates.to_iso(values["start_date"])
+    values["end_date"] = dates.to_iso(values["end_date"])
+    clean, errors = group_errors(db, org_id, values)
+    raise_errors(errors)
+    assert clean is not None
+    return clean
+
+
 def create_group(
     db: sqlite_utils.Database,
     org_id: int,
@@ -147,21 +159,17 @@ def create_group(
     status: str = "active",
 ) -> int:
     """Fix a mentoring pair (one mentee) or group after checking every rule."""
-    clean, errors = group_errors(
+    clean = _checked(
         db,
         org_id,
-        {
-            "form_code": form_code,
-            "mentor_id": mentor_id,
-            "mentee_ids": list(mentee_ids),
-            "start_date": dates.to_iso(start_date),
-            "end_date": dates.to_iso(end_date),
-            "kind_of_mentoring": kind_of_mentoring,
-            "status": status,
-        },
+        form_code=form_code,
+        mentor_id=mentor_id,
+        mentee_ids=mentee_ids,
+        start_date=start_date,
+        end_date=end_date,
+        kind_of_mentoring=kind_of_mentoring,
+        status=status,
     )
-    raise_errors(errors)
-    assert clean is not None
     with transaction(db):
         group_id = (
             db["mentoring_groups"]
@@ -201,21 +209,17 @@ def update_group(
     before = get_group(db, group_id)
     if before["status"] == "closed":
         raise Conflict("Завершённую пару (группу) изменить нельзя.")
-    clean, errors = group_errors(
+    clean = _checked(
         db,
         before["org_id"],
-        {
-            "form_code": form_code,
-            "mentor_id": mentor_id,
-            "mentee_ids": list(mentee_ids),
-            "start_date": dates.to_iso(start_date),
-            "end_date": dates.to_iso(end_date),
-            "kind_of_mentoring": kind_of_mentoring,
-            "status": status,
-        },
+        form_code=form_code,
+        mentor_id=mentor_id,
+        mentee_ids=mentee_ids,
+        start_date=start_date,
+        end_date=end_date,
+        kind_of_mentoring=kind_of_mentoring,
+        status=status,
     )
-    raise_errors(errors)
-    assert clean is not None
     if clean["status"] == "closed":
         raise FieldErrors(
             "Статус: завершают пару кнопкой «Завершить»",
