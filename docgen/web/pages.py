@@ -135,16 +135,21 @@ def document_list() -> Any:
     )
 
 
+def _journal_year() -> tuple[dict, int]:
+    """The organisation whose journal the user may read, and the year asked for (else this one)."""
+    org = helpers.org()
+    permissions.require(helpers.user(), "read", org, get_db())
+    try:
+        return org, int(request.args.get("year") or dt.date.today().year)
+    except ValueError:
+        return org, dt.date.today().year
+
+
 @bp.get("/journal")
 @helpers.login_required
 def journal() -> Any:
     """The registration journal of the organisation for a year (numbers, dates, titles)."""
-    org = helpers.org()
-    permissions.require(helpers.user(), "read", org, get_db())
-    try:
-        year = int(request.args.get("year") or dt.date.today().year)
-    except ValueError:
-        year = dt.date.today().year
+    org, year = _journal_year()
     titles = {kind.slug: kind.title for kind in catalog.KINDS}
     filters = {"text": listing.text(), "kind": listing.choice("kind", titles)}
     found = numbering.search_journal(get_db(), org["id"], year, **filters, page=listing.page())
@@ -163,12 +168,7 @@ def journal() -> Any:
 @helpers.login_required
 def journal_xlsx() -> Any:
     """The year's registration journal as an Excel workbook."""
-    org = helpers.org()
-    permissions.require(helpers.user(), "read", org, get_db())
-    try:
-        year = int(request.args.get("year") or dt.date.today().year)
-    except ValueError:
-        year = dt.date.today().year
+    org, year = _journal_year()
     titles = {kind.slug: kind.title for kind in catalog.KINDS}
     content = journal_book.journal_workbook(
         numbering.journal(get_db(), org["id"], year), titles, year
