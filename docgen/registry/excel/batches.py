@@ -26,8 +26,9 @@ import sqlite_utils
 from docgen import processes
 from docgen.db import connect, is_locked_error, now_iso, transaction
 
-# How long one write transaction of an import may hold the database's lock.
-BATCH_SECONDS = 0.2
+# How long one write transaction of an import may hold the database's lock (the environment's
+# DOCGEN_IMPORT_BATCH_SECONDS, read here because the import runs in its own child process).
+BATCH_SECONDS = float(os.environ.get("DOCGEN_IMPORT_BATCH_SECONDS") or 0.2)
 # The tables an import writes (through the registry's own functions); the undo log covers them.
 WRITTEN_TABLES = ("people", "consents", "mentoring_groups", "group_mentees")
 # A running import on another host whose heartbeat is older than this has lost its process.
