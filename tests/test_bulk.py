@@ -115,6 +115,61 @@ def test_a_person_who_withdrew_consent_is_left_out(db, setup):
         assert package.namelist() == ["0001 Кузнецова М.И.docx"]
 
 
+def _for(person_id: int) -> dict:
+    data = item("x")
+    data["subject"] = {"id": person_id}
+    for key in (
+        "representative",
+        "representative_relation",
+        "representative_address",
+        "representative_doc",
+        "authority_doc",
+    ):
+        data.pop(key, None)
+    return data
+
+
+def test_people_read_once_for_the_job_are_refused_as_one_by_one(db, setup):
+    """The job reads its people and their withdrawals in one go; who is kept out, and why,
+    is what the single document's check says."""
+    org_id, user = setup
+    other = school(db, department(db, "Отдел образования Тацинского района"), "МБОУ «СОШ № 2»")
+    kept = person(db, org_id, "Кузнецова", "Мария", "Ивановна", birth_date="1985-02-03")
+    again = person(db, org_id, "Орлова", "Анна", "Петровна", birth_date="1986-02-03")
+    consent(db, again, "2024-08-01")
+    consents.withdraw_consent(db, person_id=again, kind="processing", withdrawn_on="2024-08-10")
+    consent(db, again, "2024-08-20")  # signed anew before the job's date
+    later = person(db, org_id, "Зайцев", "Олег", "Ильич", birth_date="1983-02-03")
+    consent(db, later, "2024-08-01")
+    consents.withdraw_consent(db, person_id=later, kind="processing", withdrawn_on="2024-09-10")
+    gone = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03")
+    consent(db, gone, "2024-08-01")
+    consents.withdraw_consent(db, person_id=gone, kind="processing", withdrawn_on="2024-08-20")
+    stranger = person(db, other, "Иванова", "Ольга", "Сергеевна", birth_date="1980-02-03")
+    ids = [kept, again, later, gone, stranger, 9999]
+    result = bulk.generate(
+        db, user, "consent", [_for(i) for i in ids], on=ON, org_id=org_id, pdf=False
+    )
+    withdrawn = (
+        "Волков П.И. отозвал согласие на обработку персональных данных 20.08.2024: "
+        "эти данные нельзя использовать в новых документах"
+    )
+    assert result.errors == [
+        f"Документ 4: {withdrawn} ({withdrawn})",
+        "Документ 5: Человек не найден в реестре организации. "
+        f"(В реестре организации нет человека с номером {stranger}.)",
+        "Документ 6: Человек не найден в реестре организации. "
+        "(В реестре организации нет человека с номером 9999.)",
+    ]
+    with zipfile.ZipFile(io.BytesIO(archive.get_file(db, result.zip_sha256))) as package:
+        assert package.namelist() == [
+            "0001 Кузнецова М.И.docx",
+            "0002 Орлова А.П.docx",
+            "0003 Зайцев О.И.docx",
+        ]
+        assert "Орлова Анна Петровна" in preview.docx_text(package.read("0002 Орлова А.П.docx"))
+
+
 def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):
     org_id, _ = setup
     a = person(

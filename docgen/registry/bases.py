@@ -286,6 +286,28 @@ def usable(
     )
 
 
+def withdrawn_among(
+    db: sqlite_utils.Database, person_ids: list[int], on: dt.date | str | None = None
+) -> set[int]:
+    """Those of the people whose processing consent was withdrawn by `on`: the only ones
+    `usable` can refuse (bulk jobs ask it once instead of `usable` per person)."""
+    day = _day(on).isoformat()
+    ids = sorted(set(person_ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found |= {
+            row["person_id"]
+            for row in db.query(
+                f"SELECT DISTINCT person_id FROM consents WHERE person_id IN ({marks}) "
+                "AND kind = ? AND status = 'withdrawn' AND withdrawn_on <= ?",
+                [*chunk, PROCESSING, day],
+            )
+        }
+    return found
+
+
 def _name_key(record: Mapping[str, Any]) -> tuple[str, str, str]:
     return tuple(people.name_key(record.get(k)) for k in ("surname", "name", "patronymic"))
 
