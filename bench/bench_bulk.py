@@ -159,6 +159,8 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
         while True:
             job = bulk.get_job(db, job_id)
             phases.setdefault(job["phase"], time.perf_counter() - start)
+            if job["status"] != "queued":
+                phases.setdefault("taken", time.perf_counter() - start)
             if job["status"] in ("done", "failed"):
                 break
             time.sleep(0.05)
@@ -198,6 +200,7 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
         "cpu": round(cpu, 2),
         "workers_cpu": round(workers_cpu, 2),
         "seconds_to_pdf_phase": round(phases.get("pdf", seconds), 2),
+        "seconds_queued": round(phases.get("taken", seconds), 2),
         "zip_mb": round(size(job["zip_sha256"]) / 2**20, 1),
         "pdf_mb": round(size(job["pdf_sha256"]) / 2**20, 1),
         "pages": pages,
@@ -252,7 +255,7 @@ def _line(r: dict, pdf: bool) -> str:
     line = f"{r['count']:5d} {what}: {r['seconds']:6.1f} s (CPU: job process {r['cpu']:.1f} s"
     if pdf:
         line += f", render workers {r['workers_cpu']:.1f} s"
-    line += ")"
+    line += f", {r.get('seconds_queued', 0):.2f} s in the queue)"
     if pdf:
         pages = max(r["pages"], 1)
         line += (

@@ -27,6 +27,10 @@ from docgen.jobs import children, state, tasks
 from docgen.registry.excel import batches
 
 log = logging.getLogger(__name__)
+# The longest an idle consumer sleeps between looks at its queue: a job or a PDF chunk waits
+# for it up to this long (huey's backoff reaches it after a few empty looks). A look is one
+# indexed read of the queue's table.
+POLL_MAX_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class JobQueue:
 
     def consumers(self, render_only: bool = False, threads: int | None = None) -> list[Consumer]:
         """Consumers of the render queue and (unless render_only) the jobs queue."""
-        options = {"periodic": True, "max_delay": 1.0, "check_worker_health": True}
+        options = {"periodic": True, "max_delay": POLL_MAX_SECONDS, "check_worker_health": True}
         made = [Consumer(self.render, workers=threads or self.settings.threads, **options)]
         if not render_only:
             made.append(Consumer(self.files, workers=1, **options))
@@ -149,7 +153,11 @@ class JobQueue:
             if self._consumers or self.settings.immediate:
                 return False
             self.recover()
-            options = {"periodic": True, "max_delay": 1.0, "check_worker_health": False}
+            options = {
+                "periodic": True,
+                "max_delay": POLL_MAX_SECONDS,
+                "check_worker_health": False,
+            }
             self._consumers = [
                 _ThreadConsumer(self.jobs, workers=1, **options),
                 _ThreadConsumer(self.files, workers=1, **options),
