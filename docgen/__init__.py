@@ -45,6 +45,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         QUEUE_CONSUMER=None,
         QUEUE_THREADS=1,
         QUEUE_RENDER_PROCESSES=1,
+        # A render worker process is replaced after laying out this many documents (0: never):
+        # each layout leaves memory behind in the libraries below WeasyPrint.
+        QUEUE_RENDER_RECYCLE=1000,
         # Organisations' template variants compile and render in worker processes with these
         # limits (docgen/rendering/sandbox.py); callers beyond PROCESSES + WAITING are told
         # to retry, so web threads stay free. The compile cache is capped by size.

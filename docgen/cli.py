@@ -140,6 +140,8 @@ def worker(render_only: bool, threads: int | None, parent: int | None) -> None:
     # WeasyPrint tells every step of every page at INFO.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     queue = jobs.current()
+    if parent is not None:  # a render worker of a web process, which starts another
+        children.recycle_after(queue.render, queue.settings.render_recycle)
     if not render_only:
         database.init_db(current_app.config["DATABASE"])
         queue.recover()

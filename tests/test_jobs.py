@@ -84,6 +84,37 @@ def test_a_real_consumer_runs_the_job_from_the_page(tmp_path: Path):
     assert list((tmp_path / "instance" / "tmp" / "jobs").iterdir()) == []
 
 
+def test_a_render_worker_makes_way_for_a_fresh_one_and_the_job_gets_every_page(tmp_path: Path):
+    # Replaced after every document: 4 chunks of one consent each, each laid out by the
+    # render worker process of its time.
+    app = make_app(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_CONSUMER=True, QUEUE_RENDER_RECYCLE=1)
+    add_teachers(tmp_path / "web.sqlite", 3)
+    queue = app.extensions["docgen.jobs"]
+    try:
+        client = app.test_client()
+        login(client, "curator")
+        job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
+        job = wait_for(
+            lambda: (
+                (j := client.get(job_url + ".json").get_json())["status"] in ("done", "failed")
+                and j
+            ),
+            180,
+            "the bulk job ends",
+        )
+        assert len(queue._children) == 1
+    finally:
+        queue.stop_in_process()
+    assert job["status"] == "done", job
+    db = connect(tmp_path / "web.sqlite")
+    job_id = int(job_url.rstrip("/").rsplit("/", 1)[1])
+    renderers = db.execute("SELECT renderers FROM bulk_jobs WHERE id = ?", [job_id]).fetchone()
+    assert len(renderers[0].split(",")) >= 2, renderers  # «host:pid» of each process
+    text = preview.normalize_text(pdf_text(client.get(job_url + "/documents.pdf").data))
+    for name in ("Морозовой Алины", "Андреева Анна", "Борисова Анна", "Васильева Анна"):
+        assert name in text, name
+
+
 def _running_job(db, worker: str, beat: str, attempts: int = 1, given: bool = True) -> int:
     job_id = bulk.start_job(db, 2, "consent", 3, None, items=[{}], on=dt.date(2024, 9, 2))
     db["bulk_jobs"].update(

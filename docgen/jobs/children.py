@@ -12,14 +12,42 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from huey import Huey
+
     from docgen.jobs.queue import Settings
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 RESTART_SECONDS = 1.0
+
+
+def recycle_after(render: Huey, documents: int) -> None:
+    """Have this render worker stop gracefully, after its current task, once it has laid out
+    `documents` documents (0: never); its parent starts a fresh one.
+
+    Each layout leaves memory behind below Python (about 2 MB a chunk of 50 consents, the
+    same whether the documents differ or not; a malloc_trim gives little of it back), so a
+    worker that lives through a 3,000-document job grows by ~100 MB. A fresh process costs
+    about 2 CPU seconds; 1,000 documents cost some 100.
+    """
+    laid_out = 0
+    stopping = False
+
+    @render.post_execute(name="recycle")
+    def count(task: Any, value: Any, exception: BaseException | None) -> None:
+        nonlocal laid_out, stopping
+        if task.name == "render_pdf":
+            laid_out += len(task.args[0])
+        elif task.name == "render_one":
+            laid_out += 1
+        if documents and laid_out >= documents and not stopping:
+            stopping = True  # a second SIGINT would interrupt the graceful stop
+            log.info("render worker laid out %d documents: making way for a fresh one", laid_out)
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 def die_with_parent(parent: int) -> None:
@@ -70,14 +98,18 @@ class RenderChild:
             "DOCGEN_INSTANCE_PATH": self.settings.instance,
             "DOCGEN_QUEUE_CONSUMER": "false",
             "DOCGEN_QUEUE_IMMEDIATE": "false",
+            "DOCGEN_QUEUE_RENDER_RECYCLE": str(self.settings.render_recycle),
             # It serves no page: a key of its own, never written to the instance folder.
             "DOCGEN_SECRET_KEY": secrets.token_hex(16),
         }
 
     def _supervise(self) -> None:
         while not self._stopping.is_set():
+            started = time.monotonic()
             self.process = subprocess.Popen(self._command(), env=self._environment())
             code = self.process.wait()
+            if code == 0 and time.monotonic() - started >= RESTART_SECONDS:
+                continue  # it made way for a fresh one (recycle_after), or was stopped
             if not self._stopping.is_set():
                 log.warning("render worker exited with %s; starting another", code)
                 self._stopping.wait(RESTART_SECONDS)

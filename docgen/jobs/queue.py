@@ -44,6 +44,7 @@ class Settings:
     consumer: bool = False
     threads: int = 1
     render_processes: int = 1
+    render_recycle: int = 1000
 
     @property
     def tmp_root(self) -> Path:
@@ -63,6 +64,7 @@ class Settings:
             consumer=bool(config.get("QUEUE_CONSUMER")),
             threads=int(config.get("QUEUE_THREADS") or 1),
             render_processes=int(config.get("QUEUE_RENDER_PROCESSES") or 0),
+            render_recycle=int(config.get("QUEUE_RENDER_RECYCLE") or 0),
         )
 
 
