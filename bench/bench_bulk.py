@@ -11,8 +11,10 @@ own jobs thread and `--render-processes` render worker processes (`flask worker
 --render-only`, as `create_app` starts them); the «consents» bulk action is started as the
 page starts it (`bulk.start`) and the job row is polled until it ends. «DOCX» is a job whose
 input asks for no PDF (the ZIP alone); «DOCX+PDF» is the job as the page runs it. Printed:
-wall seconds, CPU seconds of the job process (the web process: DOCX, ZIP, merge) and of the
-render workers (PDF layout), the process's peak RSS (VmHWM) and each render worker's, and the
+wall seconds, the seconds the job waited in the queue, CPU seconds of the job process (the
+web process: DOCX, ZIP, merge) and of the render workers (PDF layout), the process's peak RSS
+(VmHWM) and each render worker process's (a worker replaced during the job, see
+QUEUE_RENDER_RECYCLE, is listed with its successor; both are read at every poll), and the
 load; with --baseline, the same job with another checkout's code right after. Goals
 (issue 15): 1,000 as DOCX <= 2 s, with the merged PDF <= 30 s on a quiet 2-core machine,
 memory flat in N. Compare figures only within one run: the machine is shared.
@@ -48,6 +50,19 @@ def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a running process, seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(queue) -> dict[int, tuple[float, float]]:
+    """CPU seconds and peak RSS (MB) of each live render worker process, by pid."""
+    found = {}
+    for child in queue._children:
+        process = child.process
+        if process is not None and process.poll() is None:
+            try:
+                found[process.pid] = (_cpu_seconds(process.pid), _hwm_mb(process.pid))
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # it ended between the poll and the read
+    return found
 
 
 def _load() -> str:
@@ -149,8 +164,10 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
                 db.conn.commit()
             queue.enqueue_bulk(job_id)
 
-        children = [c.process.pid for c in queue._children if c.process is not None]
-        children_cpu = sum(_cpu_seconds(pid) for pid in children)
+        # Render workers are replaced during a long job (QUEUE_RENDER_RECYCLE): each one's
+        # CPU time and peak memory are read while it lives, at every poll.
+        seen: dict[int, tuple[float, float]] = {}  # pid: (CPU s, VmHWM MB), latest
+        started_cpu = {pid: cpu for pid, (cpu, _) in _workers(queue).items()}
         start, start_cpu = time.perf_counter(), time.process_time()
         job_id = bulk.start(
             str(database), user, "consents", user["org_id"], ON, {}, enqueue=enqueue
@@ -161,16 +178,14 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
             phases.setdefault(job["phase"], time.perf_counter() - start)
             if job["status"] != "queued":
                 phases.setdefault("taken", time.perf_counter() - start)
+            seen |= _workers(queue)
             if job["status"] in ("done", "failed"):
                 break
             time.sleep(0.05)
         seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        workers_cpu = sum(_cpu_seconds(pid) for pid in children) - children_cpu
-        workers = [
-            round(_hwm_mb(child.process.pid), 1)
-            for child in queue._children
-            if child.process and child.process.poll() is None
-        ]
+        seen |= _workers(queue)
+        workers_cpu = sum(used - started_cpu.get(pid, 0.0) for pid, (used, _) in seen.items())
+        workers = [round(peak, 1) for _, peak in seen.values()]
     finally:
         queue.stop_in_process()
     if job["status"] != "done":
