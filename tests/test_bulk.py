@@ -170,6 +170,33 @@ def test_people_read_once_for_the_job_are_refused_as_one_by_one(db, setup):
         assert "Орлова Анна Петровна" in preview.docx_text(package.read("0002 Орлова А.П.docx"))
 
 
+def test_a_consent_withdrawn_while_the_job_runs_keeps_the_person_out_of_later_documents(
+    db, setup, monkeypatch
+):
+    """People are read a batch at a time, shortly before their documents are made."""
+    org_id, user = setup
+    first = person(db, org_id, "Кузнецова", "Мария", "Ивановна", birth_date="1985-02-03")
+    second = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03")
+    consent(db, second, "2024-08-01")
+    render_docx = bulk.compose.render_docx
+
+    def withdrawing_after_the_first(kind, values, template=None):
+        docx = render_docx(kind, values, template)
+        if values["subject"].surname == "Кузнецова":
+            consents.withdraw_consent(
+                db, person_id=second, kind="processing", withdrawn_on="2024-08-20"
+            )
+        return docx
+
+    monkeypatch.setattr(bulk, "RESOLVE_BATCH", 1)
+    monkeypatch.setattr(bulk.compose, "render_docx", withdrawing_after_the_first)
+    result = bulk.generate(
+        db, user, "consent", [_for(first), _for(second)], on=ON, org_id=org_id, pdf=False
+    )
+    assert result.count == 1
+    assert result.errors[0].startswith("Документ 2: Волков П.И. отозвал согласие")
+
+
 def test_consent_items_cover_everyone_who_lacks_a_consent(db, setup):
     org_id, _ = setup
     a = person(
