@@ -65,6 +65,13 @@ def _workers(queue) -> dict[int, tuple[float, float]]:
     return found
 
 
+def _note(seen: dict[int, tuple[float, float]], now: dict[int, tuple[float, float]]) -> None:
+    """Keep the most of each figure: a process that has just exited reads as nothing."""
+    for pid, (cpu, peak) in now.items():
+        before = seen.get(pid, (0.0, 0.0))
+        seen[pid] = (max(cpu, before[0]), max(peak, before[1]))
+
+
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
@@ -166,7 +173,7 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
 
         # Render workers are replaced during a long job (QUEUE_RENDER_RECYCLE): each one's
         # CPU time and peak memory are read while it lives, at every poll.
-        seen: dict[int, tuple[float, float]] = {}  # pid: (CPU s, VmHWM MB), latest
+        seen: dict[int, tuple[float, float]] = {}  # pid: (CPU s, VmHWM MB), the most read
         started_cpu = {pid: cpu for pid, (cpu, _) in _workers(queue).items()}
         start, start_cpu = time.perf_counter(), time.process_time()
         job_id = bulk.start(
@@ -178,12 +185,12 @@ def run(count: int, pdf: bool, render_processes: int) -> dict:
             phases.setdefault(job["phase"], time.perf_counter() - start)
             if job["status"] != "queued":
                 phases.setdefault("taken", time.perf_counter() - start)
-            seen |= _workers(queue)
+            _note(seen, _workers(queue))
             if job["status"] in ("done", "failed"):
                 break
             time.sleep(0.05)
         seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        seen |= _workers(queue)
+        _note(seen, _workers(queue))
         workers_cpu = sum(used - started_cpu.get(pid, 0.0) for pid, (used, _) in seen.items())
         workers = [round(peak, 1) for _, peak in seen.values()]
     finally:

@@ -117,12 +117,16 @@ class RenderChild:
     def stop(self, timeout: float = 30) -> None:
         """Stop gracefully (the current chunk is finished), or kill after `timeout`."""
         self._stopping.set()
-        process = self.process
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop(self.process, timeout)
         self._thread.join(timeout)
+        _stop(self.process, timeout)  # one the supervisor started just before it saw the flag
+
+
+def _stop(process: subprocess.Popen | None, timeout: float) -> None:
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
