@@ -23,11 +23,11 @@ from typing import Any
 
 import sqlite_utils
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from docgen.accounts import permissions
 from docgen.errors import Conflict, DocgenError, FieldErrors
-from docgen.forms import Form
+from docgen.forms import Form, int_from_text
 from docgen.web import errors, helpers
 from docgen.web.api import schemas
 
@@ -229,8 +229,14 @@ def _body() -> dict[str, Any]:
 
 
 def _query(schema: Schema) -> dict[str, Any]:
-    args = request.args.to_dict()
+    """A query string loaded by its schema: a query string is text, so the digits given for an
+    integer field are read as that integer (a JSON body must give the integer itself)."""
+    args: dict[str, Any] = request.args.to_dict()
     _check_text(args)
+    for name, value in args.items():
+        wanted = schema.fields.get(name)
+        if isinstance(wanted, fields.Integer):
+            args[name] = int_from_text(value)
     return errors.load(schema, args)
 
 
