@@ -398,6 +398,7 @@ def test_every_annex_of_an_order_sample_has_text_after_its_title(director, slug)
     db, user = director
     kind = catalog.get(slug)
     payload = sample(slug)
+    assert payload.get(kind.annexes.field), "the sample approves no annex"
     for entry in payload.get(kind.annexes.field) or []:
         assert entry.get("document_id") or entry.get("input") or entry["body"].strip(), entry
     text = docx_text(documents.render(db, kind, compose.validate(kind, payload), user["org_id"]))
