@@ -330,6 +330,12 @@ def test_a_revision_of_the_order_carries_its_annexes_as_new_drafts(director, tod
     assert carried_id != regulation["id"]
     assert (carried["status"], carried["revision_of"]) == ("draft", regulation["id"])
     assert [a["id"] for a in archive.annexes(db, revision["id"])] == [carried_id]
+    # listing the old, approved Положение again says where its new redaction is
+    stale = {**revision["version"]["input"], "documents": [{"document_id": regulation["id"]}]}
+    with pytest.raises(FieldErrors) as refused:
+        documents.update(db, user, revision["id"], stale)
+    assert "выберите черновик новой редакции: «" in refused.value.message
+    assert carried["title"] in refused.value.message
 
     # the Положение is changed in its new draft, and a new annex is added to the order
     changed = sample("regulation")
