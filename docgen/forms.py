@@ -68,10 +68,14 @@ class Text(Str):
         super().__init__(max_length=20000, **kwargs)
 
 
+# The largest integer SQLite stores (and the API's description allows).
+INT64 = 2**63 - 1
+
+
 class Int(fields.Integer):
-    """An integer, as its JSON Schema says: 12 or 12.0, not "12", true or 1.5. Pages turn typed
-    digits into integers before loading (web/formdata), and the API reads the integers of a
-    query string (web/api/endpoint)."""
+    """An integer, as its JSON Schema says: 12 or 12.0, not "12", true or 1.5, and within what
+    SQLite holds (±INT64). Pages turn typed digits into integers before loading (web/formdata),
+    and the API reads the integers of a query string (web/api/endpoint)."""
 
     default_error_messages = _messages(
         invalid="Ожидается целое число.", too_large="Слишком большое число."
@@ -79,11 +83,13 @@ class Int(fields.Integer):
 
     def _validated(self, value: Any) -> int:
         if isinstance(value, float) and value.is_integer():
-            if abs(value) >= 2**63:
+            if abs(value) > INT64:
                 raise self.make_error("too_large")
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid")
+        if abs(value) > INT64:
+            raise self.make_error("too_large")
         return value
 
 
@@ -192,7 +198,6 @@ class Form(Schema):
 _CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # docgen.text.CONTROL
 NO_CONTROL = f"^[^{_CONTROL}]*$"
 NOT_BLANK = f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$"
-INT64 = 2**63 - 1
 _DAY_MONTH = (
     "(?:0[1-9]|1[0-9]|2[0-8])\\.(?:0[1-9]|1[0-2])",
     "(?:29|30)\\.(?:0[13-9]|1[0-2])",

@@ -88,3 +88,33 @@ def test_a_page_reads_typed_digits_as_the_integer_and_names_a_fraction(client):
     assert saved.status_code == 302
     shown = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Новикова" in shown and "12" in shown
+
+
+@pytest.mark.parametrize("name", ["email", "experience_years", "birth_date"])
+def test_an_empty_string_in_an_api_body_is_no_value_the_description_allows(api, name):
+    curator = api("curator")
+    before = curator.get("/api/people").json
+    answer = curator.post("/api/people", json={**PERSON, name: ""})
+    assert answer.status_code == 422 and list(answer.json["fields"]) == [name], answer.json
+    assert curator.get("/api/people").json == before
+    created = curator.post("/api/people", json={**PERSON, name: None})
+    assert created.status_code == 201 and created.json[name] is None
+
+
+def test_a_page_still_clears_an_optional_field_with_an_empty_box(client):
+    login(client, "curator")
+    form = {
+        "surname": "Новикова",
+        "name": "Ольга",
+        "patronymic": "Игоревна",
+        "gender": "f",
+        "category": "педагог",
+        "is_mentee": "y",
+        "email": "olga@school.ru",
+        "experience_years": "3",
+    }
+    person_url = client.post("/registry/people/new", data=form).headers["Location"]
+    edited = client.post(f"{person_url}/edit", data={**form, "email": "", "experience_years": ""})
+    assert edited.status_code == 302
+    shown = client.get(person_url).get_data(as_text=True)
+    assert "olga@school.ru" not in shown and "Новикова" in shown

@@ -186,7 +186,7 @@ def test_a_wrong_annex_id_is_refused_naming_the_field(api, demo_ids):
         foreign: "нет документа",
         curator_order: "не может быть приложением",
         registered: "не может быть приложением",
-        10**30: "нет документа",
+        10**30: "Слишком большое число",
         2**63 - 1: "нет документа",
     }
     for document_id, reason in cases.items():
