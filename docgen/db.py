@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,7 +152,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    with _writer_turn(conn):
+    with _writer_turn(db):
         _retry_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
         try:
             yield db
@@ -183,6 +184,12 @@ class _Gate:
         self.lock = threading.RLock()
         self.depth = 0  # changed only by the thread holding `lock`
         self.fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self.pid = os.getpid()
+
+    def __del__(self) -> None:
+        # A forked child closes its copy too: the parent's lock stays the parent's.
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
     def acquire(self, timeout: float) -> bool:
         if not self.lock.acquire(timeout=timeout):
@@ -210,33 +217,38 @@ class _Gate:
                 time.sleep(GATE_POLL_SECONDS)
 
 
-# Process-wide by nature (the lock is shared by every connection of the process to one file);
-# a forked child starts with none, since its parent's locks are not its own.
-_gates: dict[str, _Gate] = {}
+# One gate per file in a process, shared by its connections to that file and kept while one
+# of them lives (each Database holds its gate); a forked child makes its own.
+_gates: weakref.WeakValueDictionary[str, _Gate] = weakref.WeakValueDictionary()
+_gate_of: weakref.WeakKeyDictionary[sqlite_utils.Database, _Gate | None]
+_gate_of = weakref.WeakKeyDictionary()
 _gates_lock = threading.Lock()
-os.register_at_fork(after_in_child=_gates.clear)
+_NO_GATE = object()
 
 
-def _gate(conn: sqlite3.Connection) -> _Gate | None:
+def _gate(db: sqlite_utils.Database) -> _Gate | None:
     """The gate of the connection's main database file; None for a database in memory."""
-    row = conn.execute("PRAGMA database_list").fetchone()
-    path = row[2] if row else ""
-    if not path:
-        return None
     with _gates_lock:
-        gate = _gates.get(path)
-        if gate is None:
+        gate = _gate_of.get(db, _NO_GATE)
+        if gate is not _NO_GATE and (gate is None or gate.pid == os.getpid()):
+            return gate  # type: ignore[return-value]
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    with _gates_lock:
+        gate = _gates.get(path) if path else None
+        if path and (gate is None or gate.pid != os.getpid()):
             try:
                 gate = _gates[path] = _Gate(path + "-writer.lock")
             except OSError:
-                return None  # e.g. a read-only folder: SQLite's busy handler alone
+                gate = None  # e.g. a read-only folder: SQLite's busy handler alone
+        _gate_of[db] = gate
     return gate
 
 
 @contextlib.contextmanager
-def _writer_turn(conn: sqlite3.Connection) -> Iterator[None]:
-    """Hold the gate of the connection's database for the block, if it comes in time."""
-    gate = _gate(conn)
+def _writer_turn(db: sqlite_utils.Database) -> Iterator[None]:
+    """Hold the gate of the database's file for the block, if it comes in time."""
+    gate = _gate(db)
     if gate is None or not gate.acquire(BUSY_TIMEOUT_SECONDS):
         yield
         return

@@ -117,3 +117,23 @@ def test_writers_of_several_connections_and_threads_all_commit(db, db_path):
     assert sorted(names) == sorted(f"w{i}-{j}" for i in range(6) for j in range(20))
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     migrate(db)  # nested use of the gate by the same thread: still fine
+
+
+def test_the_gates_of_closed_connections_leave_no_open_files(tmp_path):
+    """Each test (and each instance folder) has its own database file: the gate of a file
+    is let go with the last connection to it, not kept open for the life of the process."""
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def one(i: int) -> None:
+        own = connect(tmp_path / f"{i}.db")
+        with transaction(own):
+            own.execute("CREATE TABLE t (x)")
+        own.close()
+
+    one(0)
+    before = open_files()
+    for i in range(1, 40):
+        one(i)
+    assert open_files() <= before
