@@ -479,7 +479,8 @@ def register(
         if info["number"] != prepared.number:
             # Another registration took the number first: the DOCX only, with the number taken
             # put in the parts rendered before the lock where it can be, else rendered again.
-            if filled := numbered.fill(prepared.blank, info["number"]):
+            filled = numbered.fill(prepared.blank, info["number"])
+            if filled is not None:
                 docx = filled.docx()
             else:
                 data = compose.validate(kind, prepared.version["input"])
