@@ -14,7 +14,7 @@ from docgen.checking.structure import Parsed, all_dates, first_date
 
 
 def _text(parsed: Parsed) -> str:
-    return "\n".join(u.text for u in parsed.units if u.text)
+    return parsed.text
 
 
 def _dissemination(parsed: Parsed) -> bool:
@@ -160,30 +160,36 @@ def _separate(parsed: Parsed) -> Iterator[Hit]:
 
 
 _IDENTITY = r"паспорт|документ\w*,?\s+удостоверяющ"
-# (code, title, patterns that must all be found, applies to: processing | dissemination | both)
+# (code, title, patterns that must all be found, applies to: processing | dissemination | both).
+# A pattern searched case-insensitively tests every position of the text: a lookahead naming
+# the first letters its alternatives can start with («(?=[с])») rejects most positions at once
+# and matches exactly what the pattern matches without it.
 ELEMENTS = (
     ("CNS-SUBJECT", "ФИО, адрес и документ, удостоверяющий личность субъекта (номер, дата выдачи, кем выдан)",
      (r"\bЯ,\s", _IDENTITY, r"выдан|выдачи", r"адрес|зарегистрирован|проживающ"), "processing"),
     ("CNS-SUBJECT-CONTACTS", "ФИО и контактная информация субъекта",
      (r"\bЯ,\s", r"телефон|почт|e-mail|адрес"), "dissemination"),
     ("CNS-OPERATOR", "наименование и адрес оператора",
-     (r"оператор|учреждени|\b(?:МБОУ|МАОУ|МКОУ|ГБОУ|ГАОУ|ГКОУ|МОУ|МБДОУ|МАДОУ|МБУ|МАУ)\b", r"\b\d{6}\b|адрес|ул\."),
+     (r"(?=[оуМГ])(?:оператор|учреждени|\b(?:МБОУ|МАОУ|МКОУ|ГБОУ|ГАОУ|ГКОУ|МОУ|МБДОУ|МАДОУ|МБУ|МАУ)\b)",
+      r"\b\d{6}\b|адрес|ул\."),
      "both"),
     ("CNS-PURPOSE", "цель обработки персональных данных", (r"\bцел(?:ь|и|ью|ях)\b",), "both"),
     ("CNS-DATA", "перечень персональных данных",
-     (r"перечень\s+(?:моих\s+)?персональных|категори\w+\s+и\s+перечень"
-      r"|следующ\w+\s+(?:моих\s+)?персональных|персональных\s+данных\s*:\s*фамили",), "both"),
+     (r"(?=[пкс])(?:перечень\s+(?:моих\s+)?персональных|категори\w+\s+и\s+перечень"
+      r"|следующ\w+\s+(?:моих\s+)?персональных|персональных\s+данных\s*:\s*фамили)",), "both"),
     ("CNS-ACTIONS", "перечень действий с персональными данными и способы обработки",
-     (r"(?:сбор|запис|систематизац|накоплени|хранени|использовани|передач|уничтожени)"
+     (r"(?=[сзнхипу])(?:сбор|запис|систематизац|накоплени|хранени|использовани|передач|уничтожени)"
       r"[\s\S]{0,200}(?:сбор|запис|систематизац|накоплени|хранени|использовани|передач|уничтожени)",
-      r"автоматизац|автоматизированн|смешанн"), "processing"),
+      r"(?=[ас])(?:автоматизац|автоматизированн|смешанн)"), "processing"),
     ("CNS-TERM", "срок действия согласия и способ его отзыва",
-     (r"срок|действует\s+(?:до|в\s+течение|бессрочно)", r"отозван|отзыв"), "both"),
-    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"\bподпись\b|\(подпись\)|_{4,}",), "both"),
+     (r"(?=[сд])(?:срок|действует\s+(?:до|в\s+течение|бессрочно))", r"отозван|отзыв"), "both"),
+    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"(?=[п(_])(?:\bподпись\b|\(подпись\)|_{4,})",), "both"),
 )  # fmt: skip
 
 
 def _element_rule(code: str, title: str, patterns: tuple[str, ...], applies: str) -> Rule:
+    compiled = [re.compile(group, re.IGNORECASE) for group in patterns]
+
     def find(parsed: Parsed) -> Iterator[Hit]:
         if parsed.kind != "consent":
             return
@@ -191,7 +197,7 @@ def _element_rule(code: str, title: str, patterns: tuple[str, ...], applies: str
         if applies not in ("both", kind):
             return
         text = _text(parsed)
-        if not all(re.search(group, text, re.IGNORECASE) for group in patterns):
+        if not all(group.search(text) for group in compiled):
             index, head = _anchor(parsed)
             yield Hit(index, excerpt(head, 0, 0, 80))
 

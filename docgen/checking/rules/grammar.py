@@ -46,7 +46,10 @@ POSITION_WORDS = frozenset(
 
 
 def _people(parsed: Parsed) -> dict[tuple[str, str], names.Person]:
-    return names.people([p.clean for p in parsed.doc.paragraphs])
+    known = parsed.shared.get("people")
+    if known is None:
+        known = parsed.shared["people"] = names.people([p.clean for p in parsed.doc.paragraphs])
+    return known  # type: ignore[return-value]
 
 
 def _wrong_form(
@@ -83,8 +86,16 @@ def _position_wrong(text: str, case: str) -> tuple[int, int, str] | None:
     return m.start(1), m.end(1), wanted.word if wanted else ""
 
 
-def _governed(parsed: Parsed) -> Iterator[tuple[int, str, names.Mention, str, str]]:
-    """(paragraph, text, mention, case, verb) for every person a governing verb takes."""
+def _governed(parsed: Parsed) -> list[tuple[int, str, names.Mention, str, str]]:
+    """(paragraph, text, mention, case, verb) for every person a governing verb takes; found
+    once per document for both rules that read them."""
+    governed = parsed.shared.get("governed")
+    if governed is None:
+        governed = parsed.shared["governed"] = list(_find_governed(parsed))
+    return governed  # type: ignore[return-value]
+
+
+def _find_governed(parsed: Parsed) -> Iterator[tuple[int, str, names.Mention, str, str]]:
     for p in parsed.doc.paragraphs:
         text = p.clean
         if not text:
@@ -173,8 +184,12 @@ _BRACKET = re.compile(r"\b([а-яё]{3,}) \(([а-яё]{3,})\)")
 
 
 def _brackets(parsed: Parsed) -> Iterator[Hit]:
+    if " (" not in parsed.paragraph_text:  # what _BRACKET needs in any match
+        return
     for p in parsed.doc.paragraphs:
         text = p.clean
+        if " (" not in text:
+            continue
         for m in _BRACKET.finditer(text):
             outer = [x for x in names.parse_word(m[1]) if x.score > 0.05]
             inner = [x for x in names.parse_word(m[2]) if x.score > 0.05]
