@@ -8,6 +8,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from docgen.checking.caseless import fold
 from docgen.checking.reader import Document
 
 MONTHS = (
@@ -132,10 +133,20 @@ class Parsed:
         return "\n".join(u.text for u in self.units if u.text)
 
     @functools.cached_property
+    def folded_text(self) -> str | None:
+        """`text` folded for case-insensitive searches (checking.caseless.fold)."""
+        return fold(self.text)
+
+    @functools.cached_property
     def paragraph_text(self) -> str:
         """Every paragraph's clean text, one a line: a word absent here is in no paragraph, so
         a rule whose every match contains it can skip the document after one look."""
         return "\n".join(p.clean for p in self.doc.paragraphs)
+
+    @functools.cached_property
+    def folded_paragraphs(self) -> str | None:
+        """`paragraph_text` folded for case-insensitive searches (checking.caseless.fold)."""
+        return fold(self.paragraph_text)
 
     def unit_text(self, i: int | None) -> str:
         return self.units[i].text if i is not None and 0 <= i < len(self.units) else ""
