@@ -73,6 +73,22 @@ def test_caseless_finds_what_ignorecase_finds(pattern: caseless.Caseless) -> Non
         assert (a and a.span()) == (b and b.span()), text
 
 
+@pytest.mark.parametrize(
+    "rewritten, original",
+    [
+        (r"ц(?<=\bц)ел(?:ь|и|ью|ях)\b", r"\bцел(?:ь|и|ью|ях)\b"),
+        (r"п(?<=\bп)одпись\b|\(подпись\)|__{3,}", r"\bподпись\b|\(подпись\)|_{4,}"),
+    ],
+)
+def test_patterns_written_to_start_with_a_letter_match_as_before(rewritten, original) -> None:
+    assert any(rewritten in patterns for _c, _t, patterns, _a in consents.ELEMENTS)
+    fast = caseless.Caseless(rewritten)
+    before = re.compile(original, re.IGNORECASE)
+    for text in _texts(original) + ["подписьпись ___", "(подпись) ____", "целый цель", "Цели"]:
+        a, b = fast.search(text, caseless.fold(text)), before.search(text)
+        assert (a and a.span()) == (b and b.span()), text
+
+
 def test_a_character_class_is_refused() -> None:
     with pytest.raises(ValueError):
         caseless.Caseless(r"сво[её]")

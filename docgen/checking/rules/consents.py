@@ -158,7 +158,9 @@ def _separate(parsed: Parsed) -> Iterator[Hit]:
 
 
 _IDENTITY = r"паспорт|документ\w*,?\s+удостоверяющ"
-# (code, title, patterns that must all be found, applies to: processing | dissemination | both)
+# (code, title, patterns that must all be found, applies to: processing | dissemination | both).
+# «ц(?<=\bц)ел» is «\bцел» and «__{3,}» is «_{4,}», written to start with a letter: re then skips
+# ahead to the letters a match can start with instead of trying every position.
 ELEMENTS = (
     ("CNS-SUBJECT", "ФИО, адрес и документ, удостоверяющий личность субъекта (номер, дата выдачи, кем выдан)",
      (r"\bЯ,\s", _IDENTITY, r"выдан|выдачи", r"адрес|зарегистрирован|проживающ"), "processing"),
@@ -167,7 +169,7 @@ ELEMENTS = (
     ("CNS-OPERATOR", "наименование и адрес оператора",
      (r"оператор|учреждени|\b(?:МБОУ|МАОУ|МКОУ|ГБОУ|ГАОУ|ГКОУ|МОУ|МБДОУ|МАДОУ|МБУ|МАУ)\b", r"\b\d{6}\b|адрес|ул\."),
      "both"),
-    ("CNS-PURPOSE", "цель обработки персональных данных", (r"\bцел(?:ь|и|ью|ях)\b",), "both"),
+    ("CNS-PURPOSE", "цель обработки персональных данных", (r"ц(?<=\bц)ел(?:ь|и|ью|ях)\b",), "both"),
     ("CNS-DATA", "перечень персональных данных",
      (r"перечень\s+(?:моих\s+)?персональных|категори\w+\s+и\s+перечень"
       r"|следующ\w+\s+(?:моих\s+)?персональных|персональных\s+данных\s*:\s*фамили",), "both"),
@@ -177,7 +179,7 @@ ELEMENTS = (
       r"автоматизац|автоматизированн|смешанн"), "processing"),
     ("CNS-TERM", "срок действия согласия и способ его отзыва",
      (r"срок|действует\s+(?:до|в\s+течение|бессрочно)", r"отозван|отзыв"), "both"),
-    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"\bподпись\b|\(подпись\)|_{4,}",), "both"),
+    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"п(?<=\bп)одпись\b|\(подпись\)|__{3,}",), "both"),
 )  # fmt: skip
 
 
