@@ -13,7 +13,7 @@ from checkdocs import consent_lines, docx, order_lines
 from docgen import checking
 from docgen.checking import caseless
 from docgen.checking.reader import read
-from docgen.checking.rules import consents
+from docgen.checking.rules import consents, grammar
 from docgen.checking.structure import parse
 
 # letters that match a Russian or Latin letter only when case is ignored, outside SAFE
@@ -24,7 +24,12 @@ PATTERNS = [
         for _code, _title, patterns, _applies in consents.ELEMENTS
         for p in patterns
     ),
-    *(value for value in vars(consents).values() if isinstance(value, caseless.Caseless)),
+    *(
+        v
+        for module in (consents, grammar)
+        for v in vars(module).values()
+        if isinstance(v, caseless.Caseless)
+    ),
 ]
 
 
@@ -62,7 +67,7 @@ def _texts(pattern: str) -> list[str]:
 
 
 def test_every_consent_pattern_is_checked() -> None:
-    assert len(PATTERNS) >= 17
+    assert len(PATTERNS) >= 18
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:30])

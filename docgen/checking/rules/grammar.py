@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from docgen.checking import names
+from docgen.checking.caseless import Caseless
 from docgen.checking.model import ERROR, WARNING, Hit, Rule, excerpt
 from docgen.checking.structure import Parsed
 
@@ -153,9 +154,12 @@ def _position(parsed: Parsed) -> Iterator[Hit]:
 
 
 _ACQ_WORD = re.compile(r"\b(ознакомлен|ознакомлена)\b(?!\s*\(|\()", re.IGNORECASE)
+_ACQ_STEM = Caseless("ознакомлен")  # in every match of _ACQ_WORD
 
 
 def _acquainted(parsed: Parsed) -> Iterator[Hit]:
+    if _ACQ_STEM.search(parsed.text, parsed.folded_text) is None:
+        return  # in no unit either
     known = _people(parsed)
     lines = [(u.index, u.text) for u in parsed.units if u.text]
     for index, text in lines:
