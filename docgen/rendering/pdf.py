@@ -9,6 +9,7 @@ import html as htmlcodec
 import re
 import threading
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -101,13 +102,18 @@ def _page_class():
     from weasyprint import CSS, HTML
     from weasyprint import html as stock
 
-    sheet = CSS(string=_UA_UNUSED.sub("", stock.UA), counter_style=stock.UA_COUNTER_STYLE)
+    # Its name in recent WeasyPrint and in older ones; without either, the stock sheet.
+    counters = getattr(stock, "UA_COUNTER_STYLE", None) or getattr(
+        stock, "HTML5_UA_COUNTER_STYLE", None
+    )
+    ua = (resources.files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
+    sheets = [CSS(string=_UA_UNUSED.sub("", ua), counter_style=counters)] if counters else None
 
     class Page(HTML):
         def __init__(self, page: str) -> None:
             try:
                 root = ElementTree.fromstring(_VOID.sub(r"<\1\2/>", page))
-            except ElementTree.ParseError:  # a character XML does not allow
+            except ElementTree.ParseError:  # not well-formed after all: the HTML parser
                 super().__init__(string=page)
                 return
             # The base URL, URL fetcher and media type as this WeasyPrint sets them.
@@ -116,7 +122,9 @@ def _page_class():
             self.etree_element = self.wrapper_element.etree_element
 
         def _ua_stylesheets(self, forms: bool = False) -> list:
-            return [sheet]
+            if forms:
+                return super()._ua_stylesheets(forms)
+            return sheets if sheets is not None else super()._ua_stylesheets()
 
     return Page
 
