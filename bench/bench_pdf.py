@@ -3,8 +3,9 @@
 Run from the project's root: PYTHONPATH=. .venv/bin/python bench/bench_pdf.py [--repeats N]
 [--pages 2,5,10,15] [--auto-repeats N]
 or, for every kind's sample (goal: every page <= 50 ms), beside another checkout's code (say
-main's) measured right after each kind in a fresh process:
-PYTHONPATH=. .venv/bin/python bench/bench_pdf.py --every-kind [--baseline ../main]
+main's), each code in a process of its own kept warm, the two taking turns kind by kind:
+PYTHONPATH=. .venv/bin/python bench/bench_pdf.py --every-kind [--baseline ../main] [--rounds N]
+[--order catalog|reverse|shuffle]
 
 Every document is converted with the tables laid out as the converter emits them (fixed, from the
 template's column widths) and, beside it in the same process, with WeasyPrint's automatic table
@@ -19,6 +20,7 @@ import contextlib
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -160,8 +162,8 @@ def _load() -> str:
     return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def measure(docx: bytes, repeats: int, fixed: bool) -> tuple[int, list[float], float, str]:
-    """Pages, wall ms per page of each repeat, median CPU ms per page, the PDF's text."""
+def measure(docx: bytes, repeats: int, fixed: bool) -> tuple[int, list[float], list[float], str]:
+    """Pages, wall and CPU ms per page of each repeat, the PDF's text."""
     with _layout(fixed):
         pdf = pdfmaker.docx_to_pdf(docx)  # warm-up: fonts, the parsed stylesheet
         pages = _pages(pdf)
@@ -171,7 +173,7 @@ def measure(docx: bytes, repeats: int, fixed: bool) -> tuple[int, list[float], f
             pdfmaker.docx_to_pdf(docx)
             runs.append((time.perf_counter() - start) * 1000 / pages)
             cpu.append((time.process_time() - start_cpu) * 1000 / pages)
-    return pages, runs, statistics.median(cpu), _text(pdf)
+    return pages, runs, cpu, _text(pdf)
 
 
 def _spread(runs: list[float]) -> str:
@@ -183,7 +185,8 @@ def row(name: str, docx: bytes, repeats: int, auto: int) -> tuple[int, float, fl
 
     Returns the pages and the median wall and CPU ms per page with fixed tables.
     """
-    pages, fixed, cpu, text = measure(docx, repeats, fixed=True)
+    pages, fixed, cpus, text = measure(docx, repeats, fixed=True)
+    cpu = statistics.median(cpus)
     line = f"{name:34} {pages:3d}  {_spread(fixed):>18} {cpu:6.1f}"
     if auto:
         auto_pages, automatic, _, auto_text = measure(docx, auto, fixed=False)
@@ -195,49 +198,116 @@ def row(name: str, docx: bytes, repeats: int, auto: int) -> tuple[int, float, fl
 
 
 def kind_figures(slug: str, repeats: int) -> dict:
-    """Pages, median wall and CPU ms per page of a kind's sample, and its PDF text."""
-    pages, runs, cpu, text = measure(_sample(slug), repeats, fixed=True)
-    return {"pages": pages, "wall": statistics.median(runs), "cpu": cpu, "text": text}
+    """Pages, median wall and CPU ms per page of a kind's sample, each repeat's CPU ms per
+    page, and its PDF text."""
+    docx = _SAMPLES.get(slug) or _SAMPLES.setdefault(slug, _sample(slug))
+    pages, runs, cpus, text = measure(docx, repeats, fixed=True)
+    return {
+        "pages": pages,
+        "wall": statistics.median(runs),
+        "cpu": statistics.median(cpus),
+        "cpus": cpus,
+        "text": text,
+    }
 
 
-def every_kind(repeats: int, baseline: Path | None) -> None:
-    """Every kind's sample, this code and (if given) the baseline's right after it."""
-    print(f"{'kind':28} {'pp':>3} {'wall ms/p':>10} {'cpu ms/p':>9}", end="")
-    print(f"  {'baseline wall':>13} {'cpu':>6}  cpu ratio  PDF text" if baseline else "")
-    worst, totals = {}, {"this": [0.0, 0], "baseline": [0.0, 0]}
-    for kind in catalog.KINDS:
-        this = kind_figures(kind.slug, repeats)
-        line = f"{kind.slug:28} {this['pages']:3d} {this['wall']:10.1f} {this['cpu']:9.1f}"
-        figures = [("this", this)]
-        if baseline:
-            command = [sys.executable, __file__, "--one-kind", kind.slug, "--repeats", str(repeats)]
-            env = {**os.environ, "PYTHONPATH": str(baseline)}
-            out = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
-            base = json.loads(out.stdout.strip().splitlines()[-1])
-            same = (
-                "same"
-                if (base["pages"], base["text"]) == (this["pages"], this["text"])
-                else "DIFFERENT"
-            )
-            line += f"  {base['wall']:13.1f} {base['cpu']:6.1f}  {base['cpu'] / this['cpu']:8.2f}x  {same}"
-            figures.append(("baseline", base))
-        for name, figure in figures:
-            totals[name][0] += figure["cpu"] * figure["pages"]
-            totals[name][1] += figure["pages"]
-            worst[name] = max(worst.get(name, (0.0, "")), (figure["cpu"], kind.slug))
-        print(f"{line}   {_load()}", flush=True)
+_SAMPLES: dict[str, bytes] = {}  # a measuring process converts each sample many times
+
+
+def _serve() -> None:
+    """Measure kinds asked for on stdin (`slug repeats`), one JSON line each, until EOF."""
+    for line in sys.stdin:
+        slug, repeats = line.split()
+        print(json.dumps(kind_figures(slug, int(repeats)), ensure_ascii=False), flush=True)
+
+
+class _Measurer:
+    """A process measuring kinds with the code under `root`, kept warm between kinds."""
+
+    def __init__(self, root: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        command = [sys.executable, __file__, "--serve"]
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def figures(self, slug: str, repeats: int) -> dict:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(f"{slug} {repeats}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def _kinds(order: str) -> list[str]:
+    slugs = [kind.slug for kind in catalog.KINDS]
+    if order == "reverse":
+        slugs.reverse()
+    elif order == "shuffle":
+        random.Random(15).shuffle(slugs)
+    return slugs
+
+
+def every_kind(repeats: int, baseline: Path | None, rounds: int, order: str) -> None:
+    """Every kind's sample with this code and (if given) the baseline's.
+
+    Each code runs in its own process, kept warm for the whole run; for each kind the two
+    take turns for `rounds` rounds of `repeats` conversions, so that a change in the load
+    of the machine hits both alike. CPU figures: median and minimum over all conversions.
+    """
+    this_root = Path(docgen.__file__).resolve().parent.parent
+    measurers = {"this": _Measurer(this_root)}
+    if baseline:
+        measurers["baseline"] = _Measurer(baseline)
+    header = f"{'kind':28} {'pp':>3} {'cpu ms/p':>9} {'min':>6}"
+    if baseline:
+        header += f"  {'baseline cpu':>12} {'min':>6}  ratio (median, min)  PDF text"
+    print(header)
+    worst: dict[str, tuple[float, str]] = {}
+    totals = {name: [0.0, 0] for name in measurers}
+    try:
+        for slug in _kinds(order):
+            cpus: dict[str, list[float]] = {name: [] for name in measurers}
+            figures: dict[str, dict] = {}
+            for turn in range(rounds):
+                names = list(measurers) if turn % 2 == 0 else list(reversed(measurers))
+                for name in names:
+                    figures[name] = measurers[name].figures(slug, repeats)
+                    cpus[name].extend(figures[name]["cpus"])
+            this = figures["this"]
+            medians = {name: statistics.median(values) for name, values in cpus.items()}
+            line = f"{slug:28} {this['pages']:3d} {medians['this']:9.1f} {min(cpus['this']):6.1f}"
+            if baseline:
+                base = figures["baseline"]
+                same = (base["pages"], base["text"]) == (this["pages"], this["text"])
+                line += (
+                    f"  {medians['baseline']:12.1f} {min(cpus['baseline']):6.1f}  "
+                    f"{medians['baseline'] / medians['this']:6.2f}x "
+                    f"{min(cpus['baseline']) / min(cpus['this']):6.2f}x      "
+                    f"{'same' if same else 'DIFFERENT'}"
+                )
+            for name, median in medians.items():
+                totals[name][0] += median * this["pages"]
+                totals[name][1] += this["pages"]
+                worst[name] = max(worst.get(name, (0.0, "")), (median, slug))
+            print(f"{line}   {_load()}", flush=True)
+    finally:
+        for measurer in measurers.values():
+            measurer.close()
     for name, (cpu, pages) in totals.items():
-        if pages:
-            print(
-                f"{name}: {pages} pages, mean CPU {cpu / pages:.1f} ms/page, worst "
-                f"{worst[name][0]:.1f} ({worst[name][1]}); goal: every kind <= 50   {_load()}"
-            )
+        print(
+            f"{name}: {pages} pages, mean CPU {cpu / pages:.1f} ms/page, worst "
+            f"{worst[name][0]:.1f} ({worst[name][1]}); goal: every kind <= 50   {_load()}"
+        )
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--one-kind"]:
-        repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 3
-        print(json.dumps(kind_figures(sys.argv[2], repeats), ensure_ascii=False))
+    if sys.argv[1:2] == ["--serve"]:
+        _serve()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -250,11 +320,23 @@ def main() -> None:
     )
     parser.add_argument("--every-kind", action="store_true", help="every kind's sample only")
     parser.add_argument("--baseline", type=Path, help="another checkout, with --every-kind")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns of this code and the baseline, per kind"
+    )
+    parser.add_argument(
+        "--order",
+        choices=("catalog", "reverse", "shuffle"),
+        default="catalog",
+        help="the order of the kinds (a cost that depends on the order is warm-up, not the kind)",
+    )
     args = parser.parse_args()
     print(f"docgen from {os.path.dirname(docgen.__file__)}; {os.cpu_count()} CPUs; {_load()}")
     if args.every_kind:
-        print(f"median of {args.repeats} warm conversions; CPU: this process")
-        every_kind(args.repeats, args.baseline)
+        print(
+            f"{args.rounds} rounds of {args.repeats} warm conversions per kind and code, "
+            f"{args.order} order; CPU ms per page of the measuring process"
+        )
+        every_kind(args.repeats, args.baseline, args.rounds, args.order)
         return
     print(
         f"ms per page, median of {args.repeats} warm conversions (min–max) and the CPU ms of this "

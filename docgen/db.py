@@ -6,9 +6,13 @@ Every table is created by a migration in docgen/migrations; other modules only r
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import secrets
 import sqlite3
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +25,8 @@ BUSY_TIMEOUT_SECONDS = 10
 # BEGIN IMMEDIATE already waits BUSY_TIMEOUT_SECONDS; these retries only cover
 # the rare case of a lock held longer than that by a burst of writers.
 LOCK_RETRIES = 5
+# A writer waiting for another process's turn polls the writer lock this often.
+GATE_POLL_SECONDS = 0.001
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -31,6 +37,74 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA foreign_keys = ON")
     _retry_locked(db.enable_wal)
     return db
+
+
+# The connections a web thread keeps between its requests: opening one costs a millisecond or
+# more (pragmas, WAL check, the schema read on first use), so each thread reuses its own.
+# Thread-local by nature; a forked child starts with none (SQLite connections must not cross
+# a fork) and leaves its parent's untouched.
+THREAD_CONNECTIONS = 4
+_local = threading.local()
+_inherited: list[object] = []
+
+
+def _forget_thread_connections() -> None:
+    _inherited.append(_local.__dict__.pop("connections", None))
+
+
+os.register_at_fork(after_in_child=_forget_thread_connections)
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def thread_connection(path: str | Path) -> sqlite_utils.Database:
+    """This thread's connection to the file, opened on first use and reused afterwards.
+
+    A connection is never used by two threads (sqlite3's `check_same_thread` stays on);
+    one whose file was replaced or that was left in a transaction is closed and opened anew.
+    Give it back with `release` at the end of each request.
+    """
+    key = os.path.abspath(path)
+    cache: dict[str, tuple[sqlite_utils.Database, tuple[int, int] | None]]
+    cache = _local.__dict__.setdefault("connections", {})
+    found = cache.pop(key, None)
+    if found is not None:
+        db, file_id = found
+        if file_id is not None and file_id == _file_id(key) and not db.conn.in_transaction:
+            cache[key] = found  # now the most recently used
+            return db
+        db.close()
+    db = connect(key)
+    cache[key] = (db, _file_id(key))
+    while len(cache) > THREAD_CONNECTIONS:
+        oldest = next(iter(cache))
+        cache.pop(oldest)[0].close()
+    return db
+
+
+def release(db: sqlite_utils.Database) -> None:
+    """End a request's use of a thread connection: a transaction left open is rolled back,
+    as closing the connection would have done."""
+    try:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+    except sqlite3.Error:
+        _drop(db)
+
+
+def _drop(db: sqlite_utils.Database) -> None:
+    cache = _local.__dict__.get("connections", {})
+    for key, (cached, _) in list(cache.items()):
+        if cached is db:
+            del cache[key]
+    with contextlib.suppress(sqlite3.Error):
+        db.close()
 
 
 def now_iso() -> str:
@@ -78,20 +152,110 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    _retry_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
-    try:
-        yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
+    with _writer_turn(db):
+        _retry_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
         try:
-            conn.execute("COMMIT")
+            yield db
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+
+class _Gate:
+    """The writers' queue of one database file: a lock for this process's threads, then an
+    advisory lock (flock) on `<file>-writer.lock` for the other processes.
+
+    SQLite's own busy handler sleeps in growing steps (up to 100 ms) while the write lock is
+    taken, so under contention writers sleep far longer than the lock is held; a thread
+    blocked on this lock wakes as soon as it is released. The gate is only an optimisation:
+    the database's own lock stays the truth (BEGIN IMMEDIATE still follows), a gate not
+    opened in time is skipped, and the kernel releases a dead process's flock.
+    """
+
+    def __init__(self, lock_path: str) -> None:
+        self.lock = threading.RLock()
+        self.depth = 0  # changed only by the thread holding `lock`
+        self.fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self.pid = os.getpid()
+
+    def __del__(self) -> None:
+        # A forked child closes its copy too: the parent's lock stays the parent's.
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+    def acquire(self, timeout: float) -> bool:
+        if not self.lock.acquire(timeout=timeout):
+            return False
+        if self.depth == 0 and not self._flock(time.monotonic() + timeout):
+            self.lock.release()
+            return False
+        self.depth += 1
+        return True
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.lock.release()
+
+    def _flock(self, deadline: float) -> bool:
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(GATE_POLL_SECONDS)
+
+
+# One gate per file in a process, shared by its connections to that file and kept while one
+# of them lives (each Database holds its gate); a forked child makes its own.
+_gates: weakref.WeakValueDictionary[str, _Gate] = weakref.WeakValueDictionary()
+_gate_of: weakref.WeakKeyDictionary[sqlite_utils.Database, _Gate | None]
+_gate_of = weakref.WeakKeyDictionary()
+_gates_lock = threading.Lock()
+_NO_GATE = object()
+
+
+def _gate(db: sqlite_utils.Database) -> _Gate | None:
+    """The gate of the connection's main database file; None for a database in memory."""
+    with _gates_lock:
+        gate = _gate_of.get(db, _NO_GATE)
+        if gate is not _NO_GATE and (gate is None or gate.pid == os.getpid()):
+            return gate  # type: ignore[return-value]
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    with _gates_lock:
+        gate = _gates.get(path) if path else None
+        if path and (gate is None or gate.pid != os.getpid()):
+            try:
+                gate = _gates[path] = _Gate(path + "-writer.lock")
+            except OSError:
+                gate = None  # e.g. a read-only folder: SQLite's busy handler alone
+        _gate_of[db] = gate
+    return gate
+
+
+@contextlib.contextmanager
+def _writer_turn(db: sqlite_utils.Database) -> Iterator[None]:
+    """Hold the gate of the database's file for the block, if it comes in time."""
+    gate = _gate(db)
+    if gate is None or not gate.acquire(BUSY_TIMEOUT_SECONDS):
+        yield
+        return
+    try:
+        yield
+    finally:
+        gate.release()
 
 
 def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
@@ -67,10 +68,38 @@ class Text(Str):
         super().__init__(max_length=20000, **kwargs)
 
 
+# The largest integer SQLite stores (and the API's description allows).
+INT64 = 2**63 - 1
+
+
 class Int(fields.Integer):
+    """An integer, as its JSON Schema says: 12 or 12.0, not "12", true or 1.5, and within what
+    SQLite holds (±INT64). Pages turn typed digits into integers before loading (web/formdata),
+    and the API reads the integers of a query string (web/api/endpoint)."""
+
     default_error_messages = _messages(
         invalid="Ожидается целое число.", too_large="Слишком большое число."
     )
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            if abs(value) > INT64:
+                raise self.make_error("too_large")
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        if abs(value) > INT64:
+            raise self.make_error("too_large")
+        return value
+
+
+# An integer as text (a page's box, a query string); longer ones stay text and are refused.
+_DIGITS = re.compile(r"\s*[-+]?[0-9]{1,30}\s*")
+
+
+def int_from_text(text: str) -> int | str:
+    """Typed digits as the integer they name, anything else as it is (for Int to judge)."""
+    return int(text) if _DIGITS.fullmatch(text) else text
 
 
 class Decimal(fields.Decimal):
@@ -169,7 +198,6 @@ class Form(Schema):
 _CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # docgen.text.CONTROL
 NO_CONTROL = f"^[^{_CONTROL}]*$"
 NOT_BLANK = f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$"
-INT64 = 2**63 - 1
 _DAY_MONTH = (
     "(?:0[1-9]|1[0-9]|2[0-8])\\.(?:0[1-9]|1[0-2])",
     "(?:29|30)\\.(?:0[13-9]|1[0-2])",

@@ -83,3 +83,19 @@ def test_a_school_user_cannot_read_another_schools_job(client: FlaskClient) -> N
     login(client, "curator2")
     assert client.get(job_url + ".json").status_code == 404
     assert client.get(job_url + "/documents.zip").status_code == 404
+
+
+def test_the_page_offers_only_the_actions_of_the_users_role(client: FlaskClient) -> None:
+    login(client, "municipal")
+    page = client.get("/documents/bulk")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Для вашей роли таких действий нет" in text and 'name="action"' not in text
+    client.post("/logout")
+    login(client, "methodologist")
+    text = client.get("/documents/bulk").get_data(as_text=True)
+    assert 'value="personal-programmes"' in text and 'value="consents"' not in text
+    client.post("/logout")
+    login(client, "curator")
+    text = client.get("/documents/bulk").get_data(as_text=True)
+    assert 'value="consents"' in text and "Для вашей роли" not in text

@@ -186,7 +186,7 @@ def test_a_wrong_annex_id_is_refused_naming_the_field(api, demo_ids):
         foreign: "нет документа",
         curator_order: "не может быть приложением",
         registered: "не может быть приложением",
-        10**30: "нет документа",
+        10**30: "Слишком большое число",
         2**63 - 1: "нет документа",
     }
     for document_id, reason in cases.items():
@@ -330,6 +330,12 @@ def test_a_revision_of_the_order_carries_its_annexes_as_new_drafts(director, tod
     assert carried_id != regulation["id"]
     assert (carried["status"], carried["revision_of"]) == ("draft", regulation["id"])
     assert [a["id"] for a in archive.annexes(db, revision["id"])] == [carried_id]
+    # listing the old, approved Положение again says where its new redaction is
+    stale = {**revision["version"]["input"], "documents": [{"document_id": regulation["id"]}]}
+    with pytest.raises(FieldErrors) as refused:
+        documents.update(db, user, revision["id"], stale)
+    assert "выберите черновик новой редакции: «" in refused.value.message
+    assert carried["title"] in refused.value.message
 
     # the Положение is changed in its new draft, and a new annex is added to the order
     changed = sample("regulation")
@@ -398,6 +404,7 @@ def test_every_annex_of_an_order_sample_has_text_after_its_title(director, slug)
     db, user = director
     kind = catalog.get(slug)
     payload = sample(slug)
+    assert payload.get(kind.annexes.field), "the sample approves no annex"
     for entry in payload.get(kind.annexes.field) or []:
         assert entry.get("document_id") or entry.get("input") or entry["body"].strip(), entry
     text = docx_text(documents.render(db, kind, compose.validate(kind, payload), user["org_id"]))

@@ -517,7 +517,14 @@ def test_director_sets_numbering_pattern(client: FlaskClient) -> None:
         "/admin/series", data={"code": "orders", "title": "Приказы", "pattern": "01-05/{n}"}
     )
     assert good.status_code == 302
-    assert "01-05/{n}" in client.get("/admin/series").get_data(as_text=True)
+    page = client.get("/admin/series").get_data(as_text=True)
+    assert "01-05/{n}" in page and "<td>Приказы</td>" in page
+    assert "<td>orders</td>" not in page  # the journal is shown by its name, not its code
+    assert '<option value="protocols">Протоколы заседаний коллегиальных органов</option>' in page
+    unknown = client.post(
+        "/admin/series", data={"code": "misc", "title": "Прочее", "pattern": "{n}"}
+    )
+    assert unknown.status_code == 422 and "Выберите журнал." in unknown.get_data(as_text=True)
 
 
 # --- CSRF --------------------------------------------------------------------------------------

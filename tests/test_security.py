@@ -177,7 +177,14 @@ def test_blocking_a_user_ends_their_sessions_and_refuses_sign_in(
     assert client.post(f"/admin/users/{curator_id}/block").status_code == 302
     assert not _signed_in(victim) and _api_me(app, token) == 401
     refused = app.test_client().post("/login", data={"login": "curator", "password": PASSWORD})
-    assert refused.status_code == 401
+    assert refused.status_code == 403
+    assert "Учётная запись заблокирована. Обратитесь к администратору." in refused.get_data(
+        as_text=True
+    )
+    guessed = app.test_client().post("/login", data={"login": "curator", "password": "x" * 12})
+    assert guessed.status_code == 401 and "заблокирована" not in guessed.get_data(as_text=True)
+    by_api = app.test_client().post("/api/token", json={"login": "curator", "password": PASSWORD})
+    assert by_api.status_code == 403 and "заблокирована" in by_api.get_json()["error"]
     assert "заблокирован" in client.get("/admin/users").get_data(as_text=True)
     assert client.post(f"/admin/users/{curator_id}/unblock").status_code == 302
     login(app.test_client(), "curator")

@@ -276,7 +276,9 @@ def test_blocking_ends_sessions_refuses_login_and_revokes_the_token(db, orgs):
     assert users.user_by_token(db, token, NOW) is None
     stored = db.execute("SELECT api_token_hash FROM users WHERE id = ?", [user["id"]]).fetchone()
     assert stored[0] is None
-    assert users.authenticate(db, "dir1", PASSWORD, NOW) is None
+    assert users.authenticate(db, "dir1", "wrong-password", NOW) is None
+    with pytest.raises(Forbidden, match="Учётная запись заблокирована"):
+        users.authenticate(db, "dir1", PASSWORD, NOW)
     with pytest.raises(Forbidden, match="Учётная запись заблокирована"):
         users.issue_token(db, user["id"], now=NOW)
     users.unblock_user(db, user["id"])

@@ -244,10 +244,14 @@ def locked_until(
     return throttle.locked_until(db, login, now, address)
 
 
+BLOCKED = "Учётная запись заблокирована. Обратитесь к администратору."
+
+
 def authenticate(
     db: sqlite_utils.Database, login: str, password: str, now: dt.datetime, address: str = ""
 ) -> dict | None:
-    """The user if the password is right, the user not blocked and nothing locked; else None.
+    """The user if the password is right and nothing locked, else None; Forbidden (BLOCKED)
+    if the password is right but an administrator blocked the user.
 
     Unknown logins cost the same hash check and are throttled the same way (see throttle).
     """
@@ -259,9 +263,11 @@ def authenticate(
     # The hash is checked outside the write transaction: scrypt takes a while, and the
     # write lock is shared by every writer of the database.
     right = check_password_hash(stored, password or "")
-    if user is None or not right or user["blocked_at"]:
+    if user is None or not right:
         throttle.record_failure(db, login, now, address)
         return None
+    if user["blocked_at"]:  # told only to whoever knows the password
+        raise Forbidden(BLOCKED)
     throttle.record_success(db, login, address)
     return _public(user)
 
@@ -281,7 +287,7 @@ def issue_token(
     """A new API token valid for `lifetime` (the previous one stops working); only its hash is kept."""
     user = get_user(db, user_id)
     if user["blocked_at"]:
-        raise Forbidden("Учётная запись заблокирована")
+        raise Forbidden(BLOCKED)
     token = secrets.token_urlsafe(32)
     expires = (_now(now) + lifetime).isoformat(timespec="seconds")
     with transaction(db):

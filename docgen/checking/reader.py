@@ -175,24 +175,52 @@ class _StyleBook:
         return name, numbered
 
 
-# python-docx's own selections for a paragraph's text (CT_P.text, CT_Hyperlink.text, CT_R.text),
-# compiled once: python-docx builds an XPath evaluator on every call. The items are still
-# python-docx's elements, so each prints as python-docx prints it (a tab as \t, a break as \n).
-_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-_P_CONTENT = etree.XPath("w:r | w:hyperlink", namespaces=_NS)
-_LINK_RUNS = etree.XPath("w:r", namespaces=_NS)
-_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=_NS)
+# python-docx's own selections for a paragraph's text (CT_P.text, CT_Hyperlink.text, CT_R.text)
+# are XPaths of children («w:r | w:hyperlink», then «w:br | w:cr | … | w:tab» of each run):
+# walking the children in document order picks the same elements without an XPath evaluation
+# per paragraph and run. The items are still python-docx's elements, so each prints as
+# python-docx prints it (a tab as \t, a break as \n).
 _R, _P, _TBL, _SDT = qn("w:r"), qn("w:p"), qn("w:tbl"), qn("w:sdt")
+_HYPERLINK, _PPR, _PSTYLE, _NUMPR, _NUMID = (
+    qn("w:hyperlink"), qn("w:pPr"), qn("w:pStyle"), qn("w:numPr"), qn("w:numId"),
+)  # fmt: skip
+_RUN_CONTENT = frozenset(
+    qn(f"w:{tag}") for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab")
+)
 _VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
 
 
 def _text(p) -> str:
     """`p.text` as python-docx gives it."""
     out = []
-    for item in _P_CONTENT(p):
-        for run in (item,) if item.tag == _R else _LINK_RUNS(item):
-            out.extend(str(content) for content in _RUN_CONTENT(run))
+    for item in p:
+        if item.tag == _R:
+            runs = (item,)
+        elif item.tag == _HYPERLINK:
+            runs = [run for run in item if run.tag == _R]
+        else:
+            continue
+        for run in runs:
+            out.extend(str(content) for content in run if content.tag in _RUN_CONTENT)
     return "".join(out)
+
+
+def _style_and_numbering(ppr) -> tuple[str | None, bool | None]:
+    """(ppr.style, whether ppr.numPr numbers the paragraph, None without numPr) as python-docx
+    reads them, by plain look-ups; an element python-docx would refuse (no w:val) is read by
+    python-docx itself, so it raises as before."""
+    pstyle = ppr.find(_PSTYLE)
+    style = pstyle.get(_VAL) if pstyle is not None else None
+    if pstyle is not None and style is None:
+        style = ppr.style
+    num_pr = ppr.find(_NUMPR)
+    if num_pr is None:
+        return style, None
+    num = num_pr.find(_NUMID)
+    if num is None:
+        return style, True
+    val = num.get(_VAL)
+    return style, (num.val if val is None else int(val)) != 0
 
 
 def _walk(body, header: list, styles: _StyleBook) -> Document:
@@ -201,12 +229,11 @@ def _walk(body, header: list, styles: _StyleBook) -> Document:
     state = {"table": 0}
 
     def add(p, where: str, **place: int) -> None:
-        ppr = p.pPr  # p.style is ppr.style: each property is a look-up, made once here
-        style, numbered = styles.describe(ppr.style if ppr is not None else None)
-        num_pr = ppr.numPr if ppr is not None else None
-        if num_pr is not None:
-            num = num_pr.numId
-            numbered = num is None or num.val != 0
+        ppr = p.find(_PPR)
+        style_id, own = _style_and_numbering(ppr) if ppr is not None else (None, None)
+        style, numbered = styles.describe(style_id)
+        if own is not None:
+            numbered = own
         doc.paragraphs.append(
             Paragraph(
                 index=len(doc.paragraphs),

@@ -4,9 +4,11 @@ familiarisation sheet and annex marks, found by pattern on the text a person rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
+from docgen.checking.caseless import fold
 from docgen.checking.reader import Document
 
 MONTHS = (
@@ -122,6 +124,29 @@ class Parsed:
     acq: int | None = None  # unit where the familiarisation sheet starts
     annexes: list[AnnexMark] = field(default_factory=list)
     consent_title: str = ""
+    # what several rules derive from the same document, derived once (see rules.grammar)
+    shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The non-empty units' texts, one a line: what the consent rules search as a whole."""
+        return "\n".join(u.text for u in self.units if u.text)
+
+    @functools.cached_property
+    def folded_text(self) -> str | None:
+        """`text` folded for case-insensitive searches (checking.caseless.fold)."""
+        return fold(self.text)
+
+    @functools.cached_property
+    def paragraph_text(self) -> str:
+        """Every paragraph's clean text, one a line: a word absent here is in no paragraph, so
+        a rule whose every match contains it can skip the document after one look."""
+        return "\n".join(p.clean for p in self.doc.paragraphs)
+
+    @functools.cached_property
+    def folded_paragraphs(self) -> str | None:
+        """`paragraph_text` folded for case-insensitive searches (checking.caseless.fold)."""
+        return fold(self.paragraph_text)
 
     def unit_text(self, i: int | None) -> str:
         return self.units[i].text if i is not None and 0 <= i < len(self.units) else ""

@@ -86,11 +86,30 @@ def unfit(db: sqlite_utils.Database, decl: Annexes, org_id: int, document_id: An
     if document["status"] == "registered":
         order = archive.approving_order(db, document_id)
         if order is not None:
-            return archive.approved_message(order)
+            return archive.approved_message(order) + _carried(db, document_id)
         return f"«{document['title']}» уже зарегистрирован: приложить можно только черновик."
     if document["status"] != "draft":
         return f"«{document['title']}» аннулирован: приложить можно только черновик."
     return None
+
+
+def _carried(db: sqlite_utils.Database, document_id: int) -> str:
+    """Where the new redaction of an approved annex is, if a revision of its order made one."""
+    draft = next(
+        db.query(
+            "SELECT id, title, created_at FROM documents WHERE revision_of = ? AND status = 'draft'"
+            " ORDER BY id DESC LIMIT 1",
+            [document_id],
+        ),
+        None,
+    )
+    if draft is None:
+        return ""
+    made = dt.date.fromisoformat(draft["created_at"][:10])
+    return (
+        f" Для новой редакции приказа выберите черновик новой редакции: «{draft['title']}» "
+        f"от {made:%d.%m.%Y}."
+    )
 
 
 def _entries(decl: Annexes, data: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +16,7 @@ from marshmallow import Schema, fields
 from docgen import checking
 from docgen.accounts import audit, permissions, users
 from docgen.db import transaction
-from docgen.documents import archive, compose, kits, pdfs
+from docgen.documents import archive, compose, kits, numbered, pdfs
 from docgen.documents import journal as numbering
 from docgen.errors import Conflict, DocgenError, FieldErrors, Forbidden, NotFound
 from docgen.kinds import catalog
@@ -399,21 +398,6 @@ def update(
     return archive.get_version(db, document_id, version["n"])
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """The frozen files of a registration, rendered and checked before the write lock."""
-
-    number: str | None
-    version: dict
-    docx: bytes
-    parts: list[tuple[kits.Annex, bytes]]
-    annex_versions: dict[int, int]
-
-
-class _Changed(Exception):
-    """The document or an annex got a new version between rendering and registering."""
-
-
 def _latest_version_id(db: sqlite_utils.Database, document_id: int) -> int:
     return archive.get_version(db, document_id)["id"]
 
@@ -424,30 +408,34 @@ def _render_checked(
     data: Mapping[str, Any],
     org_id: int,
     requisites: ctx.Requisites,
-) -> tuple[bytes, list[tuple[kits.Annex, bytes]], list[checking.Finding]]:
+) -> tuple[bytes, list[tuple[kits.Annex, bytes]], list[checking.Finding], numbered.Blank | None]:
     """`render_kit` and the checker's findings on its DOCX; as in `preview`, a document of the
-    built-in template without annexes is checked from its parts, never read back from the DOCX."""
+    built-in template without annexes is checked from its parts, never read back from the DOCX,
+    and comes with its `Blank` to take another number without rendering again."""
     if kits.resolve(db, kind, data, org_id, compose.validate) or variant(db, kind, org_id):
         docx, parts = render_kit(db, kind, data, org_id, requisites)
-        return docx, parts, checking.check(docx)
-    values = _values(db, kind, kits.with_trail(kind, data, [])[0], org_id, requisites)
-    rendered = engine.render_parts(engine.builtin_template(kind.template), values)
-    return rendered.docx(), [], checking.check_parts(rendered)
+        return docx, parts, checking.check(docx), None
+    rendered, blank = numbered.render(
+        engine.builtin_template(kind.template),
+        lambda given: _values(db, kind, kits.with_trail(kind, data, [])[0], org_id, given),
+        requisites,
+    )
+    return rendered.docx(), [], checking.check_parts(rendered), blank
 
 
 def _prepare(
     db: sqlite_utils.Database, kind: Kind, document: dict, number: str | None, on: dt.date
-) -> _Prepared:
+) -> numbered.Prepared:
     """The last version rendered with `number` and `on`, checked (a Conflict takes no number)."""
     version = archive.get_version(db, document["id"])
     data = compose.validate(kind, version["input"])
     requisites = ctx.Requisites(number, on)
-    docx, parts, findings = _render_checked(db, kind, data, document["org_id"], requisites)
+    docx, parts, findings, blank = _render_checked(db, kind, data, document["org_id"], requisites)
     refuse_blocking(findings)
     annex_versions = {
         annex.document["id"]: _latest_version_id(db, annex.document["id"]) for annex, _ in parts
     }
-    return _Prepared(number, version, docx, parts, annex_versions)
+    return numbered.Prepared(number, version, docx, parts, annex_versions, blank)
 
 
 def register(
@@ -480,19 +468,24 @@ def register(
     numbering.check_date(on)
     made: list[int] = []
 
-    def freeze(prepared: _Prepared, conn: Any, info: dict) -> None:
+    def freeze(prepared: numbered.Prepared, conn: Any, info: dict) -> None:
         made.clear()  # the journal may run this again after a busy database
         if info["version_id"] != prepared.version["id"] or any(
             _latest_version_id(db, annex_id) != version_id
             for annex_id, version_id in prepared.annex_versions.items()
         ):
-            raise _Changed  # rolls the transaction back: no number is taken
+            raise numbered.Changed  # rolls the transaction back: no number is taken
         docx, parts = prepared.docx, prepared.parts
         if info["number"] != prepared.number:
-            # Another registration took the number first: the DOCX only, with the number taken.
-            data = compose.validate(kind, prepared.version["input"])
-            requisites = ctx.Requisites(info["number"], on)
-            docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
+            # Another registration took the number first: the DOCX only, with the number taken
+            # put in the parts rendered before the lock where it can be, else rendered again.
+            filled = numbered.fill(prepared.blank, info["number"])
+            if filled is not None:
+                docx = filled.docx()
+            else:
+                data = compose.validate(kind, prepared.version["input"])
+                requisites = ctx.Requisites(info["number"], on)
+                docx, parts = render_kit(db, kind, data, document["org_id"], requisites)
         archive.replace_frozen_files(conn, info["version_id"], docx, None)
         pdfs.request(conn, info["version_id"])
         made.append(info["version_id"])
@@ -504,6 +497,8 @@ def register(
             made.append(annex_version)
         if kind.on_register is not None:
             kind.on_register(db, document, prepared.version["input"], on)
+        # In the same transaction: one commit (and one turn of the write lock), not two.
+        audit.record(db, user["id"], "register", "document", document_id, info["number"])
 
     if document["status"] != "draft":
         # Nothing to render: the journal refuses it and says why (registered, or cancelled).
@@ -520,12 +515,11 @@ def register(
                 user_id=user["id"],
                 before_commit=lambda conn, info, prepared=prepared: freeze(prepared, conn, info),
             )
-        except _Changed:
+        except numbered.Changed:
             continue
         break
     else:
         raise Conflict("Документ менялся во время регистрации: откройте его и повторите.")
-    audit.record(db, user["id"], "register", "document", document_id, result["number"])
     _pdfs_after(db, made, make_pdfs)
     return result
 

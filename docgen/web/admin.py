@@ -149,12 +149,19 @@ def reset_password(user_id: int) -> Any:
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
+def _journals(series: list[dict]) -> dict[str, str]:
+    """The journals the kinds number in, by the organisation's own title where it has one."""
+    titles = {code: title for code, (title, _) in catalog.SERIES.items()}
+    return titles | {row["code"]: row["title"] for row in series}
+
+
 def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> Any:
+    series = numbering.list_series(get_db(), org["id"])
     return render_template(
         "admin_series.html",
         org=org,
-        series=numbering.list_series(get_db(), org["id"]),
-        defaults=catalog.SERIES,
+        series=series,
+        journals=list(_journals(series).items()),
         values=values,
         errors=errors,
     ), status
@@ -168,6 +175,8 @@ def series() -> Any:
         return _series_page(org, {}, {})
     values = {k: (request.form.get(k) or "").strip() for k in ("code", "title", "pattern")}
     try:
+        if values["code"] not in _journals(numbering.list_series(get_db(), org["id"])):
+            raise FieldErrors("Выберите журнал из списка.", fields={"code": ["Выберите журнал."]})
         numbering.ensure_series(
             get_db(), org["id"], values["code"], values["title"], values["pattern"]
         )

@@ -15,7 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from docgen import ru
 from docgen.accounts import audit, throttle, users
-from docgen.errors import FieldErrors
+from docgen.errors import FieldErrors, Forbidden
 from docgen.web import helpers, security
 from docgen.web.helpers import current_user, get_db
 
@@ -50,8 +50,15 @@ def login() -> Any:
     password = request.form.get("password") or ""
     now = dt.datetime.now(dt.UTC)
     address = client_address()
-    found = users.authenticate(db, login_name, password, now, address=address)
     next_path = security.local_path(request.form.get("next"))
+    try:
+        found = users.authenticate(db, login_name, password, now, address=address)
+    except Forbidden as blocked:
+        audit.record(db, None, "login_failed", "user", None, f"{login_name[:64]} {address}")
+        page = render_template(
+            "login.html", login=login_name, error=blocked.message, next=next_path
+        )
+        return page, 403
     if found is None:
         until = users.locked_until(db, login_name, now, address=address)
         error = locked_message(until, now) if until else "Неверный логин или пароль."

@@ -19,6 +19,7 @@ from docgen import jobs as job_queue
 from docgen.accounts import audit, permissions
 from docgen.documents import archive, bulk, chosen
 from docgen.errors import FieldErrors, NotFound
+from docgen.kinds import catalog
 from docgen.registry import people
 from docgen.web import downloads, helpers
 from docgen.web.helpers import get_db
@@ -34,16 +35,26 @@ def bulk_page() -> Any:
     return _page(org)
 
 
+def _actions() -> dict[str, bulk.Action]:
+    """The bulk actions whose kind the user's role writes (a district officer writes none)."""
+    role = helpers.user()["role"]
+    return {
+        code: action
+        for code, action in bulk.ACTIONS.items()
+        if role in catalog.get(action.kind).roles
+    }
+
+
 def _page(org: dict, errors: dict | None = None, status: int = 200) -> Any:
     db = get_db()
+    actions = _actions()
     staff = [p for p in people.list_people(db, org["id"]) if p["category"] == "педагог"]
     jobs = list(
         db.query("SELECT * FROM bulk_jobs WHERE org_id = ? ORDER BY id DESC LIMIT 10", [org["id"]])
     )
     today = dt.date.today()
     candidates = {
-        code: chosen.candidates(db, org["id"], today, action)
-        for code, action in bulk.ACTIONS.items()
+        code: chosen.candidates(db, org["id"], today, action) for code, action in actions.items()
     }
     # After a refused start the boxes of that action stay as the user left them.
     kept = None
@@ -52,7 +63,7 @@ def _page(org: dict, errors: dict | None = None, status: int = 200) -> Any:
     return (
         render_template(
             "bulk.html",
-            actions=bulk.ACTIONS,
+            actions=actions,
             staff=staff,
             jobs=jobs,
             errors=errors or {},

@@ -19,7 +19,7 @@ from marshmallow import Schema, fields, missing, validate
 from docgen import codes, dates
 from docgen.documents import archive
 from docgen.errors import field_paths
-from docgen.forms import Text
+from docgen.forms import Text, int_from_text
 from docgen.kinds.collegial import refs
 from docgen.kinds.fields import PersonForm
 from docgen.registry import groups as registry_groups
@@ -73,6 +73,7 @@ class Spec:
     item: Spec | None = None  # the element of a `rows` field
     default: Any = None  # what the schema takes when the field is left out
     source: str = ""  # for `pick`: which registry list the options come from (PICKERS)
+    integer: bool = False  # the schema wants an int: typed digits are read as one
 
 
 @dataclass
@@ -146,6 +147,7 @@ def _spec(name: str, schema_field: fields.Field) -> Spec:
         "hint": meta.get("description") or "",
         "required": schema_field.required,
         "default": None if default is missing or callable(default) else default,
+        "integer": isinstance(schema_field, fields.Integer),
     }
     if isinstance(schema_field, fields.Nested):
         nested = _schema(schema_field.schema)
@@ -286,7 +288,7 @@ def _read(spec: Spec, form: Mapping[str, Any], path: str) -> Any:
         return None if raw is None else bool(raw)
     if raw is None or not raw.strip():
         return None
-    return raw
+    return int_from_text(raw) if spec.integer else raw
 
 
 def _read_all(specs: Iterable[Spec], form: Mapping[str, Any], prefix: str = "") -> dict:

@@ -19,16 +19,16 @@ from docgen.web import security
 
 
 def get_db() -> sqlite_utils.Database:
-    """One connection per request, opened on first use."""
+    """The database of this request: the thread's own connection, kept between requests."""
     if "db" not in g:
-        g.db = database.connect(current_app.config["DATABASE"])
+        g.db = database.thread_connection(current_app.config["DATABASE"])
     return g.db
 
 
 def close_db(_error: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
-        db.conn.close()
+        database.release(db)
 
 
 def current_user() -> dict | None:

@@ -64,7 +64,11 @@ _BEFORE = re.compile(rf"от\s+({_DATE})\s*(?:г\.|года)?\s*$")
 _AFTER = re.compile(rf"^\s*(?:/\s*№\s*\d+\s*)?от\s+({_DATE})")
 
 
-def _texts(parsed: Parsed) -> Iterator[tuple[int, str]]:
+def _texts(parsed: Parsed, *needles: str) -> Iterator[tuple[int, str]]:
+    """(index, clean text) of each paragraph; none when the document holds none of the needles,
+    words every match of the caller's patterns contains (most citations are in few documents)."""
+    if needles and not any(needle in parsed.paragraph_text for needle in needles):
+        return
     for p in parsed.doc.paragraphs:
         if p.clean:
             yield p.index, p.clean
@@ -94,9 +98,10 @@ def _date_near(text: str, start: int, end: int) -> dt.date | None:
 
 def _act_rule(act: Act):
     number = re.compile(r"(?:№|N)\s*" + act.number)
+    digits = re.search(r"\d+", act.number)[0]  # in every citation of the number
 
     def find(parsed: Parsed) -> Iterator[Hit]:
-        for index, text in _texts(parsed):
+        for index, text in _texts(parsed, digits):
             for m in number.finditer(text):
                 kind = _kind_before(text, m.start())
                 if kind in KIND_TITLES and kind != act.kind:
@@ -123,7 +128,7 @@ _R145_AS_NUMBER = re.compile(r"(?:№|N)\s*145\s?-?\s?[рР]\b")
 
 
 def _r145_number(parsed: Parsed) -> Iterator[Hit]:
-    for index, text in _texts(parsed):
+    for index, text in _texts(parsed, "145"):
         for m in _R145_AS_NUMBER.finditer(text):
             around = text[max(0, m.start() - 200) : m.end() + 300]
             if re.search(
@@ -159,12 +164,14 @@ def _concept(parsed: Parsed) -> Iterator[Hit]:
                     )
 
 
+_DECREE = re.compile(
+    rf"\b[Уу]каз\w*[^«»;]{{0,80}}?от\s+({_DATE})\s*(?:г\.|года)?\s*(?:№|N)\s*(\d+)\b"
+)
+
+
 def _decrees(parsed: Parsed) -> Iterator[Hit]:
-    pattern = re.compile(
-        rf"\b[Уу]каз\w*[^«»;]{{0,80}}?от\s+({_DATE})\s*(?:г\.|года)?\s*(?:№|N)\s*(\d+)\b"
-    )
-    for index, text in _texts(parsed):
-        for m in pattern.finditer(text):
+    for index, text in _texts(parsed, "каз"):
+        for m in _DECREE.finditer(text):
             known = DECREES.get(m[2])
             date = first_date(m[1])
             if known and date and date[0] != known[0]:
@@ -179,7 +186,7 @@ _TK_ARTICLE = re.compile(r"\b358\.1\b")
 
 
 def _labour_code(parsed: Parsed) -> Iterator[Hit]:
-    for index, text in _texts(parsed):
+    for index, text in _texts(parsed, "358.1"):
         for m in _TK_ARTICLE.finditer(text):
             around = text[max(0, m.start() - 80) : m.end() + 80]
             if re.search(r"Трудов\w*\s+кодекс|\bТК\b", around):
@@ -198,7 +205,7 @@ _UKAZ_474 = re.compile(r"\b[Уу]каз\w*[^«»;]{0,80}?(?:№|N)\s*474\b")
 
 def _superseded(parsed: Parsed) -> Iterator[Hit]:
     on = parsed.order_date
-    for index, text in _texts(parsed):
+    for index, text in _texts(parsed, "ГОСТ", "474"):
         for m in _GOST_2016.finditer(text):
             if on is None or on >= dt.date(2025, 8, 18):
                 yield Hit(

@@ -9,12 +9,9 @@ import re
 from collections.abc import Iterator
 
 from docgen import ru
+from docgen.checking.caseless import Caseless
 from docgen.checking.model import ERROR, WARNING, Hit, Rule, excerpt
 from docgen.checking.structure import Parsed, all_dates, first_date
-
-
-def _text(parsed: Parsed) -> str:
-    return "\n".join(u.text for u in parsed.units if u.text)
 
 
 def _dissemination(parsed: Parsed) -> bool:
@@ -26,38 +23,39 @@ def _anchor(parsed: Parsed) -> tuple[int, str]:
     return (first.index, first.text) if first else (0, "")
 
 
-_REPRESENTATIVE = re.compile(
-    r"законн\w+\s+представител|являясь\s+(?:родителем|опекуном|попечителем)|действующ\w+\s+от\s+имени",
-    re.IGNORECASE,
+_REPRESENTATIVE = Caseless(
+    r"законн\w+\s+представител|являясь\s+(?:родителем|опекуном|попечителем)|действующ\w+\s+от\s+имени"
 )
-_AUTHORITY = re.compile(
+_AUTHORITY = Caseless(
     r"свидетельств\w+\s+о\s+рождении|доверенност|подтверждающ\w+\s+полномочи|опек|попечител"
-    r"|документ\w*,\s+подтверждающ",
-    re.IGNORECASE,
+    r"|документ\w*,\s+подтверждающ"
 )
+
+
+def _found(pattern: Caseless, parsed: Parsed) -> bool:
+    """Whether the pattern is in the consent's text (searched folded, see checking.caseless)."""
+    return pattern.search(parsed.text, parsed.folded_text) is not None
 
 
 def _representative(parsed: Parsed) -> Iterator[Hit]:
     if parsed.kind != "consent" or _dissemination(parsed):
         return
-    text = _text(parsed)
-    m = _REPRESENTATIVE.search(text)
-    if m and not _AUTHORITY.search(text):
+    if _found(_REPRESENTATIVE, parsed) and not _found(_AUTHORITY, parsed):
         for u in parsed.units:
-            if _REPRESENTATIVE.search(u.text):
+            if _REPRESENTATIVE.slow.search(u.text):
                 yield Hit(u.index, excerpt(u.text, 0, 0, 100))
                 return
 
 
-_PROCESSOR = re.compile(r"по\s+поручению\s+оператора", re.IGNORECASE)
+_PROCESSOR = Caseless(r"по\s+поручению\s+оператора")
 
 
 def _processor(parsed: Parsed) -> Iterator[Hit]:
     """If someone processes the data on the operator's behalf, their name and address are given."""
-    if parsed.kind != "consent":
+    if parsed.kind != "consent" or not _found(_PROCESSOR, parsed):
         return
     for u in parsed.units:
-        m = _PROCESSOR.search(u.text)
+        m = _PROCESSOR.slow.search(u.text)
         if not m:
             continue
         tail = u.text[m.end() :]
@@ -81,7 +79,7 @@ def _subject_age(parsed: Parsed) -> tuple[int | None, int | None]:
             r"(\d{2}\.\d{2}\.\d{4})\s*(?:г\.\s*р\.|года\s+рождения|г\.р\.)|дата\s+рождения:?\s*(\d{2}\.\d{2}\.\d{4})",
             u.text,
         )
-        if not birth or _REPRESENTATIVE.search(u.text[: birth.start()]):
+        if not birth or _REPRESENTATIVE.slow.search(u.text[: birth.start()]):
             return None, i
         born = first_date(birth[1] or birth[2])
         signed = _signing_date(parsed)
@@ -112,8 +110,7 @@ def _signer(parsed: Parsed) -> Iterator[Hit]:
     if age is None or age >= 18 or i is None:
         return
     unit = parsed.units[i]
-    text = _text(parsed)
-    represented = bool(_REPRESENTATIVE.search(text))
+    represented = _found(_REPRESENTATIVE, parsed)
     if age < 14:
         # the child is the «Я, …» of the consent: under 14 only the legal representative signs
         yield Hit(
@@ -132,19 +129,18 @@ def _signer(parsed: Parsed) -> Iterator[Hit]:
         )
 
 
-_URL = re.compile(r"https?://|www\.|\.ru\b|\.рф\b", re.IGNORECASE)
+_URL = Caseless(r"https?://|www\.|\.ru\b|\.рф\b")
 
 
 def _urls(parsed: Parsed) -> Iterator[Hit]:
-    if parsed.kind == "consent" and _dissemination(parsed) and not _URL.search(_text(parsed)):
+    if parsed.kind == "consent" and _dissemination(parsed) and not _found(_URL, parsed):
         index, head = _anchor(parsed)
         yield Hit(index, excerpt(head, 0, 0, 80))
 
 
-_EMBEDDED = re.compile(
-    r"(?:даю|выражаю)\s+(?:сво[её]\s+)?(?:добровольное\s+)?согласие\s+на\s+обработку\s+"
-    r"(?:\w+\s+){0,2}персональных\s+данных",
-    re.IGNORECASE,
+_EMBEDDED = Caseless(
+    r"(?:даю|выражаю)\s+(?:сво(?:е|ё)\s+)?(?:добровольное\s+)?согласие\s+на\s+обработку\s+"
+    r"(?:\w+\s+){0,2}персональных\s+данных"
 )
 
 
@@ -152,15 +148,19 @@ def _separate(parsed: Parsed) -> Iterator[Hit]:
     """A consent clause inside another document (an application, a contract, an order)."""
     if parsed.kind == "consent":
         return
+    if _EMBEDDED.search(parsed.paragraph_text, parsed.folded_paragraphs) is None:
+        return  # in no paragraph either
     for p in parsed.doc.paragraphs:
-        m = _EMBEDDED.search(p.clean)
+        m = _EMBEDDED.slow.search(p.clean)
         if m:
             yield Hit(p.index, excerpt(p.clean, m.start(), m.end()))
             return
 
 
 _IDENTITY = r"паспорт|документ\w*,?\s+удостоверяющ"
-# (code, title, patterns that must all be found, applies to: processing | dissemination | both)
+# (code, title, patterns that must all be found, applies to: processing | dissemination | both).
+# «ц(?<=\bц)ел» is «\bцел» and «__{3,}» is «_{4,}», written to start with a letter: re then skips
+# ahead to the letters a match can start with instead of trying every position.
 ELEMENTS = (
     ("CNS-SUBJECT", "ФИО, адрес и документ, удостоверяющий личность субъекта (номер, дата выдачи, кем выдан)",
      (r"\bЯ,\s", _IDENTITY, r"выдан|выдачи", r"адрес|зарегистрирован|проживающ"), "processing"),
@@ -169,7 +169,7 @@ ELEMENTS = (
     ("CNS-OPERATOR", "наименование и адрес оператора",
      (r"оператор|учреждени|\b(?:МБОУ|МАОУ|МКОУ|ГБОУ|ГАОУ|ГКОУ|МОУ|МБДОУ|МАДОУ|МБУ|МАУ)\b", r"\b\d{6}\b|адрес|ул\."),
      "both"),
-    ("CNS-PURPOSE", "цель обработки персональных данных", (r"\bцел(?:ь|и|ью|ях)\b",), "both"),
+    ("CNS-PURPOSE", "цель обработки персональных данных", (r"ц(?<=\bц)ел(?:ь|и|ью|ях)\b",), "both"),
     ("CNS-DATA", "перечень персональных данных",
      (r"перечень\s+(?:моих\s+)?персональных|категори\w+\s+и\s+перечень"
       r"|следующ\w+\s+(?:моих\s+)?персональных|персональных\s+данных\s*:\s*фамили",), "both"),
@@ -179,19 +179,20 @@ ELEMENTS = (
       r"автоматизац|автоматизированн|смешанн"), "processing"),
     ("CNS-TERM", "срок действия согласия и способ его отзыва",
      (r"срок|действует\s+(?:до|в\s+течение|бессрочно)", r"отозван|отзыв"), "both"),
-    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"\bподпись\b|\(подпись\)|_{4,}",), "both"),
+    ("CNS-SIGNATURE", "подпись субъекта персональных данных", (r"п(?<=\bп)одпись\b|\(подпись\)|__{3,}",), "both"),
 )  # fmt: skip
 
 
 def _element_rule(code: str, title: str, patterns: tuple[str, ...], applies: str) -> Rule:
+    compiled = [Caseless(group) for group in patterns]
+
     def find(parsed: Parsed) -> Iterator[Hit]:
         if parsed.kind != "consent":
             return
         kind = "dissemination" if _dissemination(parsed) else "processing"
         if applies not in ("both", kind):
             return
-        text = _text(parsed)
-        if not all(re.search(group, text, re.IGNORECASE) for group in patterns):
+        if not all(_found(group, parsed) for group in compiled):
             index, head = _anchor(parsed)
             yield Hit(index, excerpt(head, 0, 0, 80))
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from docgen.checking import names
+from docgen.checking.caseless import Caseless
 from docgen.checking.model import ERROR, WARNING, Hit, Rule, excerpt
 from docgen.checking.structure import Parsed
 
@@ -46,7 +47,10 @@ POSITION_WORDS = frozenset(
 
 
 def _people(parsed: Parsed) -> dict[tuple[str, str], names.Person]:
-    return names.people([p.clean for p in parsed.doc.paragraphs])
+    known = parsed.shared.get("people")
+    if known is None:
+        known = parsed.shared["people"] = names.people([p.clean for p in parsed.doc.paragraphs])
+    return known  # type: ignore[return-value]
 
 
 def _wrong_form(
@@ -83,8 +87,16 @@ def _position_wrong(text: str, case: str) -> tuple[int, int, str] | None:
     return m.start(1), m.end(1), wanted.word if wanted else ""
 
 
-def _governed(parsed: Parsed) -> Iterator[tuple[int, str, names.Mention, str, str]]:
-    """(paragraph, text, mention, case, verb) for every person a governing verb takes."""
+def _governed(parsed: Parsed) -> list[tuple[int, str, names.Mention, str, str]]:
+    """(paragraph, text, mention, case, verb) for every person a governing verb takes; found
+    once per document for both rules that read them."""
+    governed = parsed.shared.get("governed")
+    if governed is None:
+        governed = parsed.shared["governed"] = list(_find_governed(parsed))
+    return governed  # type: ignore[return-value]
+
+
+def _find_governed(parsed: Parsed) -> Iterator[tuple[int, str, names.Mention, str, str]]:
     for p in parsed.doc.paragraphs:
         text = p.clean
         if not text:
@@ -142,9 +154,12 @@ def _position(parsed: Parsed) -> Iterator[Hit]:
 
 
 _ACQ_WORD = re.compile(r"\b(ознакомлен|ознакомлена)\b(?!\s*\(|\()", re.IGNORECASE)
+_ACQ_STEM = Caseless("ознакомлен")  # in every match of _ACQ_WORD
 
 
 def _acquainted(parsed: Parsed) -> Iterator[Hit]:
+    if _ACQ_STEM.search(parsed.text, parsed.folded_text) is None:
+        return  # in no unit either
     known = _people(parsed)
     lines = [(u.index, u.text) for u in parsed.units if u.text]
     for index, text in lines:
@@ -173,8 +188,12 @@ _BRACKET = re.compile(r"\b([а-яё]{3,}) \(([а-яё]{3,})\)")
 
 
 def _brackets(parsed: Parsed) -> Iterator[Hit]:
+    if " (" not in parsed.paragraph_text:  # what _BRACKET needs in any match
+        return
     for p in parsed.doc.paragraphs:
         text = p.clean
+        if " (" not in text:
+            continue
         for m in _BRACKET.finditer(text):
             outer = [x for x in names.parse_word(m[1]) if x.score > 0.05]
             inner = [x for x in names.parse_word(m[2]) if x.score > 0.05]

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from docgen import dates, ru
 from docgen.errors import DocgenError, FieldErrors
+from docgen.forms import int_from_text
 from docgen.kinds import model_texts
 from docgen.kinds.acts import ACTS
 from docgen.kinds.orders.values import cited
@@ -408,10 +409,12 @@ def personal_programme_common(
     keep = ("deficits", "request", "strengths", "goal", "tasks", "plan")
     common = {key: sample[key] for key in keep if key in sample}
     curator = choices.get("curator_id")
-    if not curator:
+    if isinstance(curator, str):  # a page's select
+        curator = int_from_text(curator)
+    if not isinstance(curator, int) or isinstance(curator, bool) or curator < 1:
         message = "Выберите куратора программ."
         raise FieldErrors(message, fields={"curator_id": [message]})
-    return {**common, "curator": {"id": int(curator)}}
+    return {**common, "curator": {"id": curator}}
 
 
 # ---------------------------------------------------------------- municipal programme

@@ -23,11 +23,12 @@ from typing import Any
 
 import sqlite_utils
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from docgen.accounts import permissions
 from docgen.errors import Conflict, DocgenError, FieldErrors
-from docgen.forms import Form
+from docgen.forms import Form, int_from_text
+from docgen.registry.schemas import field_errors
 from docgen.web import errors, helpers
 from docgen.web.api import schemas
 
@@ -144,11 +145,15 @@ def endpoint(
                 call.org_id = call.org(_pop_org_id(call.data, raw))
                 permissions.require(call.user, org, call.org_id, call.db)
                 g.api_org_id = call.org_id  # for the audit of reads (web/reads.py)
+            if body is not None and raw:
+                _as_described(api_doc, method, body)
             try:
                 result = view(call, **args)
             except FieldErrors as err:
-                if api_doc.conflicts is None or _invalid(api_doc, method, body):
+                if api_doc.conflicts is None:
                     raise
+                # The body keeps to its description (checked above): what the service refuses
+                # conflicts with what is stored.
                 raise StoredConflict(err.message, fields=err.fields) from None
             return _respond(api_doc, result, bp.name)
 
@@ -166,15 +171,16 @@ def _schema(cls: type[Schema]) -> Schema:
     return cls()
 
 
-def _invalid(api_doc: ApiDoc, method: str, body: dict[str, Any] | None) -> bool:
-    """Whether the body alone breaks its schema (a PATCH names only the fields it changes)."""
-    if body is None or api_doc.body is None:
-        return False
+def _as_described(api_doc: ApiDoc, method: str, body: dict[str, Any]) -> None:
+    """A body handed over raw is still refused where it breaks its description (the service's
+    own schema may be kinder, e.g. to "" from a page's empty box), with labelled messages."""
+    if api_doc.body is None:
+        return
+    schema = api_doc.body(partial=method == "PATCH")
     try:
-        api_doc.body(partial=method == "PATCH").load(body)
-    except ValidationError:
-        return True
-    return False
+        schema.load(body)
+    except ValidationError as err:
+        raise field_errors(schema, err.messages) from None
 
 
 def _token_user() -> dict:
@@ -229,8 +235,14 @@ def _body() -> dict[str, Any]:
 
 
 def _query(schema: Schema) -> dict[str, Any]:
-    args = request.args.to_dict()
+    """A query string loaded by its schema: a query string is text, so the digits given for an
+    integer field are read as that integer (a JSON body must give the integer itself)."""
+    args: dict[str, Any] = request.args.to_dict()
     _check_text(args)
+    for name, value in args.items():
+        wanted = schema.fields.get(name)
+        if isinstance(wanted, fields.Integer):
+            args[name] = int_from_text(value)
     return errors.load(schema, args)
 
 

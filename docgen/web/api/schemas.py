@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from docgen.forms import NOT_BLANK, Date, Form, Int, Str, field, one_of
 from docgen.kinds import catalog
@@ -145,7 +153,29 @@ def _filled(*names: str) -> dict[str, Any]:
     }
 
 
-class PersonCreateRequest(PersonSchema):
+class AsDescribed(Schema):
+    """A registry body of the API: "" is a value like any other, so an empty string where the
+    description wants an e-mail, a number or a date is refused (a page's empty box is turned
+    into «not given» by the page, see RegistrySchema._blank_values); null still means «not
+    given» for a field that cannot be null, as the description says."""
+
+    @pre_load
+    def _blank_values(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if not (
+                value is None
+                and (wanted := self.fields.get(key)) is not None
+                and not wanted.required
+                and not wanted.allow_none
+            )
+        }
+
+
+class PersonCreateRequest(AsDescribed, PersonSchema):
     org_id = Id(load_default=None, metadata=field("Организация"))
 
     json_rules = (
@@ -158,7 +188,7 @@ class PersonCreateRequest(PersonSchema):
     )
 
 
-class PersonPatchRequest(PersonSchema):
+class PersonPatchRequest(AsDescribed, PersonSchema):
     """Any fields of a person; those not given keep their values."""
 
     @validates_schema
@@ -170,7 +200,7 @@ class PersonPatchRequest(PersonSchema):
             raise ValidationError({"birth_date": ["дата ещё не наступила"]})
 
 
-class GroupCreateRequest(GroupSchema):
+class GroupCreateRequest(AsDescribed, GroupSchema):
     org_id = Id(load_default=None, metadata=field("Организация"))
     mentor_id = Id(required=True, metadata=field("Наставник"))
     mentee_ids = RegistryList(
@@ -178,11 +208,11 @@ class GroupCreateRequest(GroupSchema):
     )
 
 
-class GroupCloseRequest(CloseGroupSchema):
+class GroupCloseRequest(AsDescribed, CloseGroupSchema):
     pass
 
 
-class ConsentSignRequest(ConsentSignSchema):
+class ConsentSignRequest(AsDescribed, ConsentSignSchema):
     json_rules = (
         when(
             "signer",

@@ -35,7 +35,7 @@ route = functools.partial(endpoint, bp)
 
 @route(
     "POST", "/token", "Получить токен по логину и паролю", "Вход",
-    body=schemas.TokenRequest, response=schemas.TokenOut, status=201, errors=(401, 429),
+    body=schemas.TokenRequest, response=schemas.TokenOut, status=201, errors=(401, 403, 429),
     public=True,
 )  # fmt: skip
 def token(call: Call) -> Any:
