@@ -521,6 +521,10 @@ def test_director_sets_numbering_pattern(client: FlaskClient) -> None:
     assert "01-05/{n}" in page and "<td>Приказы</td>" in page
     assert "<td>orders</td>" not in page  # the journal is shown by its name, not its code
     assert '<option value="protocols">Протоколы заседаний коллегиальных органов</option>' in page
+    kept = client.post("/admin/series", data={"code": "orders", "title": "", "pattern": "{n}-п"})
+    assert kept.status_code == 302
+    page = client.get("/admin/series").get_data(as_text=True)
+    assert "<td>Приказы</td>" in page and "{n}-п" in page
     unknown = client.post(
         "/admin/series", data={"code": "misc", "title": "Прочее", "pattern": "{n}"}
     )

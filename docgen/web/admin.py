@@ -174,9 +174,11 @@ def series() -> Any:
     if request.method == "GET":
         return _series_page(org, {}, {})
     values = {k: (request.form.get(k) or "").strip() for k in ("code", "title", "pattern")}
+    journals = _journals(numbering.list_series(get_db(), org["id"]))
     try:
-        if values["code"] not in _journals(numbering.list_series(get_db(), org["id"])):
+        if values["code"] not in journals:
             raise FieldErrors("Выберите журнал из списка.", fields={"code": ["Выберите журнал."]})
+        values["title"] = values["title"] or journals[values["code"]]  # left empty: kept
         numbering.ensure_series(
             get_db(), org["id"], values["code"], values["title"], values["pattern"]
         )
