@@ -99,3 +99,10 @@ def test_the_page_offers_only_the_actions_of_the_users_role(client: FlaskClient)
     login(client, "curator")
     text = client.get("/documents/bulk").get_data(as_text=True)
     assert 'value="consents"' in text and "Для вашей роли" not in text
+
+
+def test_the_page_title_is_plain_text(client: FlaskClient) -> None:
+    login(client, "curator")
+    text = client.get("/documents/bulk").get_data(as_text=True)
+    title = text[text.index("<title>") : text.index("</title>")]
+    assert title == "<title>Пакетное формирование — docgen"

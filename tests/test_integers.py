@@ -118,3 +118,22 @@ def test_a_page_still_clears_an_optional_field_with_an_empty_box(client):
     assert edited.status_code == 302
     shown = client.get(person_url).get_data(as_text=True)
     assert "olga@school.ru" not in shown and "Новикова" in shown
+
+
+def test_the_edit_form_ticks_only_the_bases_the_person_is_in(client):
+    login(client, "curator")
+    form = {
+        "surname": "Прохоров",
+        "name": "Олег",
+        "gender": "m",
+        "category": "педагог",
+        "is_mentor": "1",
+    }
+    person_url = client.post("/registry/people/new", data=form).headers["Location"]
+    page = client.get(f"{person_url}/edit").get_data(as_text=True)
+    assert 'name="is_mentor" value="1" checked' in page
+    assert 'name="is_mentee" value="1" checked' not in page
+    edited = client.post(f"{person_url}/edit", data={**form, "email": ""})
+    assert edited.status_code == 302
+    page = client.get(f"{person_url}/edit").get_data(as_text=True)
+    assert 'name="is_mentee" value="1" checked' not in page

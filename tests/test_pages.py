@@ -525,6 +525,14 @@ def test_director_sets_numbering_pattern(client: FlaskClient) -> None:
     assert kept.status_code == 302
     page = client.get("/admin/series").get_data(as_text=True)
     assert "<td>Приказы</td>" in page and "{n}-п" in page
+    renamed = client.post("/admin/series", data={"code": "orders", "title": "Приказы по ОД"})
+    assert renamed.status_code == 302
+    page = client.get("/admin/series").get_data(as_text=True)
+    assert "<td>Приказы по ОД</td>" in page and "{n}-п" in page
+    # a refused save shows what was typed, not another journal's title to carry over
+    refused = client.post("/admin/series", data={"code": "protocols", "pattern": "od"})
+    assert refused.status_code == 422
+    assert 'id="s-title" name="title" value=""' in refused.get_data(as_text=True)
     unknown = client.post(
         "/admin/series", data={"code": "misc", "title": "Прочее", "pattern": "{n}"}
     )

@@ -107,7 +107,12 @@ def _page_class():
         stock, "HTML5_UA_COUNTER_STYLE", None
     )
     ua = (resources.files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
-    sheets = [CSS(string=_UA_UNUSED.sub("", ua), counter_style=counters)] if counters else None
+    # The sheet's @counter-style rules are already in the stock counter styles (parsed from the
+    # same file when WeasyPrint loads), which every layout copies; parsed again into them they
+    # would be refused as redefinitions, with a warning. A blank collection takes them instead.
+    sheets = (
+        [CSS(string=_UA_UNUSED.sub("", ua), counter_style=type(counters)())] if counters else None
+    )
 
     class Page(HTML):
         def __init__(self, page: str) -> None:

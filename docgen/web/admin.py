@@ -149,10 +149,11 @@ def reset_password(user_id: int) -> Any:
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
-def _journals(series: list[dict]) -> dict[str, str]:
-    """The journals the kinds number in, by the organisation's own title where it has one."""
-    titles = {code: title for code, (title, _) in catalog.SERIES.items()}
-    return titles | {row["code"]: row["title"] for row in series}
+def _journals(series: list[dict]) -> dict[str, tuple[str, str]]:
+    """The journals the kinds number in (code → title, pattern), as the organisation set them
+    where it has."""
+    journals = dict(catalog.SERIES)
+    return journals | {row["code"]: (row["title"], row["pattern"]) for row in series}
 
 
 def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> Any:
@@ -161,7 +162,7 @@ def _series_page(org: dict, values: dict, errors: dict, status: int = 200) -> An
         "admin_series.html",
         org=org,
         series=series,
-        journals=list(_journals(series).items()),
+        journals=[(code, title) for code, (title, _) in _journals(series).items()],
         values=values,
         errors=errors,
     ), status
@@ -178,20 +179,15 @@ def series() -> Any:
     try:
         if values["code"] not in journals:
             raise FieldErrors("Выберите журнал из списка.", fields={"code": ["Выберите журнал."]})
-        values["title"] = values["title"] or journals[values["code"]]  # left empty: kept
+        # A box left empty keeps what the journal has.
+        title, pattern = journals[values["code"]]
+        pattern = values["pattern"] or pattern
         numbering.ensure_series(
-            get_db(), org["id"], values["code"], values["title"], values["pattern"]
+            get_db(), org["id"], values["code"], values["title"] or title, pattern
         )
     except FieldErrors as err:
         return _series_page(org, values, err.fields or {"pattern": [err.message]}, 422)
-    audit_log.record(
-        get_db(),
-        helpers.user()["id"],
-        "change",
-        "series",
-        values["code"],
-        values["pattern"],
-    )
+    audit_log.record(get_db(), helpers.user()["id"], "change", "series", values["code"], pattern)
     flash("Журнал регистрации сохранён.", "ok")
     return redirect(url_for("admin.series"))
 

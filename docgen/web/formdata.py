@@ -384,6 +384,10 @@ class _Binder:
         elif spec.widget == "pick":
             bound.value = _text(self.shown(spec, value, path))
             bound.options = list(self.options.get(spec.source, []))
+        elif spec.widget == "checkbox":
+            # A stored flag is 0 or 1 (SQLite), a form's is a bool: ticked only when true.
+            shown = self.shown(spec, value, path)
+            bound.value = "1" if shown not in (None, False, 0, "", "0") else ""
         else:
             bound.value = _text(self.shown(spec, value, path))
         return bound
