@@ -295,7 +295,8 @@ def test_admin_blocks_a_user_whose_session_ends(page, server) -> None:
     own.fill("#login", "curator")
     own.fill("#password", PASSWORD)
     own.click("button[type=submit]")
-    assert own.inner_text(".flash-error") == "Неверный логин или пароль."
+    expected = "Учётная запись заблокирована. Обратитесь к администратору."
+    assert own.inner_text(".flash-error") == expected
     assert "/login" in own.url
 
     # The audit log names the action in Russian; unblocking lets the curator in again.
