@@ -11,6 +11,7 @@ import pytest
 from pdftext import pdf_text
 from pypdf import PdfReader
 from registry_factory import consent, department, person, school
+from test_bulk_consent import _adult
 
 from docgen.accounts import users
 from docgen.documents import archive, bulk
@@ -92,19 +93,7 @@ def test_a_person_who_withdrew_consent_is_left_out(db, setup):
     gone = person(db, org_id, "Волков", "Пётр", "Ильич", birth_date="1984-02-03")
     consent(db, gone, "2024-08-01")
     consents.withdraw_consent(db, person_id=gone, kind="processing", withdrawn_on="2024-08-20")
-    items = []
-    for pid in (kept, gone):
-        data = item("x")
-        data["subject"] = {"id": pid}
-        for key in (
-            "representative",
-            "representative_relation",
-            "representative_address",
-            "representative_doc",
-            "authority_doc",
-        ):
-            data.pop(key, None)
-        items.append(data)
+    items = [_for(pid) for pid in (kept, gone)]
     result = bulk.generate(db, user, "consent", items, on=ON, org_id=org_id, pdf=False)
     assert result.count == 1 and result.pdf_sha256 is None
     assert (
@@ -116,17 +105,8 @@ def test_a_person_who_withdrew_consent_is_left_out(db, setup):
 
 
 def _for(person_id: int) -> dict:
-    data = item("x")
-    data["subject"] = {"id": person_id}
-    for key in (
-        "representative",
-        "representative_relation",
-        "representative_address",
-        "representative_doc",
-        "authority_doc",
-    ):
-        data.pop(key, None)
-    return data
+    """An adult's consent form for a registry person."""
+    return _adult({"id": person_id})
 
 
 def test_people_read_once_for_the_job_are_refused_as_one_by_one(db, setup):

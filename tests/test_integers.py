@@ -21,6 +21,17 @@ PERSON = {
 }
 
 
+# The person form as a page sends it.
+PAGE_FORM = {
+    "surname": "Новикова",
+    "name": "Ольга",
+    "patronymic": "Игоревна",
+    "gender": "f",
+    "category": "педагог",
+    "is_mentee": "y",
+}
+
+
 def sample(slug: str) -> dict:
     return catalog.get(slug).sample()
 
@@ -71,14 +82,7 @@ def test_a_query_string_integer_is_read_from_its_digits(api, demo_ids):
 
 def test_a_page_reads_typed_digits_as_the_integer_and_names_a_fraction(client):
     login(client, "curator")
-    form = {
-        "surname": "Новикова",
-        "name": "Ольга",
-        "patronymic": "Игоревна",
-        "gender": "f",
-        "category": "педагог",
-        "is_mentee": "y",
-    }
+    form = PAGE_FORM
     refused = client.post("/registry/people/new", data={**form, "experience_years": "2,5"})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
@@ -103,16 +107,7 @@ def test_an_empty_string_in_an_api_body_is_no_value_the_description_allows(api, 
 
 def test_a_page_still_clears_an_optional_field_with_an_empty_box(client):
     login(client, "curator")
-    form = {
-        "surname": "Новикова",
-        "name": "Ольга",
-        "patronymic": "Игоревна",
-        "gender": "f",
-        "category": "педагог",
-        "is_mentee": "y",
-        "email": "olga@school.ru",
-        "experience_years": "3",
-    }
+    form = {**PAGE_FORM, "email": "olga@school.ru", "experience_years": "3"}
     person_url = client.post("/registry/people/new", data=form).headers["Location"]
     edited = client.post(f"{person_url}/edit", data={**form, "email": "", "experience_years": ""})
     assert edited.status_code == 302

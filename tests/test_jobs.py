@@ -19,6 +19,17 @@ from docgen.jobs import state
 from docgen.rendering import html as preview
 
 
+def _ended(client, job_url: str, seconds: float) -> dict:
+    """The bulk job's state once it is done or failed, as its page's script reads it."""
+    return wait_for(
+        lambda: (
+            (j := client.get(job_url + ".json").get_json())["status"] in ("done", "failed") and j
+        ),
+        seconds,
+        "the bulk job ends",
+    )
+
+
 def test_a_bulk_job_through_the_api(app, client):
     headers = token(client)
     org_id = client.get("/api/me", headers=headers).get_json()["org_id"]
@@ -65,14 +76,7 @@ def test_a_real_consumer_runs_the_job_from_the_page(tmp_path: Path):
         login(client, "curator")
         job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
         assert queue._consumers, "the first request starts the embedded consumer"
-        job = wait_for(
-            lambda: (
-                (j := client.get(job_url + ".json").get_json())["status"] in ("done", "failed")
-                and j
-            ),
-            120,
-            "the bulk job ends",
-        )
+        job = _ended(client, job_url, 120)
     finally:
         queue.stop_in_process()
     assert job["status"] == "done", job
@@ -94,14 +98,7 @@ def test_a_render_worker_makes_way_for_a_fresh_one_and_the_job_gets_every_page(t
         client = app.test_client()
         login(client, "curator")
         job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
-        job = wait_for(
-            lambda: (
-                (j := client.get(job_url + ".json").get_json())["status"] in ("done", "failed")
-                and j
-            ),
-            180,
-            "the bulk job ends",
-        )
+        job = _ended(client, job_url, 180)
         assert len(queue._children) == 1
     finally:
         queue.stop_in_process()
