@@ -88,6 +88,33 @@ def test_without_a_queue_the_pdf_is_made_after_the_commit(school, today):
     assert pdfs.row(db, version["id"]) is None
 
 
+def test_a_draft_pdf_made_while_the_draft_is_registered_is_not_kept(school, today, db_path):
+    """The draft's PDF is still being made when the director registers the draft: that PDF
+    (without the number) must not become the registered version's PDF."""
+    db, org_id, director = school
+    queued: list[int] = []
+    draft = documents.create(db, director, KIND, catalog.get(KIND).sample(), org_id, queued.extend)
+    (version_id,) = queued
+    registered: list[int] = []
+
+    def render_meanwhile(docx: bytes) -> bytes:
+        other = connect(db_path)  # the director's request, in another connection
+        info = documents.register(other, director, draft["id"], today, registered.extend)
+        registered.append(info["number"])
+        other.close()
+        return documents.docx_to_pdf(docx)
+
+    assert pdfs.claim(db, version_id, "a worker", None)
+    pdfs.make(db, version_id, render_meanwhile)
+    version = _registered_version(db, draft["id"])
+    assert version["id"] == version_id and version["pdf_sha256"] is None
+    assert pdfs.row(db, version_id)["status"] == "pending"  # the registration's own request
+    assert registered[0] == version_id
+    pdfs.make_now(db, [version_id], documents.docx_to_pdf)
+    pdf, _, _ = documents.download(db, director, draft["id"], None, "pdf")
+    assert f"№ {registered[-1]}" in pdf_text(pdf)
+
+
 def test_a_number_taken_meanwhile_is_rendered_into_the_docx_that_is_stored(
     school, today, monkeypatch
 ):
@@ -150,7 +177,7 @@ def test_the_triggers_let_a_registered_pdf_be_filled_once_and_nothing_else(schoo
             db.execute(sql, params)
     assert _registered_version(db, draft["id"])["pdf_sha256"] == first
     # The service's own store does not overwrite it either.
-    assert pdfs.store(db, version["id"], b"%PDF-1.7 third") is False
+    assert pdfs.store(db, version["id"], b"%PDF-1.7 third", version["docx_sha256"]) is False
     assert _registered_version(db, draft["id"])["pdf_sha256"] == first
 
 

@@ -108,16 +108,25 @@ def claim(db: sqlite_utils.Database, version_id: int, worker: str, previous: str
         )
 
 
-def store(db: sqlite_utils.Database, version_id: int, pdf: bytes) -> bool:
-    """Fill the version's missing PDF; False if it already has one (made by another worker)."""
+def store(db: sqlite_utils.Database, version_id: int, pdf: bytes, docx_sha256: str) -> bool:
+    """Fill the version's missing PDF, made from the DOCX `docx_sha256`; False if the version
+    has a PDF already (made by another worker: the request is done) or its DOCX is no longer
+    that one (a registration replaced the draft's DOCX while this PDF was made: the PDF would
+    lack the number, and the registration's own request stays for its own render)."""
     with transaction(db):
-        sha = archive.put_pdf(db.conn, pdf)
-        filled = db.execute(
-            "UPDATE versions SET pdf_sha256 = ? WHERE id = ? AND pdf_sha256 IS NULL",
-            [sha, version_id],
-        ).rowcount
+        current = next(
+            db.query("SELECT docx_sha256, pdf_sha256 FROM versions WHERE id = ?", [version_id]),
+            None,
+        )
+        if current is not None and not current["pdf_sha256"]:
+            if current["docx_sha256"] != docx_sha256:
+                return False
+            sha = archive.put_pdf(db.conn, pdf)
+            db.execute("UPDATE versions SET pdf_sha256 = ? WHERE id = ?", [sha, version_id])
+            db.execute("DELETE FROM pdf_renders WHERE version_id = ?", [version_id])
+            return True
         db.execute("DELETE FROM pdf_renders WHERE version_id = ?", [version_id])
-    return bool(filled)
+    return False
 
 
 def fail(db: sqlite_utils.Database, version_id: int, reason: str) -> None:
@@ -162,10 +171,17 @@ def make(db: sqlite_utils.Database, version_id: int, render: Render) -> str:
     try:
         pdf = render(archive.get_file(db, version["docx_sha256"]))
     except Exception as exc:  # any render failure is shown on the page and can be retried
-        fail(db, version_id, reason(exc))
+        if _same_docx(db, version_id, version["docx_sha256"]):
+            fail(db, version_id, reason(exc))
         return "failed"
-    store(db, version_id, pdf)
+    store(db, version_id, pdf, version["docx_sha256"])
     return "ready"
+
+
+def _same_docx(db: sqlite_utils.Database, version_id: int, docx_sha256: str) -> bool:
+    """The version still holds this DOCX (a registration may have replaced it meanwhile)."""
+    found = db.execute("SELECT docx_sha256 FROM versions WHERE id = ?", [version_id]).fetchone()
+    return found is not None and found[0] == docx_sha256
 
 
 def make_now(db: sqlite_utils.Database, version_ids: list[int], render: Render) -> None:
