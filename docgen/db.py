@@ -13,9 +13,10 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -105,6 +106,21 @@ def _drop(db: sqlite_utils.Database) -> None:
             del cache[key]
     with contextlib.suppress(sqlite3.Error):
         db.close()
+
+
+# Ids given to one «IN (…)» at most: SQLite limits the parameters of a statement.
+IN_CHUNK = 500
+
+
+def query_in(
+    db: sqlite_utils.Database, sql: str, ids: Iterable[int], params: Sequence[Any] = ()
+) -> Iterator[dict]:
+    """The rows of `sql` for these ids: its `{ids}` becomes their marks, IN_CHUNK ids to a
+    query; `params` follow the ids."""
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), IN_CHUNK):
+        chunk = unique[start : start + IN_CHUNK]
+        yield from db.query(sql.format(ids=", ".join("?" * len(chunk))), [*chunk, *params])
 
 
 def now_iso() -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from docgen import dates, ru
+from docgen.db import query_in
 from docgen.errors import Conflict, FieldErrors, NotFound
 from docgen.migrations import m012_people_name_index as m012
 from docgen.registry import consents, groups, people
@@ -291,21 +292,14 @@ def withdrawn_among(
 ) -> set[int]:
     """Those of the people whose processing consent was withdrawn by `on`: the only ones
     `usable` can refuse (bulk jobs ask it once instead of `usable` per person)."""
-    day = _day(on).isoformat()
-    ids = sorted(set(person_ids))
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        found |= {
-            row["person_id"]
-            for row in db.query(
-                f"SELECT DISTINCT person_id FROM consents WHERE person_id IN ({marks}) "
-                "AND kind = ? AND status = 'withdrawn' AND withdrawn_on <= ?",
-                [*chunk, PROCESSING, day],
-            )
-        }
-    return found
+    rows = query_in(
+        db,
+        "SELECT DISTINCT person_id FROM consents WHERE person_id IN ({ids}) "
+        "AND kind = ? AND status = 'withdrawn' AND withdrawn_on <= ?",
+        person_ids,
+        [PROCESSING, _day(on).isoformat()],
+    )
+    return {row["person_id"] for row in rows}
 
 
 def _name_key(record: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite_utils
 
 from docgen import dates
-from docgen.db import now_iso, transaction
+from docgen.db import now_iso, query_in, transaction
 from docgen.errors import FieldErrors, NotFound
 from docgen.paging import Found, Where, paged
 from docgen.registry.common import field_error, first_row
@@ -100,14 +100,8 @@ def get_person(db: sqlite_utils.Database, person_id: int) -> dict:
 
 def get_people(db: sqlite_utils.Database, person_ids: list[int]) -> dict[int, dict]:
     """The people of these ids that exist, by id, read in a few queries (bulk jobs)."""
-    found: dict[int, dict] = {}
-    ids = sorted(set(person_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for person in db.query(f"SELECT * FROM people WHERE id IN ({marks})", chunk):
-            found[person["id"]] = person
-    return found
+    rows = query_in(db, "SELECT * FROM people WHERE id IN ({ids})", person_ids)
+    return {person["id"]: person for person in rows}
 
 
 def list_people(
