@@ -7,6 +7,8 @@ import json
 import os
 import re
 import signal
+import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -36,6 +38,20 @@ class LiveServer:
             return requests.get(f"{self.url}/login", timeout=5).status_code == 200
         except requests.ConnectionError:
             return False
+
+    def login_latencies(self, threads: list[threading.Thread]) -> list[float]:
+        """Start the threads and time the login page every 0.1 s until they have all ended."""
+        for thread in threads:
+            thread.start()
+        latencies = []
+        while any(thread.is_alive() for thread in threads):
+            started = time.monotonic()
+            assert requests.get(f"{self.url}/login", timeout=30).status_code == 200
+            latencies.append(time.monotonic() - started)
+            time.sleep(0.1)
+        for thread in threads:
+            thread.join()
+        return latencies
 
     def rss_mb(self) -> float:
         status = Path(f"/proc/{self.process.pid}/status").read_text()

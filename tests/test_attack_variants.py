@@ -150,16 +150,7 @@ def test_hostile_variants_are_refused_while_the_login_page_answers(server: LiveS
         threading.Thread(target=send, args=(name, content))
         for name, (content, _) in variants.items()
     ]
-    for thread in threads:
-        thread.start()
-    latencies = []
-    while any(thread.is_alive() for thread in threads):
-        started = time.monotonic()
-        assert requests.get(f"{server.url}/login", timeout=30).status_code == 200
-        latencies.append(time.monotonic() - started)
-        time.sleep(0.1)
-    for thread in threads:
-        thread.join()
+    latencies = server.login_latencies(threads)
     print(
         f"login page while {len(variants)} hostile uploads ran: {len(latencies)} answers, "
         f"the slowest {max(latencies, default=0):.2f} s"

@@ -11,12 +11,10 @@ from __future__ import annotations
 import io
 import random
 import threading
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
-import requests
 from checkdocs import consent_lines, docx
 from docx import Document
 from liveserver import demo_server
@@ -141,16 +139,7 @@ def test_the_server_answers_while_huge_documents_are_checked(server):
 
     # Two checks at once take both checking workers (VARIANT_RENDER_PROCESSES).
     threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    latencies = []
-    while any(thread.is_alive() for thread in threads):
-        started = time.monotonic()
-        assert requests.get(f"{server.url}/login", timeout=30).status_code == 200
-        latencies.append(time.monotonic() - started)
-        time.sleep(0.1)
-    for thread in threads:
-        thread.join()
+    latencies = server.login_latencies(threads)
     assert latencies and max(latencies) < LOGIN_SECONDS, latencies
     assert len(results) == 2
     for status, text in results:
