@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from openpyxl import load_workbook
 from webfixtures import login, make_app
 
@@ -67,23 +68,20 @@ def test_an_import_page_shows_the_report_of_its_job_and_records_it(tmp_path):
     db.close()
 
 
-def test_an_import_past_its_time_limit_is_stopped_and_takes_nothing(tmp_path):
-    app = make_app(tmp_path, IMPORT_SECONDS=0)
+@pytest.mark.parametrize(
+    ("limit", "rows", "message"),
+    [
+        ({"IMPORT_SECONDS": 0}, 30, "Импорт не уложился в 0 с — разделите файл на части"),
+        ({"IMPORT_MEMORY_MB": 1}, 2000, "Импорту не хватило 1 МБ памяти"),
+    ],
+    ids=["time", "memory"],
+)
+def test_an_import_past_its_limit_is_stopped_and_takes_nothing(tmp_path, limit, rows, message):
+    app = make_app(tmp_path, **limit)
     client = app.test_client()
     login(client, "curator")
     before = people(app)
-    answer = post(client, workbook(30))
+    answer = post(client, workbook(rows))
     assert answer.status_code == 422
-    assert "Импорт не уложился в 0 с — разделите файл на части" in answer.get_data(as_text=True)
-    assert people(app) == before
-
-
-def test_an_import_past_its_memory_limit_is_stopped_and_takes_nothing(tmp_path):
-    app = make_app(tmp_path, IMPORT_MEMORY_MB=1)
-    client = app.test_client()
-    login(client, "curator")
-    before = people(app)
-    answer = post(client, workbook(2000))
-    assert answer.status_code == 422
-    assert "Импорту не хватило 1 МБ памяти" in answer.get_data(as_text=True)
+    assert message in answer.get_data(as_text=True)
     assert people(app) == before
