@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from docgen.migrations import MIGRATIONS, Migration
 
@@ -30,10 +32,34 @@ LOCK_RETRIES = 5
 GATE_POLL_SECONDS = 0.001
 
 
+# A statement that starts with SELECT (no comment or WITH before it): it returns rows and
+# cannot write.
+_SELECT = re.compile(r"\s*select\b", re.I)
+
+
+class Database(sqlite_utils.Database):
+    """sqlite_utils' Database, whose `query` runs a plain SELECT as it is.
+
+    sqlite_utils wraps every query in a savepoint, so that a statement which turns out to
+    return no rows can be undone before it is refused: three statements for every read,
+    a third of a preview's time in SQLite. A SELECT returns rows and writes nothing, so it
+    needs no guard; anything else still gets sqlite_utils' own.
+    """
+
+    def query(self, sql: str, params: Sequence | dict[str, Any] | None = None):
+        if not _SELECT.match(sql):
+            return super().query(sql, params)
+        if self._tracer:
+            self._tracer(sql, params)
+        cursor = self.conn.execute(sql, *((params,) if params is not None else ()))
+        keys = dedupe_keys(d[0] for d in cursor.description)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database file in WAL mode with foreign keys on and a 10 s busy timeout."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     db.execute("PRAGMA foreign_keys = ON")
     _retry_locked(db.enable_wal)

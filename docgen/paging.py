@@ -29,9 +29,10 @@ def fold(text: str | None) -> str | None:
 def contains(db: sqlite_utils.Database, columns: list[str], text: str) -> tuple[str, list]:
     """An SQL condition that one of `columns` contains `text` (folded; % and _ literal).
 
-    SQLite's lower() folds only ASCII, so the Russian folding is a function on the connection.
+    SQLite's lower() folds only ASCII, so the Russian folding is a function on the connection
+    (registered once: creating a function expires every statement SQLite has prepared).
     """
-    db.conn.create_function("docgen_fold", 1, fold, deterministic=True)
+    db.register_function(fold, deterministic=True, name="docgen_fold")
     folded = fold(text.strip()) or ""
     pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     parts = [f"docgen_fold({column}) LIKE ? ESCAPE '\\'" for column in columns]

@@ -137,3 +137,23 @@ def test_the_gates_of_closed_connections_leave_no_open_files(tmp_path):
     for i in range(1, 40):
         one(i)
     assert open_files() <= before
+
+
+def test_a_select_reads_rows_as_sqlite_utils_does_and_other_statements_keep_its_guard(db):
+    db.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+    db.execute("INSERT INTO t VALUES (1, 'x'), (2, 'y')")
+    rows = list(db.query("  select a, b, a FROM t WHERE a > ? ORDER BY a", [0]))
+    assert rows == [{"a": 1, "b": "x", "a_2": 1}, {"a": 2, "b": "y", "a_2": 2}]
+    assert list(db.query("SELECT b FROM t WHERE a = :a", {"a": 2})) == [{"b": "y"}]
+    # A statement that returns no rows is refused and undone, as sqlite_utils does.
+    with pytest.raises(ValueError):
+        db.query("UPDATE t SET b = 'z'")
+    assert [r["b"] for r in db.query("SELECT b FROM t ORDER BY a")] == ["x", "y"]
+    # A write that returns rows still commits through sqlite_utils' own guard.
+    assert list(db.query("INSERT INTO t VALUES (3, 'w') RETURNING a")) == [{"a": 3}]
+    assert (
+        connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+        .execute("SELECT COUNT(*) FROM t")
+        .fetchone()[0]
+        == 3
+    )

@@ -322,8 +322,10 @@ def namesakes(
     ids = sorted(set(org_ids))
     marks = ", ".join("?" for _ in ids)
     # The index narrows by the surname as SQL can fold it; the registry's own folding, a
-    # function on the connection, decides (SQLite's lower() folds only ASCII).
-    db.conn.create_function("docgen_name_key", 1, people.name_key, deterministic=True)
+    # function on the connection, decides (SQLite's lower() folds only ASCII). Registered once
+    # per connection: creating a function expires every statement SQLite has prepared on it,
+    # so each later query of the request was compiled anew.
+    db.register_function(people.name_key, deterministic=True, name="docgen_name_key")
 
     def find(block: Mapping[str, Any]) -> list[dict]:
         key = _name_key(block)
