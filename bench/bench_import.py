@@ -11,6 +11,7 @@ Target (issue 15): ratio <= 2 at 10,000 rows, and seconds per 1,000 rows flat in
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import datetime as dt
 import io
@@ -197,10 +198,14 @@ def profile(count: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--profile"]:
-        profile(int(argv[1]) if len(argv) > 1 else 1000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, help="rows (default 1000 5000 10000)")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile one import of N rows")
+    args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.profile)
         return
-    counts = [int(a) for a in argv] or [1000, 5000, 10000]
+    counts = args.counts or [1000, 5000, 10000]
     print(f"cpus {os.cpu_count()}, {load()}, {REPEATS} repeats (min / median / max)")
     print(
         f"{'rows':>6} {'openpyxl s':>18} {'import s':>18} {'ratio':>16} {'CPU ratio':>16}"
