@@ -46,7 +46,7 @@ from docgen.rendering.ooxml import (
     _val,
 )
 from docgen.rendering.runs import _inline_html, _Runs, media
-from docgen.rendering.tables import _grid_from_cells, _table_layout
+from docgen.rendering.tables import _grid_from_cells, _lone_paragraph_to_cell, _table_layout
 
 if TYPE_CHECKING:
     from docgen.rendering.docx import Parts
@@ -69,6 +69,7 @@ _DEFAULT_TAB = re.compile(rb'<w:defaultTabStop w:val="(\d+)"')
 # What the items of a run (runs._Runs) other than text count as in the visible text.
 _TEXT = {"tab": "\t", "br": "\n"}
 _BREAK_AFTER = re.compile(r"([-\u2010\u2011\u2013\u2014/])\s+")
+_SIDES = ("before", "after", "left", "right")
 
 
 # --- public API -----------------------------------------------------------------------
@@ -239,6 +240,7 @@ class _Converter:
         self.images = package.images
         self.para_classes: dict[str | None, str] = {}
         self.cell_classes: dict[str, str] = {}
+        self.flush_classes: set[str] = set()
         self.pages: dict[tuple, str] = {}
         self.first_page: str | None = None
         self.out: list[str] = []
@@ -304,6 +306,8 @@ class _Converter:
             if name in self.para_classes.values():
                 name = f"{name}-{len(self.para_classes)}"
             self.para_classes[sid] = name
+            if not any(self.styles.para(sid)[0].get(side) for side in _SIDES):
+                self.flush_classes.add(name)  # a table cell may carry it (no margins to lose)
         return self.para_classes[sid]
 
     def _paragraph(self, p, ctx: _Ctx) -> None:
@@ -489,7 +493,8 @@ class _Converter:
         self.out.append(f'<td class="{cls}"{span}>')
         width = sum(grid[cell.col : cell.col + cell.span]) - pad["left"] - pad["right"]
         self._blocks(_elements(cell.tc), _Ctx(width=width, body=False, table=ts))
-        self.out.append("</td>")
+        if not _lone_paragraph_to_cell(self.out, self.flush_classes):
+            self.out.append("</td>")
 
     # stylesheet
 

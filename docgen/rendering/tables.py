@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from docgen.rendering.ooxml import W, _num, _on, _val
@@ -83,3 +84,23 @@ def _grid_from_cells(rows: list[_Row], ncols: int, width: int) -> list[int]:
         for i in free:
             grid[i] = rest // len(free)
     return grid
+
+
+# A cell's only paragraph as the converter writes it: one paragraph class, no style of its own.
+_LONE_PARAGRAPH = re.compile(r'<p class="(s-[A-Za-z0-9_-]+)">((?:(?!<p[ >]).)*)</p>', re.S)
+
+
+def _lone_paragraph_to_cell(out: list[str], flush: set[str]) -> bool:
+    """A cell just opened (`<td class=…>`) holding one paragraph whose class sets no margins
+    takes that class and the paragraph's content, and is closed: the same text laid out the
+    same way (the class's margins would not apply to a cell, and it has none), one box fewer
+    for WeasyPrint to lay out per cell. Whether the cell was closed."""
+    if len(out) < 2 or not out[-2].startswith("<td class="):
+        return False
+    match = _LONE_PARAGRAPH.fullmatch(out[-1])
+    if match is None or match.group(1) not in flush:
+        return False
+    # No whitespace around the content: it would be laid out as text of the cell.
+    cell = out[-2].replace('<td class="', f'<td class="{match.group(1)} ', 1)
+    out[-2:] = [f"{cell}{match.group(2)}</td>"]
+    return True
