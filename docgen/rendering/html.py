@@ -69,7 +69,8 @@ _DEFAULT_TAB = re.compile(rb'<w:defaultTabStop w:val="(\d+)"')
 # What the items of a run (runs._Runs) other than text count as in the visible text.
 _TEXT = {"tab": "\t", "br": "\n"}
 _BREAK_AFTER = re.compile(r"([-\u2010\u2011\u2013\u2014/])\s+")
-_SIDES = ("before", "after", "left", "right")
+# What a paragraph class may not set to be carried by a table cell: margins, a page break.
+_NOT_IN_CELL = ("before", "after", "left", "right", "pageBreakBefore")
 
 
 # --- public API -----------------------------------------------------------------------
@@ -306,8 +307,8 @@ class _Converter:
             if name in self.para_classes.values():
                 name = f"{name}-{len(self.para_classes)}"
             self.para_classes[sid] = name
-            if not any(self.styles.para(sid)[0].get(side) for side in _SIDES):
-                self.flush_classes.add(name)  # a table cell may carry it (no margins to lose)
+            if not any(self.styles.para(sid)[0].get(key) for key in _NOT_IN_CELL):
+                self.flush_classes.add(name)  # a table cell may carry it (nothing to lose)
         return self.para_classes[sid]
 
     def _paragraph(self, p, ctx: _Ctx) -> None:
