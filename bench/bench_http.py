@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_http.py [options]
   --seconds S       each measured path runs S seconds (default 20)
   --only PATH       preview or register: run one path only (default both)
   --servers LIST    gunicorn,waitress (default both, gunicorn first)
-  --workers N       gunicorn worker processes (default 2; its threads: --threads, default 4)
+  --workers N       gunicorn worker processes (default 2; its threads: --threads, default 4, as the README serves)
   --repeat N        measure each server and path N times, one after the other (default 1)
   --code DIR        serve the code of another checkout as well, labelled "baseline", e.g.
                     `git archive main | tar -x -C /tmp/base` then `--code /tmp/base`: each
