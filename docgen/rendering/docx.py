@@ -13,10 +13,8 @@ import functools
 import hashlib
 import io
 import re
-import struct
 import threading
 import zipfile
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -140,92 +138,34 @@ class Compiled:
 
 @dataclass(frozen=True)
 class _Layout:
-    """`base_zip` cut where zipfile's append mode writes: the entries, then (after the appended
-    ones) the base's central directory, its own records unchanged, and the end record."""
+    """`base_zip` as zipfile's append mode finds it: the entries before its central directory,
+    and their records, read once instead of for every document."""
 
     entries: bytes
-    directory: bytes
-    count: int
+    infos: tuple[zipfile.ZipInfo, ...]
     comment: bytes
 
     @classmethod
     def of(cls, base_zip: bytes) -> _Layout:
         with zipfile.ZipFile(io.BytesIO(base_zip)) as package:
-            start, count, comment = package.start_dir, len(package.infolist()), package.comment
-            # What append mode would write again for the base's entries, record by record.
-            directory = io.BytesIO()
-            with zipfile.ZipFile(directory, "w") as rewrite:
-                rewrite.filelist = package.infolist()
-        end = len(directory.getvalue()) - zipfile.sizeEndCentDir
-        return cls(base_zip[:start], directory.getvalue()[:end], count, comment)
+            start, infos, comment = package.start_dir, package.infolist(), package.comment
+        return cls(base_zip[:start], tuple(infos), comment)
 
     def pack(self, parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
         """The package with `parts` appended (deflated or stored as the template had them),
-        byte for byte what `ZipFile(base, "a").writestr(info, data)` for each gives; the
-        template's ZipInfo objects are left untouched (writestr would change them)."""
-        out = [self.entries]
-        offset = len(self.entries)
-        records = []
-        for template_info, data in parts:
-            info = copy.copy(template_info)
-            info.file_size, info.CRC, info.flag_bits = len(data), zlib.crc32(data), 0
-            if info.compress_type == zipfile.ZIP_DEFLATED:
-                deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-                data = deflate.compress(data) + deflate.flush()
-            elif info.compress_type != zipfile.ZIP_STORED:
-                raise TemplateInvalid("Часть шаблона сжата неизвестным способом.")
-            info.compress_size = len(data)
-            if not info.external_attr:
-                info.external_attr = 0o600 << 16
-            info.header_offset = offset
-            header = info.FileHeader(False)
-            out += [header, data]
-            offset += len(header) + len(data)
-            records.append(_central_record(info))
-        directory = self.directory + b"".join(records)
-        count = self.count + len(parts)
-        end = struct.pack(
-            zipfile.structEndArchive,
-            zipfile.stringEndArchive,
-            0,
-            0,
-            count,
-            count,
-            len(directory),
-            offset,
-            len(self.comment),
-        )
-        return b"".join([*out, directory, end, self.comment])
-
-
-def _central_record(info: zipfile.ZipInfo) -> bytes:
-    """The central directory record zipfile writes for an entry (no ZIP64: DOCX parts are
-    far below 4 GB)."""
-    year, month, day, hour, minute, second = info.date_time
-    filename, flag_bits = info._encodeFilenameFlags()
-    record = struct.pack(
-        zipfile.structCentralDir,
-        zipfile.stringCentralDir,
-        info.create_version,
-        info.create_system,
-        info.extract_version,
-        info.reserved,
-        flag_bits,
-        info.compress_type,
-        hour << 11 | minute << 5 | second // 2,
-        (year - 1980) << 9 | month << 5 | day,
-        info.CRC,
-        info.compress_size,
-        info.file_size,
-        len(filename),
-        len(info.extra),
-        len(info.comment),
-        0,
-        info.internal_attr,
-        info.external_attr,
-        info.header_offset,
-    )
-    return record + filename + info.extra + info.comment
+        byte for byte what `ZipFile(base, "a").writestr(info, data)` for each gives: zipfile
+        writes them after the entries and then the directory of all, as append mode does. The
+        template's ZipInfo objects are left untouched (writestr changes the one it is given)."""
+        out = io.BytesIO()
+        out.write(self.entries)
+        with zipfile.ZipFile(out, "w") as package:
+            package.filelist = list(self.infos)  # read-only here: the directory writes them
+            package.comment = self.comment
+            for info, data in parts:
+                if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+                    raise TemplateInvalid("Часть шаблона сжата неизвестным способом.")
+                package.writestr(copy.copy(info), data)
+        return out.getvalue()
 
 
 def _read_package(data: bytes) -> zipfile.ZipFile:
