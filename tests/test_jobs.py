@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -28,6 +29,23 @@ def _ended(client, job_url: str, seconds: float) -> dict:
         seconds,
         "the bulk job ends",
     )
+
+
+@contextlib.contextmanager
+def _consents_from_the_page(tmp_path: Path, **config):
+    """An app whose embedded consumer runs the «consents» bulk action a curator starts on the
+    page for the demo school and 3 new teachers: (client, queue, the job's page URL); the
+    queue is stopped on leaving."""
+    app = make_app(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_CONSUMER=True, **config)
+    add_teachers(tmp_path / "web.sqlite", 3)
+    queue = app.extensions["docgen.jobs"]
+    try:
+        client = app.test_client()
+        login(client, "curator")
+        job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
+        yield client, queue, job_url
+    finally:
+        queue.stop_in_process()
 
 
 def test_a_bulk_job_through_the_api(app, client):
@@ -68,17 +86,9 @@ def test_the_api_refuses_what_it_cannot_do(client):
 
 
 def test_a_real_consumer_runs_the_job_from_the_page(tmp_path: Path):
-    app = make_app(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_CONSUMER=True)
-    add_teachers(tmp_path / "web.sqlite", 3)
-    queue = app.extensions["docgen.jobs"]
-    try:
-        client = app.test_client()
-        login(client, "curator")
-        job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
+    with _consents_from_the_page(tmp_path) as (client, queue, job_url):
         assert queue._consumers, "the first request starts the embedded consumer"
         job = _ended(client, job_url, 120)
-    finally:
-        queue.stop_in_process()
     assert job["status"] == "done", job
     assert job["done"] == job["total"] == 4
     pdf = client.get(job_url + "/documents.pdf").data
@@ -91,17 +101,9 @@ def test_a_real_consumer_runs_the_job_from_the_page(tmp_path: Path):
 def test_a_render_worker_makes_way_for_a_fresh_one_and_the_job_gets_every_page(tmp_path: Path):
     # Replaced after every document: 4 chunks of one consent each, each laid out by the
     # render worker process of its time.
-    app = make_app(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_CONSUMER=True, QUEUE_RENDER_RECYCLE=1)
-    add_teachers(tmp_path / "web.sqlite", 3)
-    queue = app.extensions["docgen.jobs"]
-    try:
-        client = app.test_client()
-        login(client, "curator")
-        job_url = client.post("/documents/bulk", data={"action": "consents"}).headers["Location"]
+    with _consents_from_the_page(tmp_path, QUEUE_RENDER_RECYCLE=1) as (client, queue, job_url):
         job = _ended(client, job_url, 180)
         assert len(queue._children) == 1
-    finally:
-        queue.stop_in_process()
     assert job["status"] == "done", job
     db = connect(tmp_path / "web.sqlite")
     job_id = int(job_url.rstrip("/").rsplit("/", 1)[1])
