@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from docx import Document as open_docx
-from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.style import WD_STYLE_TYPE
+from docx.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.styles.styles import Styles
@@ -88,19 +88,39 @@ def read(content: bytes) -> Document:
 
 def read_parts(parts: Parts) -> Document:
     """`read` of a document rendered but not packed (rendering.docx.render_parts): the same
-    paragraphs, parsed by python-docx's own element classes without opening a package; the
-    styles and relationships are the template's and are read once per template."""
+    paragraphs, read from the parts' own parsed trees (those the HTML converter reads) by the
+    look-ups python-docx makes; the styles and relationships are the template's and are read
+    once per template."""
     template = _template(parts)
-    root = parse_xml(parts.read("word/document.xml"))
+    root = parts.tree("word/document.xml")
     header: list = []
-    sections = root.sectPr_lst
-    if sections:
-        first = sections[0]
-        kind = WD_HEADER_FOOTER.FIRST_PAGE if first.titlePg_val else WD_HEADER_FOOTER.PRIMARY
-        reference = first.get_headerReference(kind)
+    # python-docx's sections[0]: the first sectPr of a body paragraph, else the body's own
+    first = root.find(_PARA_SECT_PR)
+    if first is None:
+        first = root.find(_BODY_SECT_PR)
+    if first is not None:
+        kind = "first" if _on(first.find(_TITLE_PG)) else "default"
+        reference = next((r for r in first.iterfind(_HEADER_REF) if r.get(_TYPE) == kind), None)
         if reference is not None:
-            header = list(parse_xml(parts.read(template.targets[reference.rId])).p_lst)
-    return _walk(root.body, header, template.styles)
+            rid = reference.get(_RID)
+            if rid is None:
+                raise InvalidXmlError("required 'r:id' attribute not present")
+            header = [p for p in parts.tree(template.targets[rid]) if p.tag == _P]
+    return _walk(root.find(_BODY), header, template.styles)
+
+
+def _on(element) -> bool:
+    """An on/off element's value as python-docx reads it (absent: off; no w:val: on)."""
+    if element is None:
+        return False
+    value = element.get(_VAL)
+    if value is None:
+        return True
+    if value not in ("1", "0", "true", "false", "on", "off"):
+        raise InvalidXmlError(
+            f"value must be one of '1', '0', 'true', 'false', 'on', or 'off', got '{value}'"
+        )
+    return value in ("1", "true", "on")
 
 
 @dataclass(frozen=True)
@@ -178,16 +198,18 @@ class _StyleBook:
 # python-docx's own selections for a paragraph's text (CT_P.text, CT_Hyperlink.text, CT_R.text)
 # are XPaths of children («w:r | w:hyperlink», then «w:br | w:cr | … | w:tab» of each run):
 # walking the children in document order picks the same elements without an XPath evaluation
-# per paragraph and run. The items are still python-docx's elements, so each prints as
-# python-docx prints it (a tab as \t, a break as \n).
+# per paragraph and run, and each item prints as python-docx prints it (_CONTENT: a tab as
+# \t, a line break as \n), so plain lxml elements read the same as python-docx's.
 _R, _P, _TBL, _SDT = qn("w:r"), qn("w:p"), qn("w:tbl"), qn("w:sdt")
+_TR, _TC, _TCPR, _T, _BR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:t"), qn("w:br")
 _HYPERLINK, _PPR, _PSTYLE, _NUMPR, _NUMID = (
     qn("w:hyperlink"), qn("w:pPr"), qn("w:pStyle"), qn("w:numPr"), qn("w:numId"),
 )  # fmt: skip
-_RUN_CONTENT = frozenset(
-    qn(f"w:{tag}") for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab")
-)
-_VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
+_CONTENT = {qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-", qn("w:ptab"): "\t", qn("w:tab"): "\t"}
+_VMERGE, _VAL, _TYPE, _RID = qn("w:vMerge"), qn("w:val"), qn("w:type"), qn("r:id")
+_BODY, _TITLE_PG, _HEADER_REF = qn("w:body"), qn("w:titlePg"), qn("w:headerReference")
+_PARA_SECT_PR = f"{_BODY}/{_P}/{_PPR}/{qn('w:sectPr')}"
+_BODY_SECT_PR = f"{_BODY}/{qn('w:sectPr')}"
 
 
 def _text(p) -> str:
@@ -201,18 +223,25 @@ def _text(p) -> str:
         else:
             continue
         for run in runs:
-            out.extend(str(content) for content in run if content.tag in _RUN_CONTENT)
+            for content in run:
+                tag = content.tag
+                if tag == _T:
+                    out.append(content.text or "")
+                elif tag == _BR:
+                    out.append("\n" if content.get(_TYPE, "textWrapping") == "textWrapping" else "")
+                elif tag in _CONTENT:
+                    out.append(_CONTENT[tag])
     return "".join(out)
 
 
 def _style_and_numbering(ppr) -> tuple[str | None, bool | None]:
     """(ppr.style, whether ppr.numPr numbers the paragraph, None without numPr) as python-docx
-    reads them, by plain look-ups; an element python-docx would refuse (no w:val) is read by
-    python-docx itself, so it raises as before."""
+    reads them, by plain look-ups; an element python-docx would refuse (no w:val) is refused
+    with python-docx's error."""
     pstyle = ppr.find(_PSTYLE)
     style = pstyle.get(_VAL) if pstyle is not None else None
     if pstyle is not None and style is None:
-        style = ppr.style
+        raise InvalidXmlError("required 'w:val' attribute not present")
     num_pr = ppr.find(_NUMPR)
     if num_pr is None:
         return style, None
@@ -220,7 +249,9 @@ def _style_and_numbering(ppr) -> tuple[str | None, bool | None]:
     if num is None:
         return style, True
     val = num.get(_VAL)
-    return style, (num.val if val is None else int(val)) != 0
+    if val is None:
+        raise InvalidXmlError("required 'w:val' attribute not present")
+    return style, int(val) != 0
 
 
 def _walk(body, header: list, styles: _StyleBook) -> Document:
@@ -248,14 +279,10 @@ def _walk(body, header: list, styles: _StyleBook) -> Document:
     def walk_table(tbl) -> None:
         number = state["table"]
         state["table"] += 1
-        for r, tr in enumerate(tbl.tr_lst):
-            seen: set[int] = set()
-            for c, tc in enumerate(tr.tc_lst):
-                if id(tc) in seen:
-                    continue
-                seen.add(id(tc))
+        for r, tr in enumerate(child for child in tbl if child.tag == _TR):
+            for c, tc in enumerate(child for child in tr if child.tag == _TC):
                 # a cell continuing a vertical merge repeats nothing new
-                tc_pr = tc.tcPr
+                tc_pr = tc.find(_TCPR)
                 vmerge = tc_pr.find(_VMERGE) if tc_pr is not None else None
                 if vmerge is not None and vmerge.get(_VAL) in (None, "continue"):
                     continue

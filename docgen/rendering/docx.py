@@ -330,6 +330,7 @@ class Parts:
     compiled: Compiled
     rendered: Mapping[str, str]
     """The XML text of each templated part, by part name (word/document.xml, …)."""
+    _trees: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -342,6 +343,16 @@ class Parts:
         if xml is not None:
             return xml.encode("utf-8")
         return template_part(self.compiled, name)
+
+    def tree(self, name: str):
+        """A part parsed, or None: parsed once for all its readers (the preview's converter and
+        checker read one tree; neither changes it)."""
+        if name not in self._trees:
+            from docgen.rendering.ooxml import _parse_xml
+
+            data = self.read(name)
+            self._trees[name] = None if data is None else _parse_xml(data)
+        return self._trees[name]
 
     def docx(self) -> bytes:
         """The package: the template's untouched parts with the rendered ones appended.

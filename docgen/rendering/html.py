@@ -85,10 +85,10 @@ def parts_to_html(parts: Parts, *, fragment: bool = False) -> str:
     """`docx_to_html` of a document rendered but not packed (rendering.docx.render_parts):
     the same HTML, without zipping and unzipping it; what the converter takes from the
     template alone (styles, settings, images) is read once per template."""
-    document = parts.read("word/document.xml")
+    document = parts.tree("word/document.xml")
     if document is None:
         raise ValueError("the parts have no word/document.xml")
-    return _html(_Converter(_parse_xml(document), _template_package(parts)), fragment)
+    return _html(_Converter(document, _template_package(parts)), fragment)
 
 
 def _html(conv: _Converter, fragment: bool) -> str:
