@@ -12,6 +12,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from fontTools.ttLib import TTFont
@@ -483,6 +484,36 @@ def test_reading_parts_is_reading_the_docx(first_page):
     assert body[-2:] == ["Директор\nА.М. Кудаков\tподпись", "Сайт: school1.ru"]
     assert [p.style for p in from_docx.paragraphs if p.numbered] == ["List Number"] * 2
     assert parts_to_html(parts) == docx_to_html(docx)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_reading_a_paragraph_is_reading_it_with_python_docx():
+    """The checker reads each kind of run content as python-docx prints it (a tab as \\t, a
+    line break as \\n, a page or column break as nothing, a non-breaking hyphen as «-»), from
+    the plain tree the converter parsed, and refuses what python-docx refuses."""
+    from lxml import etree
+
+    xml = (
+        f"<w:p {_W}><w:pPr><w:pStyle w:val='Title'/></w:pPr>"
+        "<w:r><w:rPr><w:b/></w:rPr><w:t>Приказ</w:t><w:tab/><w:t xml:space='preserve'> № </w:t>"
+        "<w:br/><w:t>12</w:t><w:br w:type='page'/><w:br w:type='column'/><w:cr/>"
+        "<w:noBreakHyphen/><w:ptab w:relativeTo='margin' w:alignment='right' w:leader='none'/>"
+        "<w:br w:type='textWrapping'/><w:t/><w:fldChar w:fldCharType='begin'/></w:r>"
+        "<w:hyperlink><w:r><w:t>school1.ru</w:t></w:r></w:hyperlink></w:p>"
+    )
+    plain = read_parts.__globals__["_text"](etree.fromstring(xml))
+    assert plain == parse_xml(xml).text == "Приказ\t № \n12\n-\t\nschool1.ru"
+    style_and_numbering = read_parts.__globals__["_style_and_numbering"]
+    for broken in ("<w:pStyle/>", "<w:numPr><w:numId/></w:numPr>"):
+        ppr = f"<w:pPr {_W}>{broken}</w:pPr>"
+        parsed = parse_xml(ppr)
+        with pytest.raises(InvalidXmlError) as theirs:
+            assert parsed.numPr.numId.val if "numId" in broken else parsed.style
+        with pytest.raises(InvalidXmlError) as ours:
+            style_and_numbering(etree.fromstring(ppr))
+        assert str(ours.value) == str(theirs.value)
 
 
 def test_service_preview_is_the_preview_of_the_saved_docx(db, today):

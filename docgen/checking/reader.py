@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from docx import Document as open_docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.styles.styles import Styles
@@ -104,7 +103,7 @@ def read_parts(parts: Parts) -> Document:
         if reference is not None:
             rid = reference.get(_RID)
             if rid is None:
-                raise InvalidXmlError("required 'r:id' attribute not present")
+                rid = _read_by_python_docx(reference, "rId")
             header = [p for p in parts.tree(template.targets[rid]) if p.tag == _P]
     return _walk(root.find(_BODY), header, template.styles)
 
@@ -117,10 +116,14 @@ def _on(element) -> bool:
     if value is None:
         return True
     if value not in ("1", "0", "true", "false", "on", "off"):
-        raise InvalidXmlError(
-            f"value must be one of '1', '0', 'true', 'false', 'on', or 'off', got '{value}'"
-        )
+        return _read_by_python_docx(element, "val")
     return value in ("1", "true", "on")
+
+
+def _read_by_python_docx(element, attribute: str):
+    """An attribute of an element python-docx may refuse (missing, out of range), read by
+    python-docx's own class for it: it answers or refuses exactly as python-docx does."""
+    return getattr(parse_xml(etree.tostring(element)), attribute)
 
 
 @dataclass(frozen=True)
@@ -236,12 +239,12 @@ def _text(p) -> str:
 
 def _style_and_numbering(ppr) -> tuple[str | None, bool | None]:
     """(ppr.style, whether ppr.numPr numbers the paragraph, None without numPr) as python-docx
-    reads them, by plain look-ups; an element python-docx would refuse (no w:val) is refused
-    with python-docx's error."""
+    reads them, by plain look-ups; an element python-docx would refuse (no w:val) is read by
+    python-docx itself, so it raises as before."""
     pstyle = ppr.find(_PSTYLE)
     style = pstyle.get(_VAL) if pstyle is not None else None
     if pstyle is not None and style is None:
-        raise InvalidXmlError("required 'w:val' attribute not present")
+        style = _read_by_python_docx(ppr, "style")
     num_pr = ppr.find(_NUMPR)
     if num_pr is None:
         return style, None
@@ -249,9 +252,7 @@ def _style_and_numbering(ppr) -> tuple[str | None, bool | None]:
     if num is None:
         return style, True
     val = num.get(_VAL)
-    if val is None:
-        raise InvalidXmlError("required 'w:val' attribute not present")
-    return style, int(val) != 0
+    return style, (_read_by_python_docx(num, "val") if val is None else int(val)) != 0
 
 
 def _walk(body, header: list, styles: _StyleBook) -> Document:
