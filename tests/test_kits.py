@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
+import io
 
 import pytest
+from docx.oxml.ns import qn
 from pdftext import docx_text, pdf_text
+from pypdf import PdfReader
 from webfixtures import login
 
 from docgen import demo
 from docgen.accounts import users
-from docgen.documents import archive, compose
+from docgen.documents import archive, compose, typed_tables
 from docgen.documents import service as documents
 from docgen.errors import Conflict, FieldErrors
 from docgen.kinds import catalog
@@ -37,6 +40,10 @@ def order_with(*entries: dict) -> dict:
 def director(db):
     demo.seed(db)
     return db, next(u for u in users.list_users(db) if u["login"] == "director")
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def body_lines(docx: bytes) -> list[str]:
@@ -117,6 +124,69 @@ def test_a_typed_annex_and_an_archive_annex_keep_their_numbers(director):
     text = docx_text(docx).replace("\u00a0", " ")
     assert text.index("Приложение 1\n") < text.index("Текст правил.") < text.index("Приложение 2\n")
     assert "(приложение 2)" in text and "ПОЛОЖЕНИЕ" in text.split("Приложение 2\n")[1]
+
+
+ROADMAP = (
+    "Сроки указаны на 2026/2027 учебный год.\n"
+    "№\tМероприятие\tСрок\tОтветственный\n"
+    "1. Организационный этап\t\t\t\n"
+    "1.1.\tФормирование базы наставников и наставляемых\tдо 10.09.2026\tКуратор Чернова Н.В.\n"
+    "1.2.\tОформление согласий на обработку персональных данных\tдо 30.10.2026\tКуратор\n"
+    "\n"
+    "Директор\tТарабанова Е.В.\n"
+    "\tАбзац с отступом."
+)
+
+
+def test_a_typed_annex_prints_its_tab_separated_lines_as_a_table(director):
+    """A table copied from Word or Excel into the annex's text (cells apart by tabs) prints as
+    a table: its first line the header repeated on each page, a line with text in its first
+    cell only a heading across the table; a lone line with a tab and an indent stay text."""
+    from docx import Document
+
+    db, user = director
+    payload = sample("implementation-order")
+    payload["annexes"] = [{"title": "Дорожная карта внедрения", "body": ROADMAP}]
+    order = documents.create(db, user, "implementation-order", payload, user["org_id"])
+    docx, _, _ = documents.download(db, user, order["id"], None, "docx")
+    printed = Document(io.BytesIO(docx))
+    roadmap = printed.tables[-1]
+    rows = [[cell.text for cell in row.cells] for row in roadmap.rows]
+    assert rows[0] == ["№", "Мероприятие", "Срок", "Ответственный"]
+    assert rows[1] == ["1. Организационный этап"] * 4  # one cell across the row
+    assert rows[2] == [
+        "1.1.", "Формирование базы наставников и наставляемых", "до 10.09.2026",
+        "Куратор Чернова Н.В.",
+    ]  # fmt: skip
+    assert rows[3][3] == "Куратор" and len(rows) == 4
+    assert roadmap.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert roadmap.rows[1].cells[0].paragraphs[0].runs[0].bold
+    widths = [col.w.cm for col in roadmap._tbl.tblGrid.gridCol_lst]
+    assert widths[1] == max(widths) and widths[0] == min(widths)  # by how much each holds
+    paragraphs = [p.text for p in printed.paragraphs]
+    assert "Сроки указаны на 2026/2027 учебный год." in paragraphs
+    assert "Директор\tТарабанова Е.В." in paragraphs and "Абзац с отступом." in paragraphs
+    pdf, _, _ = documents.download(db, user, order["id"], None, "pdf")
+    page = next(p for p in pdf_pages(pdf) if "Мероприятие" in p)
+    assert "Оформление согласий на обработку персональных данных" in " ".join(page.split())
+
+
+def test_typed_table_columns_fit_their_longest_word_and_the_page():
+    """Every column is as wide as its longest word (bold in the header), a word may break only
+    after a hyphen, and the columns fill the text width; many columns print smaller."""
+    rows = [
+        ["№", "Мероприятие", "Ответственный"],
+        ["1.1.", "Разработка программно-методических материалов для всех форм", "Методист"],
+        ["1.2.", "Диагностика", "Куратор Чернова Н.В."],
+    ]
+    widths = typed_tables.column_widths(rows, 16.5)
+    assert abs(sum(widths) - 16.5) < 1e-9
+    char = 0.5 * 2.54 / 72 * 12
+    assert widths[2] >= 0.4 + 1.12 * char * len("Ответственный")
+    assert widths[1] >= 0.4 + char * len("методических")
+    assert widths[1] > widths[2] > widths[0]
+    assert typed_tables.font_size(rows) == 12
+    assert typed_tables.font_size([["а"] * 6, ["б"] * 6]) == 10
 
 
 def test_the_api_creates_an_inline_annex_in_the_same_request(api, demo_ids):
@@ -410,5 +480,6 @@ def test_every_annex_of_an_order_sample_has_text_after_its_title(director, slug)
     text = docx_text(documents.render(db, kind, compose.validate(kind, payload), user["org_id"]))
     for entry in payload.get(kind.annexes.field) or []:
         if entry.get("body"):
-            first_line = entry["body"].strip().split("\n")[0]
+            # a first line of cells (a table's header) is looked for by its longest cell
+            first_line = max(entry["body"].strip().split("\n")[0].split("\t"), key=len)
             assert text.index(first_line) > text.index(entry["title"] + "\n")

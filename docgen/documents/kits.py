@@ -25,7 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from docgen import ru, typography
-from docgen.documents import archive
+from docgen.documents import archive, typed_tables
 from docgen.errors import FieldErrors, NotFound
 from docgen.kinds import catalog
 from docgen.kinds.catalog import Annexes, Kind
@@ -344,7 +344,8 @@ _SECTION = re.compile(r"\d{1,2}\.\s+[^—\n]{1,150}(?<![.;:,])")
 
 
 def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: Any) -> bytes:
-    """An annex given only by its title and typed text, in the order's own styles."""
+    """An annex given only by its title and typed text, in the order's own styles; lines with
+    tabs (a table copied into the text field) print as a table (typed_tables)."""
     document = docx.Document(io.BytesIO(order_docx))
     body_element = document.element.body
     for child in list(body_element):
@@ -354,9 +355,12 @@ def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: 
     for line in head:
         _paragraph(document, line, "DocAnnexMark")
     _paragraph(document, title, "DocTitle")
-    for text in (line.strip() for line in (body or "").split("\n")):
-        if text:
-            _paragraph(document, text, "DocHeading" if _SECTION.fullmatch(text) else "DocText")
+    styles = {style.style_id: style for style in document.styles}
+    for block in typed_tables.blocks(body or ""):
+        if isinstance(block, list):
+            typed_tables.add(document, block, styles.get)
+        else:
+            _paragraph(document, block, "DocHeading" if _SECTION.fullmatch(block) else "DocText")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

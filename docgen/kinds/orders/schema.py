@@ -134,7 +134,12 @@ class AnnexForm(Form):
         ),
     )
     body = Text(
-        load_default="", metadata=field("Текст", "Если документ не прикладывается из архива")
+        load_default="",
+        metadata=field(
+            "Текст",
+            "Если документ не прикладывается из архива. Таблицу вставьте из Word или Excel: "
+            "строки с табуляцией печатаются таблицей, первая строка — её шапка",
+        ),
     )
     kind = Str(
         load_default=None,
