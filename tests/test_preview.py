@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from docgen import checking, demo
 from docgen.accounts import users
-from docgen.checking.reader import read, read_parts
+from docgen.checking.reader import _style_and_numbering, _text, read, read_parts
 from docgen.documents import compose
 from docgen.documents import service as documents
 from docgen.kinds import catalog
@@ -503,16 +503,15 @@ def test_reading_a_paragraph_is_reading_it_with_python_docx():
         "<w:br w:type='textWrapping'/><w:t/><w:fldChar w:fldCharType='begin'/></w:r>"
         "<w:hyperlink><w:r><w:t>school1.ru</w:t></w:r></w:hyperlink></w:p>"
     )
-    plain = read_parts.__globals__["_text"](etree.fromstring(xml))
+    plain = _text(etree.fromstring(xml))
     assert plain == parse_xml(xml).text == "Приказ\t № \n12\n-\t\nschool1.ru"
-    style_and_numbering = read_parts.__globals__["_style_and_numbering"]
     for broken in ("<w:pStyle/>", "<w:numPr><w:numId/></w:numPr>"):
         ppr = f"<w:pPr {_W}>{broken}</w:pPr>"
         parsed = parse_xml(ppr)
         with pytest.raises(InvalidXmlError) as theirs:
             assert parsed.numPr.numId.val if "numId" in broken else parsed.style
         with pytest.raises(InvalidXmlError) as ours:
-            style_and_numbering(etree.fromstring(ppr))
+            _style_and_numbering(etree.fromstring(ppr))
         assert str(ours.value) == str(theirs.value)
 
 

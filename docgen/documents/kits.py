@@ -272,11 +272,19 @@ def candidates(
 # ---------------------------------------------------------------- the annex pages
 
 
-def _paragraph(document: Any, text: str, style_id: str, *, before: Any = None) -> Any:
+def _styles(document: Any) -> dict[str, Any]:
+    """The document's styles by id."""
+    return {style.style_id: style for style in document.styles}
+
+
+def _paragraph(
+    document: Any, text: str, style_id: str, *, before: Any = None, styles: Any = None
+) -> Any:
     """A paragraph in the document's style of that id, right-aligned marks if it has none.
 
-    Its text is typed or comes from the registry, so its straight quotes print as «…»."""
-    styles = {style.style_id: style for style in document.styles}
+    Its text is typed or comes from the registry, so its straight quotes print as «…». Many
+    paragraphs of one document pass `styles` (_styles) instead of looking them up each."""
+    styles = _styles(document) if styles is None else styles
     paragraph = document.add_paragraph(typography.quotes(text))
     if style_id in styles:
         paragraph.style = styles[style_id]
@@ -352,15 +360,16 @@ def typed_part(order_docx: bytes, lines: list[str], title: str, body: str, org: 
         if child.tag != qn("w:sectPr"):
             body_element.remove(child)
     head = [lines[0], "", ru.grif_word(title), f"приказом {org.name_gen}", lines[2], ""]
+    styles = _styles(document)
     for line in head:
-        _paragraph(document, line, "DocAnnexMark")
-    _paragraph(document, title, "DocTitle")
-    styles = {style.style_id: style for style in document.styles}
+        _paragraph(document, line, "DocAnnexMark", styles=styles)
+    _paragraph(document, title, "DocTitle", styles=styles)
     for block in typed_tables.blocks(body or ""):
         if isinstance(block, list):
             typed_tables.add(document, block, styles.get)
         else:
-            _paragraph(document, block, "DocHeading" if _SECTION.fullmatch(block) else "DocText")
+            style_id = "DocHeading" if _SECTION.fullmatch(block) else "DocText"
+            _paragraph(document, block, style_id, styles=styles)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

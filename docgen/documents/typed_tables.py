@@ -142,14 +142,15 @@ def add(document, rows: Rows, style_of) -> None:
         cells = row.cells
         for cell, width in zip(cells, widths, strict=True):
             cell.width = Cm(width)
-        if index > 0 and _heading_row(texts):
+        heading = index > 0 and _heading_row(texts)
+        if heading:
             cells = [cells[0].merge(cells[-1])]
+        style = style_of("DocTableHead" if index == 0 else "DocTable")
         for cell, text in zip(cells, texts, strict=False):
             paragraph = cell.paragraphs[0]
-            style = style_of("DocTableHead" if index == 0 else "DocTable")
             if style is not None:
                 paragraph.style = style
             run = paragraph.add_run(typography.quotes(text))
             run.font.size = Pt(size)
-            if index > 0 and len(cells) == 1 and len(texts) > 1:
+            if heading:
                 run.bold = True

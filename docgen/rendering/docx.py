@@ -27,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from docgen import ru, typography
 from docgen.errors import DocgenError
+from docgen.rendering.ooxml import _parse_xml
 
 TEMPLATE_DIR = Path(__file__).parent.parent / "templates" / "docx"
 # The parts of a package where docxtpl looks for tags.
@@ -348,8 +349,6 @@ class Parts:
         """A part parsed, or None: parsed once for all its readers (the preview's converter and
         checker read one tree; neither changes it)."""
         if name not in self._trees:
-            from docgen.rendering.ooxml import _parse_xml
-
             data = self.read(name)
             self._trees[name] = None if data is None else _parse_xml(data)
         return self._trees[name]
